@@ -1,0 +1,41 @@
+# Banso — the two commands of the README, and what they stand on.
+# Works with only Python 3.11, make and git: everything else is installed into .venv.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: demo test serve install messages lint check-messages browsers clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 が見つかりません / Python 3.11 is required ($(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed messages
+
+# Compiled catalogues are build output: made from the .po with polib, no gettext tools needed.
+messages: $(VENV)/.installed
+	@$(BIN)/python scripts/i18n.py compile
+
+demo: install
+	$(BIN)/banso manage migrate --no-input -v0
+	$(BIN)/banso demo
+	$(BIN)/banso serve --port $(PORT)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+check-messages: install
+	$(BIN)/python scripts/i18n.py check
+
+clean:
+	rm -rf $(VENV) var

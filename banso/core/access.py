@@ -1,0 +1,29 @@
+"""Fetch and authorise in one call, so a view cannot forget either.
+
+`request.scope` is attached by the orgs middleware; these helpers only rely on
+its `filter()`, `can_manage()` and `can_edit_department()` methods.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
+
+
+def scoped(request, model_or_queryset) -> QuerySet:
+    queryset = model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset._default_manager.all()
+    return request.scope.filter(queryset)
+
+
+def get_scoped(request, model_or_queryset, **lookup) -> Model:
+    """The object if the user may read it; 404 otherwise, so another town's ids reveal nothing."""
+    return get_object_or_404(scoped(request, model_or_queryset), **lookup)
+
+
+def require_manage(request, municipality_id: int) -> None:
+    if not request.scope.can_manage(municipality_id):
+        raise PermissionDenied
+
+
+def require_department_edit(request, municipality_id: int, department_id: int | None) -> None:
+    if not request.scope.can_edit_department(municipality_id, department_id):
+        raise PermissionDenied

@@ -1,0 +1,112 @@
+"""Who changed what, when, from which value to which.
+
+Every model that inherits AuditedModel writes an AuditEntry on create, update
+and delete, whoever makes the change: a view, a management command or the
+Django admin. Hooking the model (rather than each service) is what makes the
+guarantee hold for the admin and for code written later.
+
+The actor travels in a context variable: the middleware sets it per request,
+commands set it with `acting_as()`. Bulk imports that bypass save() record
+their own batch instead (see the import capabilities).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+from dataclasses import dataclass
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    label: str
+
+
+_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("banso_audit_actor", default=None)
+
+
+def current_actor() -> Actor:
+    return _actor.get() or Actor(user_id=None, label="system")
+
+
+@contextlib.contextmanager
+def acting_as(user=None, label: str = ""):
+    """Attribute every change inside the block to a user or to a named process."""
+    actor = Actor(
+        user_id=getattr(user, "pk", None),
+        label=label or (user.get_username() if user is not None else "system"),
+    )
+    token = _actor.set(actor)
+    try:
+        yield actor
+    finally:
+        _actor.reset(token)
+
+
+def snapshot(instance) -> dict:
+    """The instance's concrete field values as JSON-safe data (foreign keys by id)."""
+    excluded = getattr(instance, "audit_exclude", ())
+    values = {
+        field.attname: field.value_from_object(instance)
+        for field in instance._meta.concrete_fields
+        if field.attname not in excluded
+    }
+    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+
+
+def _is_audited(sender) -> bool:
+    from banso.core.models import AuditedModel
+
+    return issubclass(sender, AuditedModel) and not sender._meta.abstract
+
+
+@receiver(pre_save)
+def _remember_previous(sender, instance, raw=False, **kwargs):
+    if raw or not _is_audited(sender) or instance.pk is None:
+        return
+    previous = sender._base_manager.filter(pk=instance.pk).first()
+    instance._audit_before = snapshot(previous) if previous is not None else None
+
+
+@receiver(post_save)
+def _record_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not _is_audited(sender):
+        return
+    before = None if created else getattr(instance, "_audit_before", None)
+    after = snapshot(instance)
+    changed = sorted(k for k in after if before is None or before.get(k) != after.get(k))
+    if not created and not changed:
+        return
+    _write(instance, "create" if created or before is None else "update", before, after, changed)
+
+
+@receiver(post_delete)
+def _record_delete(sender, instance, **kwargs):
+    if _is_audited(sender):
+        _write(instance, "delete", snapshot(instance), None, [])
+
+
+def _write(instance, action, before, after, changed):
+    from django.contrib.contenttypes.models import ContentType
+
+    from banso.core.models import AuditEntry
+
+    actor = current_actor()
+    AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        municipality_id=instance.audit_municipality_id(),
+        action=action,
+        actor_id=actor.user_id,
+        actor_label=actor.label[:150],
+        before=before,
+        after=after,
+        changed_fields=changed,
+    )

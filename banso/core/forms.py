@@ -1,0 +1,41 @@
+"""Form rendering in the style of the デジタル庁デザインシステム.
+
+Every field shows its label with a 必須 (required) or 任意 (optional) marker,
+its help text, and its errors tied to the input with aria-describedby, so a
+screen reader announces them together.
+"""
+
+from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.forms.renderers import TemplatesSetting
+
+from banso.core.fields import NormalizedCharField
+
+
+class BansoFormRenderer(TemplatesSetting):
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+
+
+class NormalizingModelForm(forms.ModelForm):
+    """ModelForm whose short text inputs are NFKC-normalised and trimmed before validation.
+
+    Staff paste from Word and Excel: full-width letters and digits, half-width
+    kana and stray spaces would otherwise make "the same" name two values.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            try:
+                db_field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:  # a form-only field: nothing to normalise
+                continue
+            # Names and short values only: NFKC would also turn the full-width
+            # punctuation of prose (（）、：) into ASCII, so long text is only trimmed.
+            if type(db_field) is models.CharField and not db_field.choices:
+                self.fields[name] = db_field.formfield(
+                    form_class=NormalizedCharField, widget=field.widget, label=field.label,
+                    help_text=field.help_text, required=field.required,
+                )

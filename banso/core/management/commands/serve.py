@@ -1,0 +1,27 @@
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+
+class Command(BaseCommand):
+    help = "Serve Banso with waitress (a production WSGI server that also runs on Windows)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args, host, port, threads, **options):
+        from waitress import serve
+
+        from banso.wsgi import application
+
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(_("Banso is running on http://%(host)s:%(port)s/ (stop with Ctrl+C)") %
+                          {"host": host, "port": port})
+        self.stdout.flush()
+        serve(application, host=host, port=port, threads=threads, ident="Banso",
+              max_request_body_size=settings.BANSO_MAX_UPLOAD_BYTES + 1024 * 1024)

@@ -1,0 +1,13 @@
+from banso.core.audit import acting_as
+
+
+class AuditActorMiddleware:
+    """Attribute every change made while serving a request to the signed-in user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user if request.user.is_authenticated else None
+        with acting_as(user, label=user.get_username() if user else "anonymous"):
+            return self.get_response(request)

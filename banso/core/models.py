@@ -1,0 +1,74 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from banso.core.fields import FiscalYearField  # noqa: F401  (re-exported for apps)
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditedModel(TimeStampedModel):
+    """Domain data whose every change is recorded in AuditEntry (see core.audit).
+
+    Subclasses say which municipality an instance belongs to, so that its
+    history is scoped like the instance itself.
+    """
+
+    audit_exclude = ("created_at", "updated_at")
+
+    class Meta:
+        abstract = True
+
+    def audit_municipality_id(self) -> int | None:
+        return getattr(self, "municipality_id", None)
+
+
+class AuditEntry(models.Model):
+    class Action(models.TextChoices):
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        DELETE = "delete", _("Deleted")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+    # A plain id rather than a foreign key: core must not depend on orgs, and
+    # the history of a deleted municipality's objects must survive it.
+    municipality_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    changed_fields = models.JSONField(default=list)
+
+    scope_municipality_path = "municipality_id"
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr} ({self.at:%Y-%m-%d %H:%M})"
+
+    def changes(self):
+        """(field verbose name, before, after) for display, in the model's field order."""
+        model = self.content_type.model_class()
+        fields = {f.attname: f for f in model._meta.concrete_fields} if model else {}
+        keys = self.changed_fields or sorted((self.before or {}).keys())
+        for key in keys:
+            field = fields.get(key)
+            label = field.verbose_name if field is not None else key
+            yield label, (self.before or {}).get(key), (self.after or {}).get(key)

@@ -1,0 +1,56 @@
+from django.apps import apps
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.template import loader
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.i18n import set_language
+
+from banso.core.access import get_scoped
+from banso.core.models import AuditedModel, AuditEntry
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """For the operator's monitoring: answers without touching the session."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+# Residents may switch the language of public pages too.
+set_language_public = login_not_required(set_language)
+
+
+def history(request, model, pk):
+    """The recorded changes of one object, for anyone allowed to read the object."""
+    try:
+        model_class = apps.get_model(model)
+    except (LookupError, ValueError) as err:
+        raise Http404 from err
+    if not issubclass(model_class, AuditedModel) or not hasattr(model_class, "scope_municipality_path"):
+        raise Http404
+    obj = get_scoped(request, model_class, pk=pk)
+    entries = AuditEntry.objects.filter(
+        content_type__app_label=model_class._meta.app_label,
+        content_type__model=model_class._meta.model_name,
+        object_id=str(obj.pk),
+    ).select_related("actor", "content_type")
+    return render(request, "core/history.html", {"object": obj, "entries": entries,
+                                                 "model_name": model_class._meta.verbose_name})
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # Rendered without context processors or the database: either may be what failed.
+    return HttpResponseServerError(loader.get_template("500.html").render({}))

@@ -1,0 +1,14 @@
+from django.utils.functional import SimpleLazyObject
+
+from banso.orgs.scoping import scope_for
+
+
+class ScopeMiddleware:
+    """Attach `request.scope` (computed on first use) so views never build their own filters."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.scope = SimpleLazyObject(lambda: scope_for(request.user))
+        return self.get_response(request)

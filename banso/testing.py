@@ -1,0 +1,97 @@
+"""Shared fixtures: the sample world and one logged-in client per persona.
+
+The sample data (サンプル県 with サンプル町, 見本町 and 手本町) is created once per
+test session; every test runs inside a transaction that is rolled back.
+"""
+
+import pytest
+from django.test import Client
+
+from banso.core.audit import acting_as
+from banso.demo.sample import create_sample
+from banso.orgs.models import Department, Municipality, User
+
+# persona fixture name -> demo user name (None: a resident, not logged in)
+PERSONAS = {
+    "town_staff": "dx-staff",
+    "dept_staff": "dept-staff",
+    "executive": "mayor",
+    "other_town_staff": "other-dx",
+    "pref_staff": "pref-staff",
+    "advisor": "advisor",
+    "no_membership": "no-membership",
+    "resident": None,
+}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), acting_as(None, label="test setup"):
+        create_sample()
+        User.objects.create_user("no-membership", password="banso-demo", display_name="所属 なし")
+
+
+def client_for(persona: str) -> Client:
+    client = Client()
+    username = PERSONAS[persona]
+    if username:
+        client.force_login(User.objects.get(username=username))
+    return client
+
+
+@pytest.fixture
+def town_staff(db):
+    return client_for("town_staff")
+
+
+@pytest.fixture
+def dept_staff(db):
+    return client_for("dept_staff")
+
+
+@pytest.fixture
+def executive(db):
+    return client_for("executive")
+
+
+@pytest.fixture
+def other_town_staff(db):
+    return client_for("other_town_staff")
+
+
+@pytest.fixture
+def pref_staff(db):
+    return client_for("pref_staff")
+
+
+@pytest.fixture
+def advisor(db):
+    return client_for("advisor")
+
+
+@pytest.fixture
+def resident(db):
+    return client_for("resident")
+
+
+@pytest.fixture
+def town(db):
+    """サンプル町: every persona but other_town_staff and no_membership may read it."""
+    return Municipality.objects.get(code="999997")
+
+
+@pytest.fixture
+def other_town(db):
+    """見本町: other_town_staff's town."""
+    return Municipality.objects.get(code="999989")
+
+
+@pytest.fixture
+def hidden_town(db):
+    """手本町: shares with nobody and the advisor's assignment there has ended."""
+    return Municipality.objects.get(code="999971")
+
+
+@pytest.fixture
+def department(town):
+    return Department.objects.get(municipality=town, name="住民課")

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from banso.core import views as core_views
+from banso.orgs import views as org_views
+
+admin.site.site_header = "Banso 管理"
+admin.site.site_title = "Banso 管理"
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", core_views.set_language_public, name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("history/<str:model>/<int:pk>/", core_views.history, name="history"),
+    path("", include("banso.orgs.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "banso.core.views.error_403"
+handler404 = "banso.core.views.error_404"
+handler500 = "banso.core.views.error_500"

@@ -1,0 +1,144 @@
+"""Walk every URL as every persona, with an object of their own and one of a town they may not see.
+
+A route that is missing from ROUTES fails the walk, so a new page cannot be
+added without saying who may reach it.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from banso.testing import PERSONAS, client_for
+from banso.orgs.models import ComprehensivePlanGoal, Department, Municipality, SupportProvider
+
+LOGGED_IN = {p for p, user in PERSONAS.items() if user}
+READERS = {"town_staff", "dept_staff", "executive", "pref_staff", "advisor"}  # of サンプル町
+MANAGERS = {"town_staff"}
+
+
+@dataclass
+class Route:
+    kwargs: Callable[[str], dict]  # "own" or "hidden" -> URL kwargs
+    allowed: set[str]  # personas who may use it on the own object
+    method: str = "get"
+    ok: int = 200
+    # Personas who see the page but not the action (403 rather than 404).
+    forbidden: frozenset = frozenset()
+    public: bool = False
+    # Personas sent elsewhere instead (the login page sends a logged-in user home).
+    redirected: frozenset = frozenset()
+
+
+def town(which):
+    return Municipality.objects.get(code="999997" if which == "own" else "999971")
+
+
+def code(which):
+    return {"code": town(which).code}
+
+
+def dept(which):
+    t = town(which)
+    return {"code": t.code, "pk": Department.objects.filter(municipality=t).first().pk}
+
+
+def goal(which):
+    t = town(which)
+    return {"code": t.code, "pk": ComprehensivePlanGoal.objects.filter(municipality=t).first().pk}
+
+
+def none(which):
+    return {}
+
+
+def history(which):
+    return {"model": "orgs.Department", "pk": dept(which)["pk"]}
+
+
+def provider(which):
+    return {"pk": SupportProvider.objects.first().pk}
+
+
+READ_ONLY = frozenset(READERS - MANAGERS)
+ROUTES = {
+    "home": Route(none, LOGGED_IN),
+    "login": Route(none, {"resident"}, public=True, redirected=frozenset(LOGGED_IN)),
+    "logout": Route(none, set(PERSONAS), method="post", ok=302, public=True),
+    "set_language": Route(none, set(PERSONAS), method="post", ok=302, public=True),
+    "healthz": Route(none, set(PERSONAS), public=True),
+    "history": Route(history, READERS),
+    "orgs:municipalities": Route(none, LOGGED_IN),
+    "orgs:municipality": Route(code, READERS),
+    "orgs:municipality_edit": Route(code, MANAGERS, forbidden=READ_ONLY),
+    "orgs:departments": Route(code, READERS),
+    "orgs:department": Route(dept, READERS),
+    "orgs:department_edit": Route(dept, MANAGERS, forbidden=READ_ONLY),
+    "orgs:goal_create": Route(code, MANAGERS, forbidden=READ_ONLY),
+    "orgs:goal_edit": Route(goal, MANAGERS, forbidden=READ_ONLY),
+    "orgs:goal_delete": Route(goal, MANAGERS, method="post", ok=302, forbidden=READ_ONLY),
+    "orgs:members": Route(code, MANAGERS, forbidden=READ_ONLY),
+    "orgs:providers": Route(none, LOGGED_IN),
+    "orgs:provider": Route(provider, LOGGED_IN),
+}
+
+
+def route_names(patterns=None, prefix=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # the operator's back office: see test_it_keeps_the_back_office_for_the_operator
+            ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from route_names(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + entry.name
+
+
+def test_it_knows_who_may_reach_every_route():
+    missing = sorted(set(route_names()) - set(ROUTES))
+    assert not missing, f"add these routes to ROUTES with who may reach them: {missing}"
+
+
+def _call(client, route, name, which):
+    url = reverse(name, kwargs=route.kwargs(which))
+    return getattr(client, route.method)(url)
+
+
+CASES = [(name, persona) for name in ROUTES for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_it_lets_each_persona_reach_only_their_own(db, name, persona):
+    route = ROUTES[name]
+    client = client_for(persona)
+    response = _call(client, route, name, "own")
+    if persona == "resident" and not route.public:
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    elif persona in route.redirected:
+        assert response.status_code == 302
+    elif persona in route.allowed:
+        assert response.status_code == route.ok, response.content[:500]
+    elif persona in route.forbidden:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 404
+
+
+SCOPED = [(name, persona) for name, r in ROUTES.items() if r.kwargs not in (none, provider) for persona in PERSONAS]
+
+
+@pytest.mark.parametrize(("name", "persona"), SCOPED)
+def test_it_hides_another_towns_objects_behind_a_404(db, name, persona):
+    route = ROUTES[name]
+    response = _call(client_for(persona), route, name, "hidden")
+    if persona == "resident":
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_it_keeps_the_back_office_for_the_operator(db, persona):
+    response = client_for(persona).get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
