@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: demo test serve install messages lint check-messages browsers clean
+.PHONY: demo test install messages catalogue lint check-messages clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 が見つかりません / Python 3.11 is required ($(PYTHON))"; exit 1; }
@@ -33,6 +33,10 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+# Extract messages into the Japanese catalogue (needs GNU gettext's xgettext), then translate them.
+catalogue: install
+	cd banso && ../$(BIN)/banso manage makemessages -l ja --no-location --no-obsolete --ignore "*/tests/*" -v0
 
 check-messages: install
 	$(BIN)/python scripts/i18n.py check

@@ -1,7 +1,7 @@
 """Compile and check the translation catalogues without GNU gettext.
 
-    python scripts/i18n.py compile   # .po -> .mo for every catalogue
-    python scripts/i18n.py check     # fail on untranslated or fuzzy entries, or placeholders that differ
+python scripts/i18n.py compile   # .po -> .mo for every catalogue
+python scripts/i18n.py check     # fail on untranslated or fuzzy entries, or placeholders that differ
 """
 
 import re

@@ -4,14 +4,14 @@ A route that is missing from ROUTES fails the walk, so a new page cannot be
 added without saying who may reach it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from banso.testing import PERSONAS, client_for
 from banso.orgs.models import ComprehensivePlanGoal, Department, Municipality, SupportProvider
+from banso.testing import PERSONAS, client_for
 
 LOGGED_IN = {p for p, user in PERSONAS.items() if user}
 READERS = {"town_staff", "dept_staff", "executive", "pref_staff", "advisor"}  # of サンプル町
@@ -125,7 +125,9 @@ def test_it_lets_each_persona_reach_only_their_own(db, name, persona):
         assert response.status_code == 404
 
 
-SCOPED = [(name, persona) for name, r in ROUTES.items() if r.kwargs not in (none, provider) for persona in PERSONAS]
+SCOPED = [
+    (name, persona) for name, r in ROUTES.items() if r.kwargs not in (none, provider) for persona in PERSONAS
+]
 
 
 @pytest.mark.parametrize(("name", "persona"), SCOPED)

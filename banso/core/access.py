@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404
 
 
 def scoped(request, model_or_queryset) -> QuerySet:
-    queryset = model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset._default_manager.all()
+    queryset = (
+        model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset._default_manager.all()
+    )
     return request.scope.filter(queryset)
 
 

@@ -47,7 +47,7 @@ class FiscalYearFormField(forms.Field):
     def __init__(self, **kwargs):
         for unused in ("max_length", "min_value", "max_value", "step_size"):
             kwargs.pop(unused, None)
-        kwargs.setdefault("help_text", _("For example R7, 令和7年度 or 2025."))
+        kwargs["help_text"] = kwargs.get("help_text") or _("For example R7, 令和7年度 or 2025.")
         super().__init__(**kwargs)
 
     def prepare_value(self, value):

@@ -36,6 +36,9 @@ class NormalizingModelForm(forms.ModelForm):
             # punctuation of prose (（）、：) into ASCII, so long text is only trimmed.
             if type(db_field) is models.CharField and not db_field.choices:
                 self.fields[name] = db_field.formfield(
-                    form_class=NormalizedCharField, widget=field.widget, label=field.label,
-                    help_text=field.help_text, required=field.required,
+                    form_class=NormalizedCharField,
+                    widget=field.widget,
+                    label=field.label,
+                    help_text=field.help_text,
+                    required=field.required,
                 )

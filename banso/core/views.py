@@ -1,8 +1,8 @@
 from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponseServerError, JsonResponse
-from django.template import loader
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language
 
@@ -39,8 +39,11 @@ def history(request, model, pk):
         content_type__model=model_class._meta.model_name,
         object_id=str(obj.pk),
     ).select_related("actor", "content_type")
-    return render(request, "core/history.html", {"object": obj, "entries": entries,
-                                                 "model_name": model_class._meta.verbose_name})
+    return render(
+        request,
+        "core/history.html",
+        {"object": obj, "entries": entries, "model_name": model_class._meta.verbose_name},
+    )
 
 
 def error_403(request, exception=None):

@@ -27,24 +27,52 @@ DEMO_PASSWORD = "banso-demo"  # noqa: S105  (published on purpose: sample logins
 
 TOWNS = [
     {
-        "code": "999997", "name": "サンプル町", "name_kana": "さんぷるちょう", "population": 4980, "households": 2050,
-        "aged_65_share": Decimal("0.4080"), "area_km2": Decimal("187.34"), "staff_count": 86,
-        "annual_budget_thousand_yen": 4_600_000, "shares_with_prefecture": True,
+        "code": "999997",
+        "name": "サンプル町",
+        "name_kana": "さんぷるちょう",
+        "population": 4980,
+        "households": 2050,
+        "aged_65_share": Decimal("0.4080"),
+        "area_km2": Decimal("187.34"),
+        "staff_count": 86,
+        "annual_budget_thousand_yen": 4_600_000,
+        "shares_with_prefecture": True,
         "main_industries": "稲作と畑作（アスパラガス）、酪農、冬のスキー場を中心とした観光。特別豪雪地帯で、除雪が町の大きな仕事です。",
-        "comprehensive_plan_name": "第6次サンプル町総合計画", "comprehensive_plan_start": 2021, "comprehensive_plan_end": 2030,
+        "comprehensive_plan_name": "第6次サンプル町総合計画",
+        "comprehensive_plan_start": 2021,
+        "comprehensive_plan_end": 2030,
     },
     {
-        "code": "999989", "name": "見本町", "name_kana": "みほんちょう", "population": 11240, "households": 4630,
-        "aged_65_share": Decimal("0.3370"), "area_km2": Decimal("96.50"), "staff_count": 142,
-        "annual_budget_thousand_yen": 7_900_000, "shares_with_prefecture": True,
-        "main_industries": "果樹栽培（りんご、さくらんぼ）と食品加工。", "comprehensive_plan_name": "見本町まちづくり計画",
-        "comprehensive_plan_start": 2023, "comprehensive_plan_end": 2032,
+        "code": "999989",
+        "name": "見本町",
+        "name_kana": "みほんちょう",
+        "population": 11240,
+        "households": 4630,
+        "aged_65_share": Decimal("0.3370"),
+        "area_km2": Decimal("96.50"),
+        "staff_count": 142,
+        "annual_budget_thousand_yen": 7_900_000,
+        "shares_with_prefecture": True,
+        "main_industries": "果樹栽培（りんご、さくらんぼ）と食品加工。",
+        "comprehensive_plan_name": "見本町まちづくり計画",
+        "comprehensive_plan_start": 2023,
+        "comprehensive_plan_end": 2032,
     },
     {
-        "code": "999971", "name": "手本町", "name_kana": "てほんちょう", "population": 2630, "households": 1180,
-        "aged_65_share": Decimal("0.4610"), "area_km2": Decimal("240.12"), "staff_count": None,
-        "annual_budget_thousand_yen": None, "shares_with_prefecture": False,
-        "main_industries": "", "comprehensive_plan_name": "", "comprehensive_plan_start": None, "comprehensive_plan_end": None,
+        "code": "999971",
+        "name": "手本町",
+        "name_kana": "てほんちょう",
+        "population": 2630,
+        "households": 1180,
+        "aged_65_share": Decimal("0.4610"),
+        "area_km2": Decimal("240.12"),
+        "staff_count": None,
+        "annual_budget_thousand_yen": None,
+        "shares_with_prefecture": False,
+        "main_industries": "",
+        "comprehensive_plan_name": "",
+        "comprehensive_plan_start": None,
+        "comprehensive_plan_end": None,
     },
 ]
 
@@ -64,8 +92,12 @@ DEPARTMENTS = {
         ("教育委員会 教育総務課", ["学校教育係", "生涯学習係"], "松本 洋子"),
     ],
     "999989": [
-        ("総務課", ["総務係", "財政係"], ""), ("企画課", ["企画係"], ""), ("住民課", ["住民係"], ""),
-        ("福祉課", ["福祉係", "介護係"], ""), ("産業課", ["農政係", "商工係"], ""), ("建設課", ["土木係"], ""),
+        ("総務課", ["総務係", "財政係"], ""),
+        ("企画課", ["企画係"], ""),
+        ("住民課", ["住民係"], ""),
+        ("福祉課", ["福祉係", "介護係"], ""),
+        ("産業課", ["農政係", "商工係"], ""),
+        ("建設課", ["土木係"], ""),
     ],
     "999971": [("総務課", [], ""), ("住民課", [], ""), ("産業建設課", [], "")],
 }
@@ -103,7 +135,8 @@ def create_sample(today: dt.date | None = None) -> list[dict]:
     """Create or refresh the sample data; returns the logins to print."""
     today = today or dt.date.today()
     pref, _ = Prefecture.objects.update_or_create(
-        code="990001", defaults={"number": 99, "name": "サンプル県", "name_kana": "さんぷるけん", "is_sample": True}
+        code="990001",
+        defaults={"number": 99, "name": "サンプル県", "name_kana": "さんぷるけん", "is_sample": True},
     )
     towns = {spec["code"]: _town(pref, spec) for spec in TOWNS}
     for code, departments in DEPARTMENTS.items():
@@ -126,7 +159,13 @@ def create_sample(today: dt.date | None = None) -> list[dict]:
 def _town(pref, spec) -> Municipality:
     town, _ = Municipality.objects.update_or_create(
         code=spec["code"],
-        defaults={**spec, "prefecture": pref, "kind": Municipality.Kind.TOWN, "census_year": 2020, "is_sample": True},
+        defaults={
+            **spec,
+            "prefecture": pref,
+            "kind": Municipality.Kind.TOWN,
+            "census_year": 2020,
+            "is_sample": True,
+        },
     )
     return town
 
@@ -134,9 +173,13 @@ def _town(pref, spec) -> Municipality:
 def _departments(town, departments) -> None:
     for order, (name, sections, head) in enumerate(departments, start=1):
         department, _ = Department.objects.update_or_create(
-            municipality=town, name=name,
-            defaults={"order": order * 10, "head_name": head,
-                      "head_email": f"head{order:02d}@{town.code}.example.jp" if head else ""},
+            municipality=town,
+            name=name,
+            defaults={
+                "order": order * 10,
+                "head_name": head,
+                "head_email": f"head{order:02d}@{town.code}.example.jp" if head else "",
+            },
         )
         for s_order, section in enumerate(sections, start=1):
             Section.objects.update_or_create(department=department, name=section, defaults={"order": s_order})
@@ -154,14 +197,23 @@ def _person(row, towns, pref, provider) -> dict:
     scope = {
         Role.DX_STAFF: {"municipality": town},
         Role.EXECUTIVE: {"municipality": town},
-        Role.DEPARTMENT_STAFF: {"municipality": town,
-                                "department": Department.objects.filter(municipality=town, name=department_name).first()},
+        Role.DEPARTMENT_STAFF: {
+            "municipality": town,
+            "department": Department.objects.filter(municipality=town, name=department_name).first(),
+        },
         Role.PREFECTURE_STAFF: {"prefecture": pref},
         Role.ADVISOR: {"provider": provider},
     }[role]
-    Membership.objects.update_or_create(user=user, role=role, **scope, defaults={"title": title, "is_active": True})
-    return {"username": username, "password": DEMO_PASSWORD, "name": display_name, "role": role.label,
-            "where": title}
+    Membership.objects.update_or_create(
+        user=user, role=role, **scope, defaults={"title": title, "is_active": True}
+    )
+    return {
+        "username": username,
+        "password": DEMO_PASSWORD,
+        "name": display_name,
+        "role": role.label,
+        "where": title,
+    }
 
 
 def _assignments(towns, provider, today) -> None:
@@ -174,7 +226,9 @@ def _assignments(towns, provider, today) -> None:
     ]
     for code, title, starts, ends, share in plans:
         AdvisorAssignment.objects.update_or_create(
-            advisor=advisor, provider=provider, municipality=towns[code],
+            advisor=advisor,
+            provider=provider,
+            municipality=towns[code],
             defaults={"title": title, "starts_on": starts, "ends_on": ends, "time_share_percent": share},
         )
 

@@ -7,17 +7,26 @@ from banso.orgs.models import ComprehensivePlanGoal, Department, Municipality, S
 
 
 class MunicipalityProfileForm(NormalizingModelForm):
-    staff_count = NormalizedIntegerField(label=_("number of staff"), required=False, min_value=0, max_value=500_000)
+    staff_count = NormalizedIntegerField(
+        label=_("number of staff"), required=False, min_value=0, max_value=500_000
+    )
     annual_budget_thousand_yen = NormalizedIntegerField(
-        label=_("general account budget (thousand yen)"), required=False, min_value=0,
+        label=_("general account budget (thousand yen)"),
+        required=False,
+        min_value=0,
         help_text=_("For example 4,500,000 for ¥4.5 billion."),
     )
 
     class Meta:
         model = Municipality
         fields = [
-            "staff_count", "annual_budget_thousand_yen", "main_industries", "comprehensive_plan_name",
-            "comprehensive_plan_start", "comprehensive_plan_end", "shares_with_prefecture",
+            "staff_count",
+            "annual_budget_thousand_yen",
+            "main_industries",
+            "comprehensive_plan_name",
+            "comprehensive_plan_start",
+            "comprehensive_plan_end",
+            "shares_with_prefecture",
         ]
         widgets = {"main_industries": forms.Textarea(attrs={"rows": 3})}
 

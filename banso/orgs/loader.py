@@ -34,8 +34,19 @@ KIND_BY_TYPE = {
     "village": Municipality.Kind.VILLAGE,
 }
 MASTER_FIELDS = [
-    "prefecture", "name", "name_kana", "kind", "website", "latitude", "longitude", "population",
-    "households", "aged_65_share", "area_km2", "census_year", "is_active",
+    "prefecture",
+    "name",
+    "name_kana",
+    "kind",
+    "website",
+    "latitude",
+    "longitude",
+    "population",
+    "households",
+    "aged_65_share",
+    "area_km2",
+    "census_year",
+    "is_active",
 ]
 
 
@@ -107,8 +118,11 @@ def load_master() -> dict[str, int]:
                     total.add(figures)
             if total:
                 census[item["s"]] = total
-    municipalities = [_municipality(item, prefectures, census.get(item["s"]), localgov.get(item["c"]))
-                      for item in items if item["t"] != "prefecture"]
+    municipalities = [
+        _municipality(item, prefectures, census.get(item["s"]), localgov.get(item["c"]))
+        for item in items
+        if item["t"] != "prefecture"
+    ]
     created, updated = _upsert(municipalities)
     _link_wards(items)
     return {"prefectures": len(prefectures), "created": created, "updated": updated}

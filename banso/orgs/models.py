@@ -58,7 +58,11 @@ class Municipality(AuditedModel):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     aged_65_share = models.DecimalField(
-        _("share aged 65 and over"), max_digits=5, decimal_places=4, null=True, blank=True,
+        _("share aged 65 and over"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=9, decimal_places=2, null=True, blank=True)
@@ -73,7 +77,8 @@ class Municipality(AuditedModel):
     comprehensive_plan_start = FiscalYearField(_("comprehensive plan from"), null=True, blank=True)
     comprehensive_plan_end = FiscalYearField(_("comprehensive plan until"), null=True, blank=True)
     shares_with_prefecture = models.BooleanField(
-        _("shares progress with the prefecture"), default=False,
+        _("shares progress with the prefecture"),
+        default=False,
         help_text=_("When on, the prefecture's DX staff can read this municipality's data."),
     )
     is_active = models.BooleanField(default=True)
@@ -187,7 +192,9 @@ class SupportProvider(AuditedModel):
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_kana = models.CharField(_("reading"), max_length=200, blank=True)
     corporate_number = models.CharField(
-        _("corporate number"), max_length=13, blank=True,
+        _("corporate number"),
+        max_length=13,
+        blank=True,
         validators=[RegexValidator(r"^\d{13}$", _("A corporate number has 13 digits."))],
     )
     website = models.URLField(_("website"), blank=True)
@@ -253,26 +260,56 @@ class Membership(AuditedModel):
             models.CheckConstraint(
                 name="membership_fields_match_role",
                 condition=(
-                    Q(role__in=["dx_staff", "executive"], municipality__isnull=False, department__isnull=True,
-                      prefecture__isnull=True, provider__isnull=True)
-                    | Q(role="department_staff", municipality__isnull=False, department__isnull=False,
-                        prefecture__isnull=True, provider__isnull=True)
-                    | Q(role="prefecture_staff", prefecture__isnull=False, municipality__isnull=True,
-                        department__isnull=True, provider__isnull=True)
-                    | Q(role="advisor", provider__isnull=False, municipality__isnull=True,
-                        department__isnull=True, prefecture__isnull=True)
+                    Q(
+                        role__in=["dx_staff", "executive"],
+                        municipality__isnull=False,
+                        department__isnull=True,
+                        prefecture__isnull=True,
+                        provider__isnull=True,
+                    )
+                    | Q(
+                        role="department_staff",
+                        municipality__isnull=False,
+                        department__isnull=False,
+                        prefecture__isnull=True,
+                        provider__isnull=True,
+                    )
+                    | Q(
+                        role="prefecture_staff",
+                        prefecture__isnull=False,
+                        municipality__isnull=True,
+                        department__isnull=True,
+                        provider__isnull=True,
+                    )
+                    | Q(
+                        role="advisor",
+                        provider__isnull=False,
+                        municipality__isnull=True,
+                        department__isnull=True,
+                        prefecture__isnull=True,
+                    )
                 ),
             ),
             # One membership per user, role and organisation (partial indexes:
             # portable to SQLite, which cannot treat NULLs as equal).
-            models.UniqueConstraint(fields=["user", "role", "municipality"], name="unique_municipal_membership",
-                                    condition=Q(role__in=["dx_staff", "executive"])),
-            models.UniqueConstraint(fields=["user", "department"], name="unique_department_membership",
-                                    condition=Q(role="department_staff")),
-            models.UniqueConstraint(fields=["user", "prefecture"], name="unique_prefecture_membership",
-                                    condition=Q(role="prefecture_staff")),
-            models.UniqueConstraint(fields=["user", "provider"], name="unique_provider_membership",
-                                    condition=Q(role="advisor")),
+            models.UniqueConstraint(
+                fields=["user", "role", "municipality"],
+                name="unique_municipal_membership",
+                condition=Q(role__in=["dx_staff", "executive"]),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "department"],
+                name="unique_department_membership",
+                condition=Q(role="department_staff"),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "prefecture"],
+                name="unique_prefecture_membership",
+                condition=Q(role="prefecture_staff"),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "provider"], name="unique_provider_membership", condition=Q(role="advisor")
+            ),
         ]
 
     def __str__(self):
@@ -310,7 +347,9 @@ class AdvisorAssignment(AuditedModel):
         verbose_name = _("advisor assignment")
         verbose_name_plural = _("advisor assignments")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="assignment_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="assignment_period_ordered"
+            ),
         ]
 
     def __str__(self):

@@ -33,8 +33,13 @@ def _save(instance, *, exclude=()):
 @transaction.atomic
 def municipality_update_profile(*, municipality: Municipality, **values) -> Municipality:
     allowed = {
-        "staff_count", "annual_budget_thousand_yen", "main_industries", "comprehensive_plan_name",
-        "comprehensive_plan_start", "comprehensive_plan_end", "shares_with_prefecture",
+        "staff_count",
+        "annual_budget_thousand_yen",
+        "main_industries",
+        "comprehensive_plan_name",
+        "comprehensive_plan_start",
+        "comprehensive_plan_end",
+        "shares_with_prefecture",
     }
     unknown = set(values) - allowed
     if unknown:
@@ -42,9 +47,7 @@ def municipality_update_profile(*, municipality: Municipality, **values) -> Muni
     start = values.get("comprehensive_plan_start", municipality.comprehensive_plan_start)
     end = values.get("comprehensive_plan_end", municipality.comprehensive_plan_end)
     if start and end and end < start:
-        raise ValidationError(
-            {"comprehensive_plan_end": _("The plan cannot end before it starts.")}
-        )
+        raise ValidationError({"comprehensive_plan_end": _("The plan cannot end before it starts.")})
     for key, value in values.items():
         setattr(municipality, key, value)
     return _save(municipality)
@@ -55,18 +58,37 @@ def _check_department_name(municipality: Municipality, name: str, *, exclude_pk=
     clash = Department.objects.filter(municipality=municipality, name=name).exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError(
-            {"name": _("%(town)s already has a department called “%(name)s”. Choose another name or edit that one.")
-             % {"town": municipality.name, "name": name}}
+            {
+                "name": _(
+                    "%(town)s already has a department called “%(name)s”. Choose another name or edit that one."
+                )
+                % {"town": municipality.name, "name": name}
+            }
         )
     return name
 
 
 @transaction.atomic
-def department_create(*, municipality: Municipality, name: str, order: int = 0, head_name: str = "",
-                      head_email: str = "", is_active: bool = True) -> Department:
+def department_create(
+    *,
+    municipality: Municipality,
+    name: str,
+    order: int = 0,
+    head_name: str = "",
+    head_email: str = "",
+    is_active: bool = True,
+) -> Department:
     name = _check_department_name(municipality, name)
-    return _save(Department(municipality=municipality, name=name, order=order, head_name=nfkc(head_name),
-                            head_email=head_email, is_active=is_active))
+    return _save(
+        Department(
+            municipality=municipality,
+            name=name,
+            order=order,
+            head_name=nfkc(head_name),
+            head_email=head_email,
+            is_active=is_active,
+        )
+    )
 
 
 @transaction.atomic
@@ -83,15 +105,23 @@ def section_create(*, department: Department, name: str, order: int = 0) -> Sect
     name = nfkc(name)
     if Section.objects.filter(department=department, name=name).exists():
         raise ValidationError(
-            {"name": _("%(department)s already has a section called “%(name)s”.")
-             % {"department": department.name, "name": name}}
+            {
+                "name": _("%(department)s already has a section called “%(name)s”.")
+                % {"department": department.name, "name": name}
+            }
         )
     return _save(Section(department=department, name=name, order=order))
 
 
 @transaction.atomic
-def plan_goal_save(*, municipality: Municipality, goal: ComprehensivePlanGoal | None = None, number: str,
-                   title: str, description: str = "") -> ComprehensivePlanGoal:
+def plan_goal_save(
+    *,
+    municipality: Municipality,
+    goal: ComprehensivePlanGoal | None = None,
+    number: str,
+    title: str,
+    description: str = "",
+) -> ComprehensivePlanGoal:
     number = nfkc(number)
     goal = goal or ComprehensivePlanGoal(municipality=municipality)
     clash = ComprehensivePlanGoal.objects.filter(municipality=municipality, number=number).exclude(pk=goal.pk)
@@ -115,27 +145,52 @@ def provider_create(*, name: str, **values) -> SupportProvider:
 
 
 @transaction.atomic
-def membership_grant(*, user: User, role: str, municipality=None, department=None, prefecture=None,
-                     provider=None, title: str = "") -> Membership:
+def membership_grant(
+    *, user: User, role: str, municipality=None, department=None, prefecture=None, provider=None, title: str = ""
+) -> Membership:
     if department is not None and municipality is None:
         municipality = department.municipality
     if department is not None and department.municipality_id != municipality.pk:
         raise ValidationError({"department": _("The department belongs to another municipality.")})
-    membership = Membership(user=user, role=role, municipality=municipality, department=department,
-                            prefecture=prefecture, provider=provider, title=title)
+    membership = Membership(
+        user=user,
+        role=role,
+        municipality=municipality,
+        department=department,
+        prefecture=prefecture,
+        provider=provider,
+        title=title,
+    )
     return _save(membership)
 
 
 @transaction.atomic
-def assignment_create(*, advisor: User, provider: SupportProvider, municipality: Municipality, title: str,
-                      starts_on: dt.date, ends_on: dt.date, time_share_percent: int | None = None
-                      ) -> AdvisorAssignment:
+def assignment_create(
+    *,
+    advisor: User,
+    provider: SupportProvider,
+    municipality: Municipality,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    time_share_percent: int | None = None,
+) -> AdvisorAssignment:
     if not Membership.objects.filter(user=advisor, role=Role.ADVISOR, provider=provider, is_active=True).exists():
         raise ValidationError(
-            {"advisor": _("%(person)s is not an advisor of %(provider)s.") % {"person": advisor, "provider": provider}}
+            {
+                "advisor": _("%(person)s is not an advisor of %(provider)s.")
+                % {"person": advisor, "provider": provider}
+            }
         )
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("An assignment cannot end before it starts.")})
-    assignment = AdvisorAssignment(advisor=advisor, provider=provider, municipality=municipality, title=nfkc(title),
-                                   starts_on=starts_on, ends_on=ends_on, time_share_percent=time_share_percent)
+    assignment = AdvisorAssignment(
+        advisor=advisor,
+        provider=provider,
+        municipality=municipality,
+        title=nfkc(title),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        time_share_percent=time_share_percent,
+    )
     return _save(assignment)

@@ -31,13 +31,15 @@ def home(request):
     scope = request.scope
     municipalities = list(selectors.visible_municipalities(scope).prefetch_related("departments"))
     roles = scope.roles()
+    cards = [_home_card(scope, m) for m in municipalities]
     context = {
-        "cards": [_home_card(scope, m) for m in municipalities],
-        "roles": roles,
+        "cards": cards,
+        "role_labels": _role_labels(request.user, cards),
         "no_membership": scope.is_empty,
         "recent_changes": (
             scope.filter(AuditEntry.objects.all()).select_related("actor", "content_type")[:8]
-            if municipalities else []
+            if municipalities
+            else []
         ),
     }
     if Role.PREFECTURE_STAFF in roles:
@@ -48,20 +50,41 @@ def home(request):
     return render(request, "orgs/home.html", context)
 
 
+def _role_labels(user, cards) -> list[str]:
+    """One badge per role: per town for municipal roles, per organisation for the others."""
+    municipal = {Role.DX_STAFF, Role.DEPARTMENT_STAFF, Role.EXECUTIVE}
+    labels = [
+        f"{card['municipality'].name}・{Role(role).label}"
+        for card in cards
+        for role in sorted(card["role_codes"] & municipal)
+    ]
+    for membership in user.memberships.filter(
+        is_active=True, role__in=[Role.PREFECTURE_STAFF, Role.ADVISOR]
+    ).select_related("prefecture", "provider"):
+        labels.append(f"{membership.organisation}・{membership.get_role_display()}")
+    return labels
+
+
 def _home_card(scope, municipality):
     """What one municipality's card on the home page says to this user."""
     grant = scope.grants[municipality.pk]
     steps = [
-        (_("Check the profile: staff count, budget and comprehensive plan"), municipality.staff_count is not None,
-         "orgs:municipality_edit"),
-        (_("Register the departments (課) and their sections (係)"), municipality.department_count > 0,
-         "orgs:departments"),
+        (
+            _("Check the profile: staff count, budget and comprehensive plan"),
+            municipality.staff_count is not None,
+            "orgs:municipality_edit",
+        ),
+        (
+            _("Register the departments (課) and their sections (係)"),
+            municipality.department_count > 0,
+            "orgs:departments",
+        ),
         (_("Enter the goals of the comprehensive plan"), municipality.goal_count > 0, "orgs:goal_create"),
     ]
     return {
         "municipality": municipality,
         "manage": grant.manage,
-        "roles": sorted(Role(r).label for r in grant.roles),
+        "role_codes": set(grant.roles),
         "my_departments": [d for d in municipality.departments.all() if d.pk in grant.departments],
         "steps": steps if grant.manage else [],
         "setup_done": all(done for _label, done, _url in steps),
@@ -80,20 +103,29 @@ def municipality_list(request):
             if scoped(request, Municipality).filter(code=code).exists():
                 return redirect("orgs:municipality", code=code)
             code_error = _("No municipality with code %(code)s is among those you can see.") % {"code": code}
-    return render(request, "orgs/municipality_list.html", {
-        "municipalities": selectors.visible_municipalities(request.scope),
-        "code_error": code_error, "code_value": request.GET.get("code", ""),
-    })
+    return render(
+        request,
+        "orgs/municipality_list.html",
+        {
+            "municipalities": selectors.visible_municipalities(request.scope),
+            "code_error": code_error,
+            "code_value": request.GET.get("code", ""),
+        },
+    )
 
 
 def municipality_detail(request, code):
     municipality = get_scoped(request, Municipality.objects.select_related("prefecture"), code=code)
-    return render(request, "orgs/municipality_detail.html", {
-        "municipality": municipality,
-        "departments": selectors.departments_of(request.scope, municipality),
-        "goals": ComprehensivePlanGoal.objects.filter(municipality=municipality),
-        "can_manage": request.scope.can_manage(municipality.pk),
-    })
+    return render(
+        request,
+        "orgs/municipality_detail.html",
+        {
+            "municipality": municipality,
+            "departments": selectors.departments_of(request.scope, municipality),
+            "goals": ComprehensivePlanGoal.objects.filter(municipality=municipality),
+            "can_manage": request.scope.can_manage(municipality.pk),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -117,16 +149,23 @@ def department_list(request, code):
         if _apply(form, services.department_create, municipality=municipality):
             messages.success(request, _("The department was added."))
             return redirect("orgs:departments", code=code)
-    return render(request, "orgs/department_list.html", {
-        "municipality": municipality, "form": form, "can_manage": can_manage,
-        "departments": selectors.departments_of(request.scope, municipality),
-    })
+    return render(
+        request,
+        "orgs/department_list.html",
+        {
+            "municipality": municipality,
+            "form": form,
+            "can_manage": can_manage,
+            "departments": selectors.departments_of(request.scope, municipality),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def department_detail(request, code, pk):
-    department = get_scoped(request, Department.objects.select_related("municipality"), pk=pk,
-                            municipality__code=code)
+    department = get_scoped(
+        request, Department.objects.select_related("municipality"), pk=pk, municipality__code=code
+    )
     municipality = department.municipality
     can_manage = request.scope.can_manage(municipality.pk)
     form = SectionForm(request.POST or None) if can_manage else None
@@ -135,24 +174,35 @@ def department_detail(request, code, pk):
         if _apply(form, services.section_create, department=department):
             messages.success(request, _("The section was added."))
             return redirect("orgs:department", code=code, pk=pk)
-    return render(request, "orgs/department_detail.html", {
-        "municipality": municipality, "department": department, "form": form, "can_manage": can_manage,
-        "sections": department.sections.all(),
-        "members": selectors.members_of(request.scope, municipality).filter(department=department),
-    })
+    return render(
+        request,
+        "orgs/department_detail.html",
+        {
+            "municipality": municipality,
+            "department": department,
+            "form": form,
+            "can_manage": can_manage,
+            "sections": department.sections.all(),
+            "members": selectors.members_of(request.scope, municipality).filter(department=department),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def department_edit(request, code, pk):
-    department = get_scoped(request, Department.objects.select_related("municipality"), pk=pk,
-                            municipality__code=code)
+    department = get_scoped(
+        request, Department.objects.select_related("municipality"), pk=pk, municipality__code=code
+    )
     require_manage(request, department.municipality_id)
     form = DepartmentForm(request.POST or None, instance=department)
     if request.method == "POST" and _apply(form, services.department_update, department=department):
         messages.success(request, _("The department was saved."))
         return redirect("orgs:department", code=code, pk=pk)
-    return render(request, "orgs/department_edit.html",
-                  {"municipality": department.municipality, "department": department, "form": form})
+    return render(
+        request,
+        "orgs/department_edit.html",
+        {"municipality": department.municipality, "department": department, "form": form},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -164,8 +214,9 @@ def goal_create(request, code):
 
 @require_http_methods(["GET", "POST"])
 def goal_edit(request, code, pk):
-    goal = get_scoped(request, ComprehensivePlanGoal.objects.select_related("municipality"), pk=pk,
-                      municipality__code=code)
+    goal = get_scoped(
+        request, ComprehensivePlanGoal.objects.select_related("municipality"), pk=pk, municipality__code=code
+    )
     require_manage(request, goal.municipality_id)
     return _goal_form(request, goal.municipality, goal)
 
@@ -190,11 +241,15 @@ def goal_delete(request, code, pk):
 def member_list(request, code):
     municipality = get_scoped(request, Municipality, code=code)
     require_manage(request, municipality.pk)
-    return render(request, "orgs/member_list.html", {
-        "municipality": municipality,
-        "members": selectors.members_of(request.scope, municipality),
-        "assignments": selectors.scoped_assignments(request.scope, municipality),
-    })
+    return render(
+        request,
+        "orgs/member_list.html",
+        {
+            "municipality": municipality,
+            "members": selectors.members_of(request.scope, municipality),
+            "assignments": selectors.scoped_assignments(request.scope, municipality),
+        },
+    )
 
 
 def provider_list(request):
@@ -205,7 +260,11 @@ def provider_list(request):
 def provider_detail(request, pk):
     # The directory of providers is shared reference data; their assignments are scoped.
     provider = get_object_or_404(SupportProvider, pk=pk)
-    return render(request, "orgs/provider_detail.html", {
-        "provider": provider,
-        "assignments": selectors.scoped_assignments(request.scope).filter(provider=provider),
-    })
+    return render(
+        request,
+        "orgs/provider_detail.html",
+        {
+            "provider": provider,
+            "assignments": selectors.scoped_assignments(request.scope).filter(provider=provider),
+        },
+    )

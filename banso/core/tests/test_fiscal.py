@@ -31,7 +31,9 @@ def test_it_reads_the_ways_people_write_a_year(text, year):
     assert FiscalYear.parse(text).year == year
 
 
-@pytest.mark.parametrize("text", ["", "R", "令和", "R0", "令和0年度", "昭和60年度", "20255", "abc", "1900", "2025-26"])
+@pytest.mark.parametrize(
+    "text", ["", "R", "令和", "R0", "令和0年度", "昭和60年度", "20255", "abc", "1900", "2025-26"]
+)
 def test_it_rejects_what_is_not_a_year_with_a_message(text):
     with pytest.raises(FiscalYearError) as err:
         FiscalYear.parse(text)

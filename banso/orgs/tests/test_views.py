@@ -32,11 +32,18 @@ def test_it_shows_the_prefecture_who_shares_and_who_does_not(pref_staff, hidden_
 
 
 def test_it_saves_a_profile_with_full_width_digits_and_reiwa_years(town_staff, town):
-    response = town_staff.post(reverse("orgs:municipality_edit", args=[town.code]), {
-        "staff_count": "１２０", "annual_budget_thousand_yen": "4,600,000", "main_industries": "酪農",
-        "comprehensive_plan_name": "第６次総合計画", "comprehensive_plan_start": "令和3年度",
-        "comprehensive_plan_end": "R12", "shares_with_prefecture": "on",
-    })
+    response = town_staff.post(
+        reverse("orgs:municipality_edit", args=[town.code]),
+        {
+            "staff_count": "１２０",
+            "annual_budget_thousand_yen": "4,600,000",
+            "main_industries": "酪農",
+            "comprehensive_plan_name": "第６次総合計画",
+            "comprehensive_plan_start": "令和3年度",
+            "comprehensive_plan_end": "R12",
+            "shares_with_prefecture": "on",
+        },
+    )
     assert response.status_code == 302
     town.refresh_from_db()
     assert (town.staff_count, town.annual_budget_thousand_yen) == (120, 4_600_000)
@@ -46,9 +53,14 @@ def test_it_saves_a_profile_with_full_width_digits_and_reiwa_years(town_staff, t
 
 def test_it_refuses_a_plan_that_ends_before_it_starts(town_staff, town):
     before = town.comprehensive_plan_end
-    response = town_staff.post(reverse("orgs:municipality_edit", args=[town.code]), {
-        "comprehensive_plan_start": "R7", "comprehensive_plan_end": "R3", "staff_count": "1",
-    })
+    response = town_staff.post(
+        reverse("orgs:municipality_edit", args=[town.code]),
+        {
+            "comprehensive_plan_start": "R7",
+            "comprehensive_plan_end": "R3",
+            "staff_count": "1",
+        },
+    )
     assert response.status_code == 200
     assert "終了" in response.content.decode()
     town.refresh_from_db()
@@ -56,8 +68,9 @@ def test_it_refuses_a_plan_that_ends_before_it_starts(town_staff, town):
 
 
 def test_it_explains_a_year_it_cannot_read(town_staff, town):
-    response = town_staff.post(reverse("orgs:municipality_edit", args=[town.code]),
-                               {"comprehensive_plan_start": "R0"})
+    response = town_staff.post(
+        reverse("orgs:municipality_edit", args=[town.code]), {"comprehensive_plan_start": "R0"}
+    )
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.content.decode()
 
@@ -73,7 +86,9 @@ def _profile_as_posted(town, **changes):
 
 
 def test_it_records_who_changed_the_profile_and_shows_it(town_staff, town):
-    town_staff.post(reverse("orgs:municipality_edit", args=[town.code]), _profile_as_posted(town, staff_count="90"))
+    town_staff.post(
+        reverse("orgs:municipality_edit", args=[town.code]), _profile_as_posted(town, staff_count="90")
+    )
     entry = AuditEntry.objects.filter(object_id=str(town.pk), content_type__model="municipality").first()
     assert entry.actor.username == "dx-staff"
     assert entry.before["staff_count"] == 86 and entry.after["staff_count"] == 90

@@ -17,11 +17,19 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, threads, **options):
         from waitress import serve
 
+        # Collect before the app loads: whitenoise indexes the files once, at start-up.
+        call_command("collectstatic", interactive=False, verbosity=0)
         from banso.wsgi import application
 
-        call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write(_("Banso is running on http://%(host)s:%(port)s/ (stop with Ctrl+C)") %
-                          {"host": host, "port": port})
+        self.stdout.write(
+            _("Banso is running on http://%(host)s:%(port)s/ (stop with Ctrl+C)") % {"host": host, "port": port}
+        )
         self.stdout.flush()
-        serve(application, host=host, port=port, threads=threads, ident="Banso",
-              max_request_body_size=settings.BANSO_MAX_UPLOAD_BYTES + 1024 * 1024)
+        serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="Banso",
+            max_request_body_size=settings.BANSO_MAX_UPLOAD_BYTES + 1024 * 1024,
+        )

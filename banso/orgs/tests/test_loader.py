@@ -1,0 +1,54 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from banso.orgs.models import Municipality, Prefecture
+
+
+@pytest.fixture(scope="module")
+def master(django_db_setup, django_db_blocker):
+    """Load the national master once for this module (it takes a few seconds)."""
+    with django_db_blocker.unblock():
+        call_command("orgs_load", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        Municipality.objects.filter(is_sample=False).exclude(parent=None).delete()
+        Municipality.objects.filter(is_sample=False).delete()
+        Prefecture.objects.filter(is_sample=False).delete()
+
+
+def test_it_loads_every_prefecture_and_municipality(db, master):
+    assert Prefecture.objects.filter(is_sample=False).count() == 47
+    assert Municipality.objects.filter(is_sample=False).count() == 1918
+    assert Municipality.objects.filter(is_sample=False, is_active=False).count() == 6  # 北方領土の6村
+
+
+def test_it_takes_census_figures_and_readings(db, master):
+    chiyoda = Municipality.objects.get(code="131016")
+    assert chiyoda.name == "千代田区" and chiyoda.prefecture.name == "東京都"
+    assert chiyoda.kind == Municipality.Kind.SPECIAL_WARD
+    assert chiyoda.name_kana == "ちよだく"
+    assert 60_000 < chiyoda.population < 70_000
+    assert 11 < float(chiyoda.area_km2) < 12.5
+
+
+def test_it_sums_the_wards_of_a_designated_city(db, master):
+    sapporo = Municipality.objects.get(code="011002")
+    wards = Municipality.objects.filter(parent=sapporo)
+    assert wards.count() == 10
+    assert sapporo.population == sum(w.population for w in wards)
+    assert 1_950_000 < sapporo.population < 1_980_000
+    youngest, oldest = min(w.aged_65_share for w in wards), max(w.aged_65_share for w in wards)
+    assert youngest <= sapporo.aged_65_share <= oldest
+
+
+def test_it_refreshes_master_data_without_touching_the_staff_profile(db, master):
+    town = Municipality.objects.get(code="012025")  # 函館市
+    Municipality.objects.filter(pk=town.pk).update(staff_count=1234, population=1)
+    out = StringIO()
+    call_command("orgs_load", stdout=out)
+    town.refresh_from_db()
+    assert town.staff_count == 1234 and town.population > 200_000
+    assert "0 件" in out.getvalue() or "0 new" in out.getvalue()
+    assert Municipality.objects.filter(is_sample=False).count() == 1918
