@@ -1,7 +1,6 @@
 """Small helpers for pages that work without JavaScript and update in place with htmx."""
 
 from django.shortcuts import render
-from django.template.loader import render_to_string
 
 
 def render_partial(request, template_name: str, partial: str, context: dict):
@@ -13,7 +12,3 @@ def render_partial(request, template_name: str, partial: str, context: dict):
     if getattr(request, "htmx", False):
         return render(request, partial, context)
     return render(request, template_name, context)
-
-
-def partial_html(partial: str, context: dict, request=None) -> str:
-    return render_to_string(partial, context, request=request)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.core.access import get_scoped, require_manage, scoped
+from banso.core.htmx import render_partial
 from banso.core.models import AuditEntry
 from banso.orgs import selectors, services
 from banso.orgs.codes import normalize_lg_code
@@ -172,20 +173,19 @@ def department_detail(request, code, pk):
     if request.method == "POST":
         require_manage(request, municipality.pk)
         if _apply(form, services.section_create, department=department):
-            messages.success(request, _("The section was added."))
-            return redirect("orgs:department", code=code, pk=pk)
-    return render(
-        request,
-        "orgs/department_detail.html",
-        {
-            "municipality": municipality,
-            "department": department,
-            "form": form,
-            "can_manage": can_manage,
-            "sections": department.sections.all(),
-            "members": selectors.members_of(request.scope, municipality).filter(department=department),
-        },
-    )
+            if not request.htmx:
+                messages.success(request, _("The section was added."))
+                return redirect("orgs:department", code=code, pk=pk)
+            form = SectionForm()  # htmx swaps the list in place, with an empty form for the next one
+    context = {
+        "municipality": municipality,
+        "department": department,
+        "form": form,
+        "can_manage": can_manage,
+        "sections": department.sections.all(),
+        "members": selectors.members_of(request.scope, municipality).filter(department=department),
+    }
+    return render_partial(request, "orgs/department_detail.html", "orgs/partials/sections.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -175,3 +175,25 @@ def test_it_loads_the_home_page_in_a_fixed_number_of_queries(town_staff, django_
 def test_it_lists_departments_in_a_fixed_number_of_queries(town_staff, town, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         assert town_staff.get(reverse("orgs:departments", args=[town.code])).status_code == 200
+
+
+def test_it_adds_a_section_in_place_for_htmx(town_staff, town, department):
+    url = reverse("orgs:department", args=[town.code, department.pk])
+    response = town_staff.post(url, {"name": "窓口係"}, headers={"HX-Request": "true"})
+    page = response.content.decode()
+    assert response.status_code == 200 and page.startswith('<div id="sections">')
+    assert "窓口係" in page and "<html" not in page
+
+
+def test_it_shows_a_section_error_in_place_for_htmx(town_staff, town, department):
+    url = reverse("orgs:department", args=[town.code, department.pk])
+    response = town_staff.post(url, {"name": "戸籍住民係"}, headers={"HX-Request": "true"})
+    assert "すでにあります" in response.content.decode()
+    assert Section.objects.filter(department=department, name="戸籍住民係").count() == 1
+
+
+def test_it_switches_to_english_and_back(town_staff):
+    town_staff.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Welcome" in town_staff.get(reverse("home")).content.decode()
+    town_staff.post(reverse("set_language"), {"language": "ja", "next": "/"})
+    assert "ようこそ" in town_staff.get(reverse("home")).content.decode()
