@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "banso.core",
     "banso.orgs",
+    "banso.text",
+    "banso.survey",
     "banso.demo",
 ]
 
@@ -124,6 +126,8 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 BANSO_MAX_UPLOAD_BYTES = int(os.environ.get("BANSO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# Imports run in a thread so the page can show progress; tests run them inline.
+BANSO_BACKGROUND_IMPORTS = os.environ.get("BANSO_BACKGROUND_IMPORTS", "1") == "1"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead

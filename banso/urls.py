@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("history/<str:model>/<int:pk>/", core_views.history, name="history"),
     path("", include("banso.orgs.urls")),
+    path("", include("banso.survey.urls")),
     path("admin/", admin.site.urls),
 ]
 

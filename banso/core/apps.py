@@ -6,4 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from banso.core import audit  # noqa: F401  (connects the audit signal receivers)
+        from banso.core.audit import connect_audited_models
+
+        connect_audited_models()

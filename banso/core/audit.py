@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
 
 
 @dataclass(frozen=True)
@@ -60,23 +59,33 @@ def snapshot(instance) -> dict:
     return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
 
-def _is_audited(sender) -> bool:
+def connect_audited_models() -> None:
+    """Connect the receivers to each audited model only.
+
+    Receivers for every sender would make Django give up its fast bulk delete
+    for all models, including large import tables that keep their own record.
+    """
+    from django.apps import apps
+
     from banso.core.models import AuditedModel
 
-    return issubclass(sender, AuditedModel) and not sender._meta.abstract
+    for model in apps.get_models():
+        if issubclass(model, AuditedModel):
+            uid = f"banso-audit-{model._meta.label}"
+            pre_save.connect(_remember_previous, sender=model, dispatch_uid=f"{uid}-pre")
+            post_save.connect(_record_save, sender=model, dispatch_uid=f"{uid}-post")
+            post_delete.connect(_record_delete, sender=model, dispatch_uid=f"{uid}-delete")
 
 
-@receiver(pre_save)
 def _remember_previous(sender, instance, raw=False, **kwargs):
-    if raw or not _is_audited(sender) or instance.pk is None:
+    if raw or instance.pk is None:
         return
     previous = sender._base_manager.filter(pk=instance.pk).first()
     instance._audit_before = snapshot(previous) if previous is not None else None
 
 
-@receiver(post_save)
 def _record_save(sender, instance, created, raw=False, **kwargs):
-    if raw or not _is_audited(sender):
+    if raw:
         return
     before = None if created else getattr(instance, "_audit_before", None)
     after = snapshot(instance)
@@ -86,10 +95,8 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
     _write(instance, "create" if created or before is None else "update", before, after, changed)
 
 
-@receiver(post_delete)
 def _record_delete(sender, instance, **kwargs):
-    if _is_audited(sender):
-        _write(instance, "delete", snapshot(instance), None, [])
+    _write(instance, "delete", snapshot(instance), None, [])
 
 
 def _write(instance, action, before, after, changed):

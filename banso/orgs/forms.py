@@ -33,10 +33,13 @@ class MunicipalityProfileForm(NormalizingModelForm):
 
 class DepartmentForm(NormalizingModelForm):
     order = NormalizedIntegerField(label=_("display order"), required=False, min_value=0, max_value=999)
+    staff_count = NormalizedIntegerField(
+        label=_("staff in the department"), required=False, min_value=0, max_value=30000
+    )
 
     class Meta:
         model = Department
-        fields = ["name", "order", "head_name", "head_email", "is_active"]
+        fields = ["name", "order", "head_name", "head_email", "staff_count", "is_active"]
 
     def clean_order(self):
         return self.cleaned_data["order"] or 0

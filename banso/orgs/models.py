@@ -150,6 +150,12 @@ class Department(AuditedModel):
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
     head_name = models.CharField(_("head of department"), max_length=60, blank=True)
     head_email = models.EmailField(_("head's e-mail"), blank=True)
+    staff_count = models.PositiveSmallIntegerField(
+        _("staff in the department"),
+        null=True,
+        blank=True,
+        help_text=_("Used to check that the survey's hours fit the department's capacity."),
+    )
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:

@@ -98,6 +98,11 @@ class Scope:
     def can_view(self, municipality_id: int | None) -> bool:
         return municipality_id in self.grants
 
+    def can_read_all(self, municipality_id: int | None) -> bool:
+        """May read data of every department (town-wide analyses), not only their own."""
+        grant = self.grants.get(municipality_id)
+        return grant is not None and grant.read_all
+
     # -- writing --------------------------------------------------------------
     def can_manage(self, municipality_id: int | None) -> bool:
         """May change municipality-wide data (profile, departments, members)."""

@@ -77,6 +77,7 @@ def department_create(
     head_name: str = "",
     head_email: str = "",
     is_active: bool = True,
+    staff_count: int | None = None,
 ) -> Department:
     name = _check_department_name(municipality, name)
     return _save(
@@ -87,6 +88,7 @@ def department_create(
             head_name=nfkc(head_name),
             head_email=head_email,
             is_active=is_active,
+            staff_count=staff_count,
         )
     )
 

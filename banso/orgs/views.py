@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from banso.core import panels
 from banso.core.access import get_scoped, require_manage, scoped
 from banso.core.htmx import render_partial
 from banso.core.models import AuditEntry
@@ -32,7 +33,7 @@ def home(request):
     scope = request.scope
     municipalities = list(selectors.visible_municipalities(scope).prefetch_related("departments"))
     roles = scope.roles()
-    cards = [_home_card(scope, m) for m in municipalities]
+    cards = [_home_card(request, m) for m in municipalities]
     context = {
         "cards": cards,
         "role_labels": _role_labels(request.user, cards),
@@ -66,9 +67,9 @@ def _role_labels(user, cards) -> list[str]:
     return labels
 
 
-def _home_card(scope, municipality):
+def _home_card(request, municipality):
     """What one municipality's card on the home page says to this user."""
-    grant = scope.grants[municipality.pk]
+    grant = request.scope.grants[municipality.pk]
     steps = [
         (
             _("Check the profile: staff count, budget and comprehensive plan"),
@@ -89,6 +90,7 @@ def _home_card(scope, municipality):
         "my_departments": [d for d in municipality.departments.all() if d.pk in grant.departments],
         "steps": steps if grant.manage else [],
         "setup_done": all(done for _label, done, _url in steps),
+        "panels": panels.render_for(request, municipality, grant),
     }
 
 

@@ -65,3 +65,20 @@ def history_url(obj):
     from django.urls import reverse
 
     return reverse("history", args=[obj._meta.label, obj.pk])
+
+
+@register.inclusion_tag("core/partials/bar_chart.html")
+def bar_chart(rows, title, value_key="hours", label_key="label", unit=""):
+    """A horizontal bar chart as inline SVG; the page shows the same numbers in a table."""
+    rows = list(rows)[:15]
+    largest = max((float(r[value_key]) for r in rows), default=0) or 1
+    bars = [
+        {
+            "label": str(r[label_key])[:18],
+            "value": float(r[value_key]),
+            "y": i * 30,
+            "width": round(float(r[value_key]) / largest * 560, 1),
+        }
+        for i, r in enumerate(rows)
+    ]
+    return {"bars": bars, "title": title, "height": len(bars) * 30 + 4, "unit": unit}

@@ -1,0 +1,169 @@
+"""Safe first look at an uploaded spreadsheet, before any parser touches it.
+
+An .xlsx is a zip of XML parts. We refuse, with a message that says what to
+do: files over the size limit, files that are not a zip (a renamed .xls, a
+PDF), workbooks protected with a password (Office then stores an encrypted
+OLE container instead of a zip), zips that would inflate far beyond their size
+(a "zip bomb"), and zips without a workbook. Only then does calamine read it.
+
+`formula_cells()` scans a sheet's XML for formulas: calamine returns their
+cached results, which may be stale or missing, so imports refuse formulas in
+data cells and ask for values instead.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+MAX_INFLATED_BYTES = 400 * 1024 * 1024
+MAX_RATIO = 200  # inflated ÷ compressed, for the whole archive
+MAX_ENTRIES = 5_000
+
+
+class UploadError(ValueError):
+    """The file cannot be read; the message (Japanese) tells the user what to do."""
+
+
+@dataclass(frozen=True)
+class XlsxInfo:
+    path: Path
+    sheet_parts: dict[str, str]  # sheet name -> part name in the zip
+
+
+def inspect_xlsx(path: Path, *, original_name: str = "") -> XlsxInfo:
+    path = Path(path)
+    name = original_name or path.name
+    size = path.stat().st_size
+    if size > settings.BANSO_MAX_UPLOAD_BYTES:
+        raise UploadError(
+            _("%(name)s is %(size)s MB; files up to %(limit)s MB can be imported. Split it by department.")
+            % {
+                "name": name,
+                "size": round(size / 1024 / 1024, 1),
+                "limit": settings.BANSO_MAX_UPLOAD_BYTES // 1024 // 1024,
+            }
+        )
+    if size == 0:
+        raise UploadError(_("%(name)s is empty.") % {"name": name})
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(OLE_MAGIC):
+        raise UploadError(
+            _(
+                "%(name)s is protected with a password or saved in the old .xls format. Open it in Excel, "
+                "remove the password (or save as .xlsx) and upload it again."
+            )
+            % {"name": name}
+        )
+    if not head.startswith(ZIP_MAGIC):
+        raise UploadError(
+            _("%(name)s is not an Excel workbook (.xlsx). Save it from Excel as “Excel workbook (*.xlsx)”.")
+            % {"name": name}
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            _check_inflation(entries, size, name)
+            names = {e.filename for e in entries}
+            if "xl/workbook.xml" not in names:
+                raise UploadError(_("%(name)s is a zip file but not an Excel workbook.") % {"name": name})
+            parts = _sheet_parts(archive)
+    except zipfile.BadZipFile as err:
+        raise UploadError(
+            _("%(name)s is damaged and cannot be opened. Open it in Excel, save it again and upload it.")
+            % {"name": name}
+        ) from err
+    return XlsxInfo(path=path, sheet_parts=parts)
+
+
+def _check_inflation(entries, size: int, name: str) -> None:
+    inflated = sum(e.file_size for e in entries)
+    if len(entries) > MAX_ENTRIES or inflated > MAX_INFLATED_BYTES or inflated > size * MAX_RATIO:
+        raise UploadError(
+            _("%(name)s expands to far more data than a survey sheet holds and was not opened.") % {"name": name}
+        )
+
+
+_SHEET_RE = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"', re.S)
+_REL_RE = re.compile(r'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"', re.S)
+_REL_RE2 = re.compile(r'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"', re.S)
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    try:
+        rels_xml = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+    rels = {rid: target for rid, target in _REL_RE.findall(rels_xml)}
+    rels.update({rid: target for target, rid in _REL_RE2.findall(rels_xml)})
+    parts = {}
+    for sheet_name, rid in _SHEET_RE.findall(workbook):
+        target = rels.get(rid, "")
+        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        parts[_unescape(sheet_name)] = part
+    return parts
+
+
+_FORMULA_CELL_RE = re.compile(r'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>(?:(?!</c>).)*?<f\b', re.S)
+
+
+def column_index(letters: str) -> int:
+    """A -> 0, Z -> 25, AA -> 26."""
+    index = 0
+    for char in letters:
+        index = index * 26 + (ord(char) - 64)
+    return index - 1
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def formula_cells(info: XlsxInfo, sheet_name: str) -> set[tuple[int, int]]:
+    """(row, column), both 0-based, of every cell of the sheet that holds a formula."""
+    part = info.sheet_parts.get(sheet_name)
+    if not part:
+        return set()
+    with zipfile.ZipFile(info.path) as archive:
+        try:
+            xml = archive.read(part).decode("utf-8", "replace")
+        except KeyError:
+            return set()
+    if "<f" not in xml:
+        return set()
+    return {(int(row) - 1, column_index(col)) for col, row in _FORMULA_CELL_RE.findall(xml)}
+
+
+def safe_cell(value):
+    """A value for an exported spreadsheet cell that Excel will never run as a formula.
+
+    Text starting with = + - @ (or a tab / carriage return that hides one) gets a
+    leading apostrophe, which Excel shows as plain text.
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -1,0 +1,77 @@
+"""Tables to .xlsx and CSV for every "export" button.
+
+Cells are written by type (numbers as numbers, text as text) and text that
+Excel could run as a formula is neutralised (core.uploads.safe_cell). CSV is
+UTF-8 with a BOM so that Excel on Japanese Windows opens it without mojibake.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import xlsxwriter
+
+from banso.core.uploads import safe_cell
+
+
+@dataclass
+class Table:
+    title: str  # sheet name (31 characters at most in Excel)
+    headers: list[str]
+    rows: list[list]
+    widths: list[int] = field(default_factory=list)
+    note: str = ""
+
+
+def _write_cell(ws, row, col, value, fmt):
+    if value is None:
+        ws.write_blank(row, col, None)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "有" if value else "無")
+    elif isinstance(value, int | float | Decimal):
+        ws.write_number(row, col, float(value), fmt["number"])
+    else:
+        ws.write_string(row, col, str(safe_cell(str(value))))
+
+
+def xlsx_bytes(tables: list[Table]) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
+    )
+    fmt = {
+        "header": workbook.add_format(
+            {"bold": True, "bg_color": "#d9e6ff", "border": 1, "text_wrap": True, "valign": "top"}
+        ),
+        "number": workbook.add_format({"num_format": "#,##0.##"}),
+        "note": workbook.add_format({"italic": True, "font_color": "#4d4d4d", "text_wrap": True}),
+    }
+    for table in tables:
+        ws = workbook.add_worksheet(table.title[:31])
+        start = 0
+        if table.note:
+            ws.write_string(0, 0, table.note, fmt["note"])
+            start = 2
+        for col, header in enumerate(table.headers):
+            ws.write_string(start, col, header, fmt["header"])
+            ws.set_column(col, col, table.widths[col] if col < len(table.widths) else 16)
+        for r, row in enumerate(table.rows, start=start + 1):
+            for c, value in enumerate(row):
+                _write_cell(ws, r, c, value, fmt)
+        ws.freeze_panes(start + 1, 0)
+        if table.rows:
+            ws.autofilter(start, 0, start + len(table.rows), len(table.headers) - 1)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def csv_bytes(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow(
+            ["" if v is None else safe_cell(("有" if v else "無") if isinstance(v, bool) else str(v)) for v in row]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,217 @@
+"""What the survey says: hours by department and category, media, candidates, duplicates.
+
+Everything is computed from one list of task rows so that the page, the
+command and the Excel export show the same numbers. The candidate score and
+the savings rates are deliberately simple and printed beside the results:
+staff must be able to check them by hand.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from banso.survey.sheet import MANUAL_MEDIA
+from banso.text.similarity import similar_pairs
+
+TASK_FIELDS = [
+    "id",
+    "department_id",
+    "name",
+    "category_major",
+    "annual_count",
+    "minutes_per_case",
+    "staff_per_case",
+    "fte",
+    "medium",
+    "has_seal",
+    "has_in_person",
+    "target",
+    "systems",
+    "digital_status",
+    "annual_hours",
+    "to_become_measure",
+    "measure_note",
+    "missing_answers",
+]
+
+# Share of a task's hours each kind of measure is assumed to save, and when it applies.
+MEASURES = [
+    ("online", _("online application"), Decimal("0.30"), _("in person or on paper with residents or businesses")),
+    ("rpa", _("RPA"), Decimal("0.40"), _("Excel or core system, 100+ cases a year, up to 60 minutes each")),
+    ("ocr", _("AI-OCR"), Decimal("0.25"), _("paper, 300+ cases a year")),
+    ("paperless", _("paperless"), Decimal("0.20"), _("paper")),
+    ("standard", _("standardised system"), Decimal("0.10"), _("a core system or named systems")),
+]
+SCORE_RULE = _(
+    "Score (0–100) = volume 40 × log(1+hours) ÷ log(1+largest hours) + repetition 20 × log10(1+cases) ÷ 4 (max 20) "
+    "+ manual medium (paper 20, Excel 12) + seal 10 + in person 10. Tasks already digitalised (済) are left out."
+)
+
+
+def _applies(kind: str, t: dict) -> bool:
+    paper = t["medium"] == "紙"
+    count = t["annual_count"] or 0
+    if kind == "online":
+        return bool(t["has_in_person"]) or (
+            paper and any(w in (t["target"] or "") for w in ("住民", "事業者", "町民", "市民"))
+        )
+    if kind == "rpa":
+        return t["medium"] in ("Excel", "基幹システム") and count >= 100 and (t["minutes_per_case"] or 0) <= 60
+    if kind == "ocr":
+        return paper and count >= 300
+    if kind == "paperless":
+        return paper
+    return t["medium"] == "基幹システム" or bool(t["systems"])
+
+
+@dataclass
+class Candidate:
+    task: dict
+    department: str
+    score: int
+    parts: dict[str, int]
+    reasons: list[str]
+    savings: list[tuple[str, str, Decimal, int]]  # (kind, label, hours, yen)
+
+    @property
+    def best(self):
+        return max(self.savings, key=lambda s: s[2]) if self.savings else None
+
+
+@dataclass
+class Analysis:
+    task_count: int = 0
+    total_hours: Decimal = Decimal(0)
+    total_yen: int = 0
+    hourly_cost_yen: int = 0
+    by_department: list[dict] = field(default_factory=list)
+    by_category: list[dict] = field(default_factory=list)
+    by_medium: list[dict] = field(default_factory=list)
+    by_status: list[dict] = field(default_factory=list)
+    seal: dict = field(default_factory=dict)
+    in_person: dict = field(default_factory=dict)
+    candidates: list[Candidate] = field(default_factory=list)
+    pairs: list[dict] = field(default_factory=list)
+
+
+def _group(tasks, key, total_hours) -> list[dict]:
+    groups: dict[str, dict] = defaultdict(lambda: {"tasks": 0, "hours": Decimal(0)})
+    for t in tasks:
+        g = groups[key(t) or "—"]
+        g["tasks"] += 1
+        g["hours"] += t["annual_hours"]
+    rows = [
+        {"label": label, **g, "share": float(g["hours"] / total_hours) if total_hours else 0.0}
+        for label, g in groups.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["hours"], r["label"]))
+
+
+def _share(tasks, flag, total_hours) -> dict:
+    flagged = [t for t in tasks if t[flag]]
+    hours = sum((t["annual_hours"] for t in flagged), Decimal(0))
+    return {
+        "tasks": len(flagged),
+        "task_share": len(flagged) / len(tasks) if tasks else 0.0,
+        "hours": hours,
+        "hour_share": float(hours / total_hours) if total_hours else 0.0,
+    }
+
+
+def analyse(
+    tasks: list[dict],
+    departments: dict[int, str],
+    hourly_cost_yen: int,
+    decisions=None,
+    *,
+    pair_threshold=0.6,
+    top=50,
+) -> Analysis:
+    total = sum((t["annual_hours"] for t in tasks), Decimal(0))
+    result = Analysis(
+        task_count=len(tasks),
+        total_hours=total,
+        total_yen=int(total * hourly_cost_yen),
+        hourly_cost_yen=hourly_cost_yen,
+    )
+    result.by_department = _group(tasks, lambda t: departments.get(t["department_id"], "?"), total)
+    result.by_category = _group(tasks, lambda t: t["category_major"], total)
+    result.by_medium = _group(tasks, lambda t: t["medium"], total)
+    result.by_status = _group(tasks, lambda t: t["digital_status"], total)
+    result.seal = _share(tasks, "has_seal", total)
+    result.in_person = _share(tasks, "has_in_person", total)
+    result.candidates = candidates(tasks, departments, hourly_cost_yen)[:top]
+    result.pairs = duplicate_pairs(tasks, departments, decisions or {}, threshold=pair_threshold)
+    return result
+
+
+def candidates(tasks, departments, hourly_cost_yen) -> list[Candidate]:
+    open_tasks = [t for t in tasks if t["digital_status"] != "済" and t["annual_hours"] > 0]
+    largest = max((t["annual_hours"] for t in open_tasks), default=Decimal(0))
+    found = []
+    for t in open_tasks:
+        hours = t["annual_hours"]
+        count = t["annual_count"] or 0
+        parts = {
+            "volume": round(40 * math.log1p(hours) / math.log1p(largest)) if largest else 0,
+            "repetition": min(20, round(20 * math.log10(1 + count) / 4)),
+            "manual": 20 if t["medium"] == "紙" else 12 if t["medium"] == "Excel" else 0,
+            "seal": 10 if t["has_seal"] else 0,
+            "in_person": 10 if t["has_in_person"] else 0,
+        }
+        reasons = [_("%(hours)s hours a year") % {"hours": f"{hours:,.0f}"}]
+        if count >= 100:
+            reasons.append(_("%(count)s cases a year") % {"count": f"{count:,}"})
+        if t["medium"] in MANUAL_MEDIA:
+            reasons.append(_("handled on %(medium)s") % {"medium": t["medium"]})
+        if t["has_seal"]:
+            reasons.append(_("needs a seal"))
+        if t["has_in_person"]:
+            reasons.append(_("needs a visit in person"))
+        savings = [
+            (kind, str(label), (hours * rate).quantize(Decimal("0.1")), int(hours * rate * hourly_cost_yen))
+            for kind, label, rate, _rule in MEASURES
+            if _applies(kind, t)
+        ]
+        found.append(
+            Candidate(
+                t,
+                departments.get(t["department_id"], "?"),
+                sum(parts.values()),
+                parts,
+                [str(r) for r in reasons],
+                savings,
+            )
+        )
+    found.sort(key=lambda c: (-c.score, -c.task["annual_hours"], c.task["id"]))
+    return found
+
+
+def duplicate_pairs(tasks, departments, decisions: dict, *, threshold=0.6) -> list[dict]:
+    """Similar tasks in different departments, for a person to confirm or dismiss."""
+    by_id = {t["id"]: t for t in tasks}
+    matches = similar_pairs(
+        ((t["id"], t["name"]) for t in tasks),
+        threshold=threshold,
+        may_pair=lambda a, b: by_id[a]["department_id"] != by_id[b]["department_id"],
+    )
+    pairs = []
+    for m in matches:
+        a, b = sorted((m.a, m.b))
+        pairs.append(
+            {
+                "a": by_id[a],
+                "b": by_id[b],
+                "score": m.score,
+                "department_a": departments.get(by_id[a]["department_id"], "?"),
+                "department_b": departments.get(by_id[b]["department_id"], "?"),
+                "hours": by_id[a]["annual_hours"] + by_id[b]["annual_hours"],
+                "verdict": decisions.get((a, b)),
+            }
+        )
+    return pairs

@@ -1,0 +1,274 @@
+"""業務量調査: rounds, the tasks departments report, and the imports that bring them in."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from banso.core.fields import FiscalYearField
+from banso.core.models import AuditedModel, TimeStampedModel
+from banso.orgs.models import Department, Municipality
+
+
+class SurveyRound(AuditedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("preparing")
+        OPEN = "open", _("collecting answers")
+        CLOSED = "closed", _("closed")
+
+    # Which status may follow which; every change is kept in RoundStatusChange.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.OPEN},
+        Status.OPEN: {Status.CLOSED},
+        Status.CLOSED: {Status.OPEN},
+    }
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="survey_rounds")
+    fiscal_year = FiscalYearField(_("fiscal year"))
+    title = models.CharField(_("title"), max_length=100)
+    deadline = models.DateField(_("deadline"))
+    hourly_cost_yen = models.PositiveIntegerField(
+        _("hourly staff cost (yen)"), help_text=_("Used to turn hours into yen. For example 3,500.")
+    )
+    annual_hours_per_fte = models.PositiveIntegerField(
+        _("working hours of one full-time person a year"),
+        default=1800,
+        help_text=_("Used for FTE answers and for the capacity check."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    departments = models.ManyToManyField(Department, through="SurveyDepartment", related_name="survey_rounds")
+
+    scope_municipality_path = "municipality"
+
+    class Meta:
+        ordering = ["-fiscal_year", "-created_at"]
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "fiscal_year", "title"], name="unique_survey_round"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class RoundStatusChange(models.Model):
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=SurveyRound.Status.choices)
+    to_status = models.CharField(max_length=10, choices=SurveyRound.Status.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at"]
+
+
+class SurveyDepartment(models.Model):
+    """A department in the scope of a round."""
+
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="round_departments")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="round_links")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    scope_municipality_path = "survey_round__municipality"
+    scope_department_path = "department"
+
+    class Meta:
+        ordering = ["department__order", "department__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey_round", "department"], name="unique_round_department"),
+        ]
+
+
+class CategoryKind(models.TextChoices):
+    MAJOR = "major", _("major category")
+    MIDDLE = "middle", _("middle category")
+    MINOR = "minor", _("minor category")
+    STAFF_TYPE = "staff_type", _("staff type")
+    MEDIUM = "medium", _("medium")
+    DIGITAL_STATUS = "digital_status", _("digital status")
+
+
+class CategoryOption(models.Model):
+    """One allowed answer of a list column, per round, so each town can adapt its lists."""
+
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="options")
+    kind = models.CharField(max_length=20, choices=CategoryKind.choices)
+    value = models.CharField(max_length=50)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey_round", "kind", "value"], name="unique_category_option"),
+        ]
+
+    def __str__(self):
+        return self.value
+
+
+class SurveyTask(TimeStampedModel):
+    """One line of a department's 業務説明表: a piece of work, how often, how long, on what medium.
+
+    Tasks arrive in bulk from workbooks; their trail is the ImportBatch that
+    wrote them (file, who, when, previous values for rollback), not AuditEntry.
+    """
+
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="tasks")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="survey_tasks")
+    # Written into the hidden first column of the sheet, so a returned sheet
+    # updates its rows instead of adding new ones.
+    row_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    name = models.CharField(_("task"), max_length=200)
+    description = models.TextField(_("content"), blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+    category_major = models.CharField(_("major category"), max_length=50, blank=True)
+    category_middle = models.CharField(_("middle category"), max_length=50, blank=True)
+    category_minor = models.CharField(_("minor category"), max_length=50, blank=True)
+    target = models.CharField(_("for whom"), max_length=100, blank=True)
+    period = models.CharField(_("when / busy season"), max_length=100, blank=True)
+    annual_count = models.PositiveIntegerField(_("cases a year"), null=True, blank=True)
+    minutes_per_case = models.DecimalField(
+        _("minutes per case"), max_digits=8, decimal_places=1, null=True, blank=True
+    )
+    staff_per_case = models.DecimalField(
+        _("staff per case"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    fte = models.DecimalField(_("FTE"), max_digits=6, decimal_places=2, null=True, blank=True)
+    staff_type = models.CharField(_("staff type"), max_length=50, blank=True)
+    medium = models.CharField(_("medium"), max_length=50, blank=True)
+    has_seal = models.BooleanField(_("seal (押印)"), null=True, blank=True)
+    has_in_person = models.BooleanField(_("in person (対面)"), null=True, blank=True)
+    systems = models.CharField(_("systems used"), max_length=200, blank=True)
+    outsourced = models.BooleanField(_("outsourced"), null=True, blank=True)
+    digital_status = models.CharField(_("digital status"), max_length=50, blank=True)
+    issues = models.TextField(_("issues and ideas"), blank=True)
+    annual_hours = models.DecimalField(_("hours a year"), max_digits=12, decimal_places=1, default=0)
+    missing_answers = models.PositiveSmallIntegerField(default=0)
+    to_become_measure = models.BooleanField(_("to become a measure"), default=False)
+    measure_note = models.CharField(_("note for the plan"), max_length=200, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(null=True, blank=True)
+    import_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    scope_municipality_path = "survey_round__municipality"
+    scope_department_path = "department"
+
+    class Meta:
+        ordering = ["department__order", "id"]
+        verbose_name = _("survey task")
+        verbose_name_plural = _("survey tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["survey_round", "row_key"], name="unique_task_row_key"),
+            models.CheckConstraint(condition=Q(annual_hours__gte=0), name="task_hours_not_negative"),
+        ]
+        indexes = [models.Index(fields=["survey_round", "department"])]
+
+    def __str__(self):
+        return self.name
+
+
+class ColumnMapping(TimeStampedModel):
+    """How another layout's headers map to the survey's fields; saved to reuse next time."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="survey_mappings")
+    name = models.CharField(_("name"), max_length=100)
+    header_signature = models.CharField(max_length=64, db_index=True)
+    sheet_name = models.CharField(max_length=100, blank=True)
+    header_row = models.PositiveSmallIntegerField(default=1)  # 1-based, as Excel shows it
+    fields = models.JSONField(default=dict)  # field key -> header text in their layout
+    department_header = models.CharField(max_length=100, blank=True)
+
+    scope_municipality_path = "municipality"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="unique_mapping_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One uploaded file: kept with who, when and the result, and undoable."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("checking")
+        NEEDS_MAPPING = "needs_mapping", _("columns to map")
+        HAS_ERRORS = "has_errors", _("has problems: nothing written")
+        REJECTED = "rejected", _("could not be read")
+        APPLIED = "applied", _("imported")
+        PARTIAL = "partial", _("valid rows imported")
+        ROLLED_BACK = "rolled_back", _("rolled back")
+
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="imports")
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(upload_to="survey-imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=10, default="web")  # web or cli
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    mapping = models.ForeignKey(ColumnMapping, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    rejected_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list)
+    undo = models.JSONField(default=dict)  # {"created": [row keys], "updated": [{...previous values}]}
+    # For a workbook in another layout: the sheet, header row and headers found, for the mapping step.
+    layout = models.JSONField(default=dict)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rolled_back_at = models.DateTimeField(null=True, blank=True)
+
+    scope_municipality_path = "survey_round__municipality"
+    scope_department_path = "department"
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+
+class PairDecision(models.Model):
+    """A person's verdict on two tasks that look alike across departments."""
+
+    class Verdict(models.TextChoices):
+        DUPLICATE = "duplicate", _("same work: merge or share")
+        DIFFERENT = "different", _("different work")
+
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="pair_decisions")
+    task_a = models.ForeignKey(SurveyTask, on_delete=models.CASCADE, related_name="+")
+    task_b = models.ForeignKey(SurveyTask, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(max_length=10, choices=Verdict.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    scope_municipality_path = "survey_round__municipality"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task_a", "task_b"], name="unique_pair_decision")]

@@ -1,0 +1,585 @@
+"""Read a returned survey workbook and validate every row before anything is written.
+
+The result lists each problem with its sheet, row and column as Excel shows
+them, and a Japanese message that says what to do. Nothing here touches the
+database: services.apply_import() writes only what this accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import unicodedata
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+from banso.core.fiscal import FiscalYear
+from banso.core.uploads import UploadError, XlsxInfo, column_letter, formula_cells, inspect_xlsx
+from banso.survey import sheet
+from banso.text.normalize import fold, normalize_for_matching
+
+MAX_DATA_ROWS = 100_000
+
+
+@dataclass
+class Problem:
+    message: str
+    sheet: str = ""
+    row: int | None = None  # as Excel numbers rows (1-based)
+    column: str = ""  # letter and header, e.g. "J（年間件数）"
+    field: str = ""
+    severity: str = "error"  # or "warning"
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+@dataclass
+class ParsedRow:
+    excel_row: int
+    department_id: int
+    values: dict
+    errors: int = 0
+    missing_answers: int = 0
+
+
+@dataclass
+class ReadResult:
+    rows: list[ParsedRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    department_ids: set[int] = field(default_factory=set)
+    needs_mapping: bool = False
+    headers: list[str] = field(default_factory=list)  # for the mapping step
+    header_row: int = 0
+    sheet_name: str = ""
+    total_rows: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def valid_rows(self) -> list[ParsedRow]:
+        return [r for r in self.rows if not r.errors]
+
+
+def header_key(text) -> str:
+    return (
+        "".join(unicodedata.normalize("NFKC", str(text or "")).split())
+        .replace("(", "（")
+        .replace(")", "）")
+        .lower()
+    )
+
+
+KNOWN_HEADERS = {header_key(alias): c.key for c in sheet.COLUMNS for alias in (c.header, *c.aliases)}
+
+
+def header_signature(headers: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(header_key(h) for h in headers if h).encode()).hexdigest()
+
+
+@dataclass
+class Context:
+    """What validation needs to know about the round, gathered once."""
+
+    round_id: int
+    municipality_code: str
+    fiscal_year: int
+    department_ids: set[int]
+    department_by_name: dict[str, int]
+    department_names: dict[int, str]
+    options: dict[str, list[str]]  # CategoryKind -> allowed values
+    annual_hours_per_fte: int
+    staff_counts: dict[int, int | None]
+    known_row_keys: dict[str, int] = field(default_factory=dict)  # row_key -> department id
+
+
+def read_workbook(
+    path, ctx: Context, *, original_name="", default_department_id=None, mapping=None, progress=None
+) -> ReadResult:
+    """Validate a workbook; raise UploadError when the file cannot be opened at all."""
+    info = inspect_xlsx(path, original_name=original_name)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except PasswordError as err:
+        raise UploadError(
+            _("The workbook is protected with a password. Remove the password in Excel and upload it again.")
+        ) from err
+    except (CalamineError, OSError, ValueError) as err:
+        raise UploadError(
+            _("The workbook is damaged and cannot be read. Open it in Excel, save it again and upload it.")
+        ) from err
+    result = ReadResult()
+    names = workbook.sheet_names
+    if sheet.META_SHEET in names:
+        department_id = _check_meta(workbook, ctx, result)
+        if result.errors:
+            return result
+        _read_sheet(workbook, info, ctx, result, sheet.DATA_SHEET, None, {}, department_id, progress)
+    else:
+        if mapping is None:
+            _propose_mapping(workbook, result)
+            return result
+        _read_sheet(
+            workbook,
+            info,
+            ctx,
+            result,
+            mapping.sheet_name or names[0],
+            mapping.header_row - 1,
+            mapping.fields,
+            default_department_id,
+            progress,
+            department_header=mapping.department_header,
+        )
+    _check_capacity(ctx, result)
+    return result
+
+
+def _check_meta(workbook, ctx: Context, result: ReadResult) -> int | None:
+    meta = {str(r[0]): str(r[1]) for r in workbook.get_sheet_by_name(sheet.META_SHEET).to_python() if len(r) >= 2}
+    where = {"sheet": sheet.META_SHEET}
+    if meta.get("format") != sheet.FORMAT_NAME:
+        result.problems.append(
+            Problem(
+                _("This workbook was not made by Banso's survey. Download the sheet from the survey page."),
+                **where,
+            )
+        )
+        return None
+    if meta.get("municipality_code") != ctx.municipality_code:
+        result.problems.append(
+            Problem(
+                _("This sheet belongs to another municipality (code %(code)s). Use your municipality's sheet.")
+                % {"code": meta.get("municipality_code")},
+                **where,
+            )
+        )
+    year = meta.get("fiscal_year", "")
+    if year != str(ctx.fiscal_year):
+        label = FiscalYear(int(year)).era_label if year.isdigit() and 1989 <= int(year) <= 2200 else year
+        result.problems.append(
+            Problem(
+                _(
+                    "This is the sheet for %(year)s, not for %(expected)s. Download this year's sheet and copy your answers into it."
+                )
+                % {"year": label, "expected": FiscalYear(ctx.fiscal_year).era_label},
+                **where,
+            )
+        )
+    department_id = int(meta["department_id"]) if meta.get("department_id", "").isdigit() else None
+    if department_id not in ctx.department_ids:
+        result.problems.append(
+            Problem(
+                _(
+                    "This sheet is for %(department)s, which is not part of this survey round. Check that you chose the right round."
+                )
+                % {"department": meta.get("department_name", "?")},
+                **where,
+            )
+        )
+    return department_id
+
+
+def _find_header_row(rows, limit=15) -> int | None:
+    for index, row in enumerate(rows[:limit]):
+        keys = {KNOWN_HEADERS.get(header_key(cell)) for cell in row}
+        if "name" in keys and len(keys - {None}) >= 3:
+            return index
+    return None
+
+
+def _read_sheet(
+    workbook,
+    info: XlsxInfo,
+    ctx,
+    result,
+    sheet_name,
+    header_row,
+    mapped,
+    department_id,
+    progress,
+    department_header="",
+):
+    if sheet_name not in workbook.sheet_names:
+        result.problems.append(
+            Problem(
+                _(
+                    "The sheet “%(sheet)s” is missing. Do not rename or delete it; download the sheet again if needed."
+                )
+                % {"sheet": sheet_name},
+                sheet=sheet_name,
+            )
+        )
+        return
+    rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    result.sheet_name = sheet_name
+    if header_row is None:
+        header_row = _find_header_row(rows)
+        if header_row is None:
+            result.problems.append(
+                Problem(
+                    _("The header row (業務名, 年間件数, …) was not found. Do not delete the header row."),
+                    sheet=sheet_name,
+                )
+            )
+            return
+    columns, dept_col = _map_columns(
+        rows[header_row] if header_row < len(rows) else [], mapped, department_header, sheet_name, result
+    )
+    if result.errors:
+        return
+    data = rows[header_row + 1 :]
+    if len(data) > MAX_DATA_ROWS:
+        result.problems.append(
+            Problem(
+                _("The sheet has more than %(max)s rows. Split it into several files.")
+                % {"max": f"{MAX_DATA_ROWS:,}"},
+                sheet=sheet_name,
+            )
+        )
+        return
+    formulas = formula_cells(info, sheet_name)
+    validator = RowValidator(ctx, result, sheet_name, columns)
+    result.total_rows = len(data)
+    for offset, row in enumerate(data):
+        excel_row = header_row + offset + 2
+        row_department = department_id
+        if dept_col is not None:
+            row_department = validator.department_of(row[dept_col] if dept_col < len(row) else None, excel_row)
+        validator.validate(row, excel_row, row_department, formulas)
+        if progress and offset % 1000 == 999:
+            progress(offset + 1, len(data))
+    if progress:
+        progress(len(data), len(data))
+
+
+def _map_columns(header_cells, mapped, department_header, sheet_name, result):
+    """field key -> column index, from the sheet's own headers or a saved mapping."""
+    by_header = {header_key(cell): i for i, cell in enumerate(header_cells) if str(cell or "").strip()}
+    columns: dict[str, int] = {}
+    if mapped:
+        for key, header in mapped.items():
+            if header and header_key(header) in by_header:
+                columns[key] = by_header[header_key(header)]
+    else:
+        for key_text, index in by_header.items():
+            key = KNOWN_HEADERS.get(key_text)
+            if key and key not in columns:
+                columns[key] = index
+            elif key is None:
+                result.problems.append(
+                    Problem(
+                        _("The column “%(header)s” is not part of the survey and was not imported.")
+                        % {"header": header_cells[index]},
+                        sheet=sheet_name,
+                        column=column_letter(index),
+                        severity="warning",
+                    )
+                )
+    missing = [c.header for c in sheet.COLUMNS if c.required and c.key not in columns]
+    for numbers in (("annual_count", "minutes_per_case"),):
+        if not all(k in columns for k in numbers) and "fte" not in columns:
+            missing.extend(sheet.COLUMN_BY_KEY[k].header for k in numbers if k not in columns)
+    if missing:
+        result.problems.append(
+            Problem(
+                _(
+                    "These columns are missing: %(columns)s. Put the headers back (download a fresh sheet to see them) and upload again."
+                )
+                % {"columns": "、".join(missing)},
+                sheet=sheet_name,
+            )
+        )
+    dept_col = by_header.get(header_key(department_header)) if department_header else None
+    return columns, dept_col
+
+
+class RowValidator:
+    def __init__(self, ctx: Context, result: ReadResult, sheet_name: str, columns: dict[str, int]):
+        self.ctx, self.result, self.sheet_name, self.columns = ctx, result, sheet_name, columns
+        self.allowed = {kind: {fold(v): v for v in values} for kind, values in ctx.options.items()}
+        self.seen_names: dict[tuple[int, str], int] = {}
+        self.seen_keys: dict[str, int] = {}
+        self.department_names = {fold(normalize_for_matching(n)): i for n, i in ctx.department_by_name.items()}
+
+    def problem(self, message, row, key="", severity="error"):
+        column = ""
+        if key:
+            index = self.columns.get(key)
+            header = sheet.COLUMN_BY_KEY[key].header
+            column = f"{column_letter(index)}（{header}）" if index is not None else header
+        self.result.problems.append(Problem(message, self.sheet_name, row, column, key, severity))
+
+    def department_of(self, value, row) -> int | None:
+        name = fold(normalize_for_matching(str(value or "")))
+        department_id = self.department_names.get(name)
+        if department_id is None and str(value or "").strip():
+            self.problem(_("The department “%(name)s” is not part of this survey round.") % {"name": value}, row)
+        return department_id
+
+    def validate(self, row, excel_row, department_id, formulas) -> None:
+        cells = {key: (row[i] if i < len(row) else None) for key, i in self.columns.items()}
+        if all(_blank(v) for v in cells.values()) or str(cells.get("row_key") or "") == sheet.EXAMPLE_MARK:
+            return
+        if department_id is None:
+            self.problem(_("Choose the department this file belongs to."), excel_row)
+            return
+        before = len(self.result.problems)
+        values = {}
+        for key, raw in cells.items():
+            if (excel_row - 1, self.columns[key]) in formulas:
+                self.problem(
+                    _("This cell holds a formula. Enter the value instead (copy, then paste as values)."),
+                    excel_row,
+                    key,
+                )
+                continue
+            values[key] = self.convert(sheet.COLUMN_BY_KEY[key], raw, excel_row)
+        self.check_row(values, excel_row, department_id)
+        errors = sum(1 for p in self.result.problems[before:] if p.severity == "error")
+        missing = sum(1 for c in sheet.COLUMNS if c.expected and _blank(values.get(c.key)))
+        self.result.rows.append(ParsedRow(excel_row, department_id, values, errors, missing))
+        if not errors:
+            self.result.department_ids.add(department_id)
+
+    def convert(self, column, raw, row):
+        if _blank(raw):
+            if column.required:
+                self.problem(_("“%(column)s” is required.") % {"column": column.header}, row, column.key)
+            return None
+        if isinstance(raw, dt.date | dt.datetime | dt.time | dt.timedelta) and column.kind in (
+            "int",
+            "decimal",
+            "choice",
+            "bool",
+            "id",
+        ):
+            self.problem(
+                _(
+                    "Excel turned this value into a date or time. Format the cell as a number or text and enter it again."
+                ),
+                row,
+                column.key,
+            )
+            return None
+        converter = getattr(self, f"_to_{column.kind}")
+        return converter(column, raw, row)
+
+    def _to_id(self, column, raw, row):
+        try:
+            return str(uuid.UUID(str(raw).strip()))
+        except ValueError:
+            self.problem(
+                _("The row id is damaged; the row will be imported as a new task."), row, column.key, "warning"
+            )
+            return None
+
+    def _to_text(self, column, raw, row):
+        text = _text(raw, normalize=True)
+        if len(text) > column.max_length:
+            self.problem(
+                _("Too long: at most %(max)s characters (this has %(n)s).")
+                % {"max": column.max_length, "n": len(text)},
+                row,
+                column.key,
+            )
+        return text
+
+    def _to_long_text(self, column, raw, row):
+        text = _text(raw, normalize=False)
+        if len(text) > 4000:
+            self.problem(
+                _("Too long: at most %(max)s characters (this has %(n)s).") % {"max": 4000, "n": len(text)},
+                row,
+                column.key,
+            )
+        return text
+
+    def _number(self, column, raw, row):
+        if isinstance(raw, bool):
+            raw = str(raw)
+        if isinstance(raw, int | float):
+            value = Decimal(str(raw))
+        else:
+            text = unicodedata.normalize("NFKC", str(raw)).replace(",", "").replace(" ", "").strip()
+            for unit in ("件", "分", "人", "回"):
+                text = text.removesuffix(unit)
+            try:
+                value = Decimal(text)
+            except InvalidOperation:
+                self.problem(
+                    _("“%(value)s” is not a number. Enter digits only, for example 120.") % {"value": raw},
+                    row,
+                    column.key,
+                )
+                return None
+        if value < 0:
+            self.problem(_("A negative number cannot be right here. Enter 0 or more."), row, column.key)
+            return None
+        return value
+
+    def _to_int(self, column, raw, row):
+        value = self._number(column, raw, row)
+        if value is None:
+            return None
+        if value != value.to_integral_value():
+            self.problem(_("Enter a whole number (no decimals)."), row, column.key)
+            return None
+        if value > 100_000_000:
+            self.problem(_("This number is too large to be right; check the unit."), row, column.key)
+            return None
+        return int(value)
+
+    def _to_decimal(self, column, raw, row):
+        value = self._number(column, raw, row)
+        if value is not None and value > 1_000_000:
+            self.problem(_("This number is too large to be right; check the unit."), row, column.key)
+            return None
+        return value.quantize(Decimal("0.01")) if value is not None else None
+
+    def _to_choice(self, column, raw, row):
+        text = _text(raw, normalize=True)
+        allowed = self.allowed.get(column.choices, {})
+        if fold(text) in allowed:
+            return allowed[fold(text)]
+        choices = "、".join(allowed.values())
+        self.problem(
+            _("“%(value)s” is not in the list. Choose one of: %(choices)s.") % {"value": text, "choices": choices},
+            row,
+            column.key,
+        )
+        return None
+
+    def _to_bool(self, column, raw, row):
+        text = fold(_text(raw, normalize=True))
+        if text in sheet.YES_WORDS:
+            return True
+        if text in sheet.NO_WORDS:
+            return False
+        self.problem(_("Enter 有 or 無."), row, column.key)
+        return None
+
+    def check_row(self, values, row, department_id):
+        counted = values.get("annual_count") is not None and values.get("minutes_per_case") is not None
+        if not counted and values.get("fte") is None:
+            self.problem(_("Enter the cases a year and the minutes per case, or the FTE."), row, "annual_count")
+        name = values.get("name")
+        if name:
+            key = (department_id, normalize_for_matching(name))
+            if key in self.seen_names:
+                self.problem(
+                    _("The same task appears twice (also on row %(row)s). Merge the two rows.")
+                    % {"row": self.seen_names[key]},
+                    row,
+                    "name",
+                )
+            else:
+                self.seen_names[key] = row
+        row_key = values.get("row_key")
+        if row_key:
+            if row_key in self.seen_keys:
+                self.problem(
+                    _(
+                        "This row was copied from row %(row)s together with its hidden id. Clear column A of the copy."
+                    )
+                    % {"row": self.seen_keys[row_key]},
+                    row,
+                    "row_key",
+                )
+                values["row_key"] = None
+            elif self.ctx.known_row_keys.get(row_key, department_id) != department_id:
+                self.problem(_("This row belongs to another department's sheet."), row, "row_key")
+            self.seen_keys.setdefault(row_key, row)
+        values["annual_hours"] = task_hours(values, self.ctx.annual_hours_per_fte)
+
+
+def task_hours(values: dict, annual_hours_per_fte: int) -> Decimal:
+    """Hours a year: FTE × working hours, or cases × minutes × staff ÷ 60."""
+    if values.get("fte") is not None:
+        return (Decimal(values["fte"]) * annual_hours_per_fte).quantize(Decimal("0.1"))
+    if values.get("annual_count") is None or values.get("minutes_per_case") is None:
+        return Decimal(0)
+    staff = values.get("staff_per_case") or Decimal(1)
+    return (Decimal(values["annual_count"]) * Decimal(values["minutes_per_case"]) * Decimal(staff) / 60).quantize(
+        Decimal("0.1")
+    )
+
+
+def _check_capacity(ctx: Context, result: ReadResult) -> None:
+    hours: dict[int, Decimal] = defaultdict(Decimal)
+    for row in result.valid_rows:
+        hours[row.department_id] += row.values["annual_hours"]
+    for department_id, total in hours.items():
+        staff = ctx.staff_counts.get(department_id)
+        if staff and total > staff * ctx.annual_hours_per_fte:
+            result.problems.append(
+                Problem(
+                    _(
+                        "The tasks of %(department)s add up to %(hours)s hours a year, more than its %(staff)s staff can work (%(capacity)s hours). Check the counts and minutes (minutes, not hours)."
+                    )
+                    % {
+                        "department": ctx.department_names.get(department_id, ""),
+                        "hours": f"{total:,.0f}",
+                        "staff": staff,
+                        "capacity": f"{staff * ctx.annual_hours_per_fte:,}",
+                    },
+                    sheet=result.sheet_name,
+                )
+            )
+
+
+def _propose_mapping(workbook, result: ReadResult) -> None:
+    """Another layout: find its header row so a person can map the columns."""
+    result.needs_mapping = True
+    best = None
+    for name in workbook.sheet_names:
+        rows = workbook.get_sheet_by_name(name).to_python()
+        for index, row in enumerate(rows[:15]):
+            texts = [str(c).strip() for c in row if isinstance(c, str) and c.strip()]
+            if len(texts) >= 3 and (best is None or len(texts) > best[2]):
+                best = (name, index, len(texts), [str(c or "").strip() for c in row])
+    if best is None:
+        result.problems.append(
+            Problem(_("No header row was found in this workbook: the first rows need column titles."))
+        )
+        return
+    result.sheet_name, result.header_row, _count, result.headers = best
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(raw, *, normalize: bool) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip()
+    return unicodedata.normalize("NFKC", text) if normalize else text
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """Best guess of which of their headers is which survey column (a person confirms it)."""
+    from rapidfuzz import fuzz, process
+
+    keyed = {header_key(h): h for h in headers if h}
+    guesses, taken = {}, set()
+    for column in sheet.COLUMNS:
+        if column.kind == "id":
+            continue
+        candidates = [k for k in keyed if k not in taken]
+        best = None
+        for alias in (column.header, *column.aliases):
+            match = process.extractOne(header_key(alias), candidates, scorer=fuzz.ratio)
+            if match and match[1] >= 75 and (best is None or match[1] > best[1]):
+                best = match
+        if best:
+            guesses[column.key] = keyed[best[0]]
+            taken.add(best[0])
+    return guesses

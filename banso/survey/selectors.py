@@ -1,0 +1,74 @@
+"""Reads shared by the survey's pages, commands and exports."""
+
+from django.db.models import Count, Max, Q, Sum
+
+from banso.survey.analysis import TASK_FIELDS, analyse
+from banso.survey.models import ImportBatch, PairDecision, SurveyDepartment, SurveyRound, SurveyTask
+
+
+def rounds_of(scope, municipality):
+    return scope.filter(SurveyRound.objects.filter(municipality=municipality)).annotate(
+        department_count=Count("round_departments", distinct=True),
+        submitted_count=Count(
+            "round_departments", filter=Q(round_departments__submitted_at__isnull=False), distinct=True
+        ),
+    )
+
+
+def completeness(scope, survey_round) -> list[dict]:
+    """Per department in scope: submitted or not, how many tasks and hours, and how many answers are missing."""
+    links = scope.filter(SurveyDepartment.objects.filter(survey_round=survey_round)).select_related("department")
+    stats = {
+        row["department_id"]: row
+        for row in SurveyTask.objects.filter(survey_round=survey_round)
+        .values("department_id")
+        .annotate(
+            tasks=Count("id"),
+            hours=Sum("annual_hours"),
+            missing=Sum("missing_answers"),
+            rows_missing=Count("id", filter=Q(missing_answers__gt=0)),
+            last=Max("updated_at"),
+        )
+    }
+    skipped = _skipped_rows(survey_round)
+    result = []
+    for link in links:
+        s = stats.get(link.department_id, {})
+        state = "not_yet"
+        if link.submitted_at:
+            state = "missing" if s.get("rows_missing") or skipped.get(link.department_id) else "submitted"
+        result.append(
+            {
+                "department": link.department,
+                "submitted_at": link.submitted_at,
+                "state": state,
+                "tasks": s.get("tasks", 0),
+                "hours": s.get("hours") or 0,
+                "missing": s.get("missing") or 0,
+                "rows_missing": s.get("rows_missing", 0),
+                "skipped": skipped.get(link.department_id, 0),
+            }
+        )
+    return result
+
+
+def _skipped_rows(survey_round) -> dict[int, int]:
+    """Rows with problems that the latest import of each department left out."""
+    latest = {}
+    written = survey_round.imports.filter(status__in=[ImportBatch.Status.APPLIED, ImportBatch.Status.PARTIAL])
+    for batch in written.order_by("uploaded_at", "id"):
+        for department_id in batch.undo.get("departments", []):
+            latest[department_id] = batch
+    return {d: b.rejected_rows for d, b in latest.items() if b.status == ImportBatch.Status.PARTIAL}
+
+
+def analysis_of(survey_round, *, top=50):
+    tasks = list(SurveyTask.objects.filter(survey_round=survey_round).values(*TASK_FIELDS))
+    departments = dict(survey_round.round_departments.values_list("department_id", "department__name"))
+    decisions = {
+        (a, b): v
+        for a, b, v in PairDecision.objects.filter(survey_round=survey_round).values_list(
+            "task_a_id", "task_b_id", "verdict"
+        )
+    }
+    return analyse(tasks, departments, survey_round.hourly_cost_yen, decisions, top=top)

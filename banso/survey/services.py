@@ -1,0 +1,464 @@
+"""Every write of the survey capability."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banso.core.audit import acting_as
+from banso.core.uploads import UploadError
+from banso.survey import sheet
+from banso.survey.models import (
+    CategoryKind,
+    CategoryOption,
+    ColumnMapping,
+    ImportBatch,
+    PairDecision,
+    RoundStatusChange,
+    SurveyDepartment,
+    SurveyRound,
+    SurveyTask,
+)
+from banso.survey.reader import Context, Problem, header_signature, read_workbook
+from banso.text.normalize import normalize_for_matching
+
+log = logging.getLogger(__name__)
+IMPORT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind != "id"] + ["annual_hours", "missing_answers"]
+DECIMAL_FIELDS = {"minutes_per_case", "staff_per_case", "fte", "annual_hours"}
+
+
+# -- rounds -------------------------------------------------------------------
+@transaction.atomic
+def round_create(
+    *, municipality, fiscal_year, title, deadline, hourly_cost_yen, annual_hours_per_fte=1800, departments=None
+):
+    survey_round = SurveyRound(
+        municipality=municipality,
+        fiscal_year=fiscal_year,
+        title=title.strip(),
+        deadline=deadline,
+        hourly_cost_yen=hourly_cost_yen,
+        annual_hours_per_fte=annual_hours_per_fte,
+    )
+    if SurveyRound.objects.filter(
+        municipality=municipality, fiscal_year=fiscal_year, title=survey_round.title
+    ).exists():
+        raise ValidationError({"title": _("A survey with this title already exists for this fiscal year.")})
+    survey_round.full_clean()
+    survey_round.save()
+    for kind, values in sheet.DEFAULT_OPTIONS.items():
+        CategoryOption.objects.bulk_create(
+            CategoryOption(survey_round=survey_round, kind=kind, value=v, order=i) for i, v in enumerate(values)
+        )
+    if departments is None:
+        departments = municipality.departments.filter(is_active=True)
+    round_set_departments(survey_round=survey_round, departments=departments)
+    return survey_round
+
+
+@transaction.atomic
+def round_update(*, survey_round, departments=None, **values):
+    for key, value in values.items():
+        setattr(survey_round, key, value)
+    survey_round.full_clean(validate_unique=False)
+    survey_round.save()
+    if departments is not None:
+        round_set_departments(survey_round=survey_round, departments=departments)
+    return survey_round
+
+
+def round_set_departments(*, survey_round, departments) -> None:
+    wanted = {d.pk for d in departments if d.municipality_id == survey_round.municipality_id}
+    current = set(survey_round.round_departments.values_list("department_id", flat=True))
+    with_answers = set(survey_round.tasks.values_list("department_id", flat=True).distinct())
+    if (current - wanted) & with_answers:
+        raise ValidationError(
+            {"departments": _("A department that has already sent answers cannot be taken out of the survey.")}
+        )
+    survey_round.round_departments.filter(department_id__in=current - wanted).delete()
+    SurveyDepartment.objects.bulk_create(
+        SurveyDepartment(survey_round=survey_round, department_id=d) for d in wanted - current
+    )
+
+
+@transaction.atomic
+def round_change_status(*, survey_round, to_status, user=None):
+    to_status = SurveyRound.Status(to_status)
+    if to_status not in SurveyRound.TRANSITIONS[SurveyRound.Status(survey_round.status)]:
+        raise ValidationError(
+            _("A survey that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": survey_round.get_status_display(), "to": to_status.label}
+        )
+    RoundStatusChange.objects.create(
+        survey_round=survey_round, from_status=survey_round.status, to_status=to_status, changed_by=user
+    )
+    survey_round.status = to_status
+    survey_round.save(update_fields=["status", "updated_at"])
+    return survey_round
+
+
+@transaction.atomic
+def options_replace(*, survey_round, kind, values: list[str]) -> None:
+    """Replace one list. Values already used in answers must stay, so answers never dangle."""
+    cleaned = list(dict.fromkeys(v.strip() for v in values if v.strip()))
+    if not cleaned:
+        raise ValidationError(_("A list needs at least one value."))
+    if any(len(v) > 50 for v in cleaned):
+        raise ValidationError(_("Each value can have at most 50 characters."))
+    field = {
+        CategoryKind.MAJOR: "category_major",
+        CategoryKind.MIDDLE: "category_middle",
+        CategoryKind.MINOR: "category_minor",
+        CategoryKind.STAFF_TYPE: "staff_type",
+        CategoryKind.MEDIUM: "medium",
+        CategoryKind.DIGITAL_STATUS: "digital_status",
+    }[kind]
+    used = set(survey_round.tasks.exclude(**{field: ""}).values_list(field, flat=True).distinct())
+    dropped = used - set(cleaned)
+    if dropped:
+        raise ValidationError(
+            _("These values are used in answers and cannot be removed: %(values)s.")
+            % {"values": "、".join(sorted(dropped))}
+        )
+    survey_round.options.filter(kind=kind).delete()
+    CategoryOption.objects.bulk_create(
+        CategoryOption(survey_round=survey_round, kind=kind, value=v, order=i) for i, v in enumerate(cleaned)
+    )
+
+
+def options_of(survey_round) -> dict[str, list[str]]:
+    options = {kind: [] for kind in CategoryKind.values}
+    for kind, value in survey_round.options.values_list("kind", "value"):
+        options[kind].append(value)
+    return options
+
+
+# -- imports ------------------------------------------------------------------
+def build_context(survey_round) -> Context:
+    links = list(survey_round.round_departments.select_related("department"))
+    departments = [link.department for link in links]
+    return Context(
+        round_id=survey_round.pk,
+        municipality_code=survey_round.municipality.code,
+        fiscal_year=survey_round.fiscal_year,
+        department_ids={d.pk for d in departments},
+        department_by_name={d.name: d.pk for d in departments},
+        department_names={d.pk: d.name for d in departments},
+        options=options_of(survey_round),
+        annual_hours_per_fte=survey_round.annual_hours_per_fte,
+        staff_counts={d.pk: d.staff_count for d in departments},
+        known_row_keys={str(k): d for k, d in survey_round.tasks.values_list("row_key", "department_id")},
+    )
+
+
+def import_create(*, survey_round, file, original_name, user=None, department=None, source="web") -> ImportBatch:
+    """Keep the uploaded file with who sent it; nothing is read yet."""
+    size = getattr(file, "size", None)
+    if size is not None and size > settings.BANSO_MAX_UPLOAD_BYTES:
+        raise UploadError(
+            _("%(name)s is %(size)s MB; files up to %(limit)s MB can be imported. Split it by department.")
+            % {
+                "name": original_name,
+                "size": round(size / 1024 / 1024, 1),
+                "limit": settings.BANSO_MAX_UPLOAD_BYTES // 1024 // 1024,
+            }
+        )
+    digest = hashlib.sha256()
+    for chunk in file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(1 << 20), b""):
+        digest.update(chunk)
+    file.seek(0)
+    batch = ImportBatch(
+        survey_round=survey_round,
+        department=department,
+        original_name=original_name[:255],
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+        source=source,
+    )
+    batch.file.save(f"{uuid.uuid4().hex}.xlsx", File(file), save=False)
+    batch.save()
+    return batch
+
+
+def import_start(batch, **options) -> None:
+    """Run the import in the background (web) so the page can show progress, or inline (tests, CLI)."""
+    if not settings.BANSO_BACKGROUND_IMPORTS:
+        import_run(batch, **options)
+        return
+
+    def work():
+        close_old_connections()
+        try:
+            with acting_as(batch.uploaded_by, label=f"survey import #{batch.pk}"):
+                import_run(ImportBatch.objects.get(pk=batch.pk), **options)
+        except Exception:  # the page must learn the import stopped, not spin for ever
+            log.exception("survey import %s failed", batch.pk)
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportBatch.Status.REJECTED,
+                finished_at=timezone.now(),
+                problems=[
+                    Problem(
+                        _(
+                            "The import stopped because of an internal error. Nothing was written. Please tell the operator."
+                        )
+                    ).as_dict()
+                ],
+            )
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=work, name=f"survey-import-{batch.pk}", daemon=True).start()
+
+
+def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -> ImportBatch:
+    """Read and validate the file; write only when it has no errors, or when the user accepted the valid rows."""
+    survey_round = batch.survey_round
+    ctx = build_context(survey_round)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, processed_rows=0)
+
+    def progress(done, total):
+        ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
+
+    try:
+        result = read_workbook(
+            batch.file.path,
+            ctx,
+            original_name=batch.original_name,
+            default_department_id=batch.department_id,
+            mapping=batch.mapping,
+            progress=progress,
+        )
+    except UploadError as err:
+        return _finish(batch, ImportBatch.Status.REJECTED, [Problem(str(err))])
+    batch.total_rows = result.total_rows
+    if result.needs_mapping and not result.errors:
+        batch.layout = {"sheet": result.sheet_name, "header_row": result.header_row + 1, "headers": result.headers}
+        return _finish(batch, ImportBatch.Status.NEEDS_MAPPING, result.problems)
+    _check_permission(result, ctx, allowed_department_ids)
+    batch.valid_rows = len(result.valid_rows)
+    batch.rejected_rows = len(result.rows) - batch.valid_rows
+    if result.errors and not accept_valid_rows:
+        return _finish(batch, ImportBatch.Status.HAS_ERRORS, result.problems)
+    if not result.valid_rows:
+        return _finish(
+            batch, ImportBatch.Status.HAS_ERRORS, result.problems or [Problem(_("The sheet has no answers yet."))]
+        )
+    _apply(batch, result.valid_rows)
+    status = ImportBatch.Status.PARTIAL if result.errors else ImportBatch.Status.APPLIED
+    return _finish(batch, status, result.problems)
+
+
+def _check_permission(result, ctx, allowed_department_ids) -> None:
+    if allowed_department_ids is None:
+        return
+    for department_id in sorted({r.department_id for r in result.rows} - set(allowed_department_ids)):
+        result.problems.append(
+            Problem(
+                _("You can send answers only for your own department, not for %(department)s.")
+                % {"department": ctx.department_names.get(department_id, "?")}
+            )
+        )
+        for row in result.rows:
+            if row.department_id == department_id:
+                row.errors += 1
+
+
+def _finish(batch, status, problems) -> ImportBatch:
+    batch.status = status
+    batch.problems = [p.as_dict() for p in problems][:5000]
+    batch.finished_at = timezone.now()
+    batch.processed_rows = batch.total_rows
+    batch.save()
+    return batch
+
+
+def _values(task_or_row: dict) -> dict:
+    return {k: task_or_row.get(k) for k in IMPORT_FIELDS}
+
+
+def _json(values: dict) -> dict:
+    return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in values.items()}
+
+
+@transaction.atomic
+def _apply(batch, rows) -> None:
+    survey_round = batch.survey_round
+    department_ids = sorted({r.department_id for r in rows})
+    # Lock the departments' links so two imports of one department run one after the other.
+    list(
+        SurveyDepartment.objects.select_for_update().filter(
+            survey_round=survey_round, department_id__in=department_ids
+        )
+    )
+    existing = list(SurveyTask.objects.filter(survey_round=survey_round, department_id__in=department_ids))
+    by_key = {str(t.row_key): t for t in existing}
+    by_name = {(t.department_id, normalize_for_matching(t.name)): t for t in existing}
+    creates, updates, previous = [], [], []
+    for row in rows:
+        values = {k: row.values.get(k) for k in IMPORT_FIELDS}
+        values["missing_answers"] = row.missing_answers
+        for key in (
+            "name",
+            "description",
+            "legal_basis",
+            "category_major",
+            "category_middle",
+            "category_minor",
+            "target",
+            "period",
+            "staff_type",
+            "medium",
+            "systems",
+            "digital_status",
+            "issues",
+        ):
+            values[key] = values[key] or ""
+        task = by_key.get(row.values.get("row_key") or "") or by_name.get(
+            (row.department_id, normalize_for_matching(values["name"]))
+        )
+        if task is None:
+            creates.append(
+                SurveyTask(
+                    survey_round=survey_round,
+                    department_id=row.department_id,
+                    import_batch=batch,
+                    row_key=row.values.get("row_key") or uuid.uuid4(),
+                    **values,
+                )
+            )
+            continue
+        current = {k: getattr(task, k) for k in IMPORT_FIELDS}
+        if any(_differs(current[k], values[k]) for k in IMPORT_FIELDS):
+            previous.append({"row_key": str(task.row_key), **_json(current)})
+            for key, value in values.items():
+                setattr(task, key, value)
+            task.import_batch = batch
+            updates.append(task)
+    SurveyTask.objects.bulk_create(creates, batch_size=1000)
+    SurveyTask.objects.bulk_update(updates, [*IMPORT_FIELDS, "import_batch"], batch_size=1000)
+    SurveyDepartment.objects.filter(survey_round=survey_round, department_id__in=department_ids).update(
+        submitted_at=timezone.now()
+    )
+    batch.created_count, batch.updated_count = len(creates), len(updates)
+    batch.undo = {"created": [str(t.row_key) for t in creates], "updated": previous, "departments": department_ids}
+
+
+def _differs(a, b) -> bool:
+    if isinstance(a, Decimal) or isinstance(b, Decimal):
+        return (Decimal(a) if a is not None else None) != (Decimal(b) if b is not None else None)
+    return a != b
+
+
+@transaction.atomic
+def import_rollback(*, batch) -> ImportBatch:
+    """Undo an import: remove the tasks it added and restore the values it changed."""
+    if batch.status not in (ImportBatch.Status.APPLIED, ImportBatch.Status.PARTIAL):
+        raise ValidationError(_("Only an import that wrote answers can be rolled back."))
+    later = ImportBatch.objects.filter(
+        survey_round=batch.survey_round,
+        uploaded_at__gt=batch.uploaded_at,
+        status__in=[ImportBatch.Status.APPLIED, ImportBatch.Status.PARTIAL],
+    )
+    departments = set(batch.undo.get("departments", []))
+    if any(departments & set(b.undo.get("departments", [])) for b in later):
+        raise ValidationError(_("A later import changed the same department. Roll that one back first."))
+    tasks = SurveyTask.objects.filter(survey_round=batch.survey_round)
+    tasks.filter(row_key__in=batch.undo.get("created", [])).delete()
+    previous = {p["row_key"]: p for p in batch.undo.get("updated", [])}
+    restored = list(tasks.filter(row_key__in=previous))
+    for task in restored:
+        for key in IMPORT_FIELDS:
+            value = previous[str(task.row_key)].get(key)
+            setattr(task, key, Decimal(value) if key in DECIMAL_FIELDS and value is not None else value)
+    SurveyTask.objects.bulk_update(restored, IMPORT_FIELDS, batch_size=1000)
+    for department_id in departments:
+        still = ImportBatch.objects.filter(
+            survey_round=batch.survey_round, status__in=[ImportBatch.Status.APPLIED, ImportBatch.Status.PARTIAL]
+        ).exclude(pk=batch.pk)
+        if not any(department_id in b.undo.get("departments", []) for b in still):
+            SurveyDepartment.objects.filter(survey_round=batch.survey_round, department_id=department_id).update(
+                submitted_at=None
+            )
+    batch.status = ImportBatch.Status.ROLLED_BACK
+    batch.rolled_back_at = timezone.now()
+    batch.save(update_fields=["status", "rolled_back_at"])
+    return batch
+
+
+@transaction.atomic
+def mapping_save(*, batch, name, fields: dict, department_header="", user=None) -> ColumnMapping:
+    """Save how another layout's columns map to the survey, attach it to the import, and reuse it next time."""
+    layout = batch.layout or {}
+    headers = layout.get("headers", [])
+    chosen = {k: v for k, v in fields.items() if v}
+    unknown = [v for v in chosen.values() if v not in headers] + (
+        [department_header] if department_header and department_header not in headers else []
+    )
+    if unknown:
+        raise ValidationError(
+            _("These headers are not in the file: %(headers)s.") % {"headers": "、".join(unknown)}
+        )
+    missing = [c.header for c in sheet.COLUMNS if c.required and c.key not in chosen]
+    if "fte" not in chosen and not {"annual_count", "minutes_per_case"} <= set(chosen):
+        missing.append(_("cases a year and minutes per case, or FTE"))
+    if missing:
+        raise ValidationError(_("Choose a column for: %(fields)s.") % {"fields": "、".join(missing)})
+    if not department_header and batch.department_id is None:
+        raise ValidationError(
+            _("Choose the department of this file, or the column that names each row's department.")
+        )
+    mapping, _created = ColumnMapping.objects.update_or_create(
+        municipality=batch.survey_round.municipality,
+        name=name.strip()[:100],
+        defaults={
+            "header_signature": header_signature(headers),
+            "sheet_name": layout.get("sheet", ""),
+            "header_row": layout.get("header_row", 1),
+            "fields": chosen,
+            "department_header": department_header,
+        },
+    )
+    batch.mapping = mapping
+    batch.save(update_fields=["mapping"])
+    return mapping
+
+
+def saved_mapping_for(batch) -> ColumnMapping | None:
+    headers = (batch.layout or {}).get("headers")
+    if not headers:
+        return None
+    return ColumnMapping.objects.filter(
+        municipality=batch.survey_round.municipality, header_signature=header_signature(headers)
+    ).first()
+
+
+# -- analysis decisions -----------------------------------------------------
+@transaction.atomic
+def pair_decide(*, survey_round, task_a, task_b, verdict, user=None) -> PairDecision:
+    if task_a.pk > task_b.pk:
+        task_a, task_b = task_b, task_a
+    decision, _created = PairDecision.objects.update_or_create(
+        task_a=task_a,
+        task_b=task_b,
+        defaults={"survey_round": survey_round, "verdict": verdict, "decided_by": user},
+    )
+    return decision
+
+
+@transaction.atomic
+def task_mark_for_measure(*, task, to_become_measure: bool, note: str = "", user=None) -> SurveyTask:
+    task.to_become_measure = to_become_measure
+    task.measure_note = note.strip()[:200]
+    task.marked_by, task.marked_at = user, timezone.now()
+    task.save(update_fields=["to_become_measure", "measure_note", "marked_by", "marked_at", "updated_at"])
+    return task

@@ -1,0 +1,168 @@
+"""The survey workbook's format: its columns, lists and layout.
+
+The workbook is a Japanese document (the standard 業務説明表) that departments
+fill in Excel, often on LGWAN terminals without web access. Its headers are
+part of the format, so they are Japanese constants here rather than
+translated UI text; `aliases` are other spellings the importer accepts when a
+department renames a column.
+"""
+
+from dataclasses import dataclass, field
+
+from banso.survey.models import CategoryKind
+
+FORMAT_NAME = "banso-survey"
+FORMAT_VERSION = "1"
+DATA_SHEET = "業務一覧"
+GUIDE_SHEET = "記入方法"
+META_SHEET = "_banso"
+LISTS_SHEET = "_lists"
+TITLE_ROW = 0  # 0-based rows of the data sheet
+HEADER_ROW = 3
+EXAMPLE_ROW = 4
+FIRST_DATA_ROW = 5
+EXAMPLE_MARK = "記入例"
+BLANK_ROWS = 150  # empty, formatted rows after the answers
+
+YES_WORDS = {"有", "あり", "有り", "はい", "○", "〇", "◯", "yes", "y", "true", "1", "要"}
+NO_WORDS = {"無", "なし", "無し", "いいえ", "×", "x", "-", "no", "n", "false", "0", "不要"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str  # id, text, long_text, int, decimal, choice, bool
+    required: bool = False
+    expected: bool = False  # blank is allowed but counted as a missing answer
+    choices: str | None = None  # CategoryKind for list columns
+    width: int = 14
+    note: str = ""
+    aliases: tuple[str, ...] = field(default_factory=tuple)
+    max_length: int = 200
+
+
+COLUMNS = (
+    Column("row_key", "行ID（変更しないでください）", "id", width=4, aliases=("行ID", "id")),
+    Column(
+        "name",
+        "業務名",
+        "text",
+        required=True,
+        width=28,
+        note="例：住民票の写しの交付",
+        aliases=("業務", "事務名", "業務名称"),
+    ),
+    Column(
+        "description",
+        "内容",
+        "long_text",
+        expected=True,
+        width=36,
+        note="何をする業務か",
+        aliases=("業務内容", "概要"),
+    ),
+    Column("legal_basis", "根拠法令", "text", width=18, aliases=("根拠法", "法令", "根拠")),
+    Column("category_major", "大分類", "choice", required=True, choices=CategoryKind.MAJOR, width=16),
+    Column("category_middle", "中分類", "choice", choices=CategoryKind.MIDDLE, width=16),
+    Column("category_minor", "小分類", "choice", choices=CategoryKind.MINOR, width=16),
+    Column("target", "対象", "text", expected=True, width=14, note="住民・事業者・庁内など", aliases=("対象者",)),
+    Column("period", "実施時期・繁忙期", "text", expected=True, width=16, aliases=("実施時期", "繁忙期", "時期")),
+    Column("annual_count", "年間件数", "int", width=11, note="1年間の件数", aliases=("件数", "年間処理件数")),
+    Column(
+        "minutes_per_case",
+        "1件あたり処理時間（分）",
+        "decimal",
+        width=13,
+        aliases=("処理時間（分）", "1件あたり処理時間", "処理時間"),
+    ),
+    Column(
+        "staff_per_case",
+        "従事人数",
+        "decimal",
+        width=10,
+        note="1件に関わる人数（空欄は1人）",
+        aliases=("人数", "担当人数"),
+    ),
+    Column(
+        "fte",
+        "FTE（年間従事換算）",
+        "decimal",
+        width=12,
+        note="件数で数えにくい業務は常勤換算の人数",
+        aliases=("FTE", "従事換算"),
+    ),
+    Column("staff_type", "職員区分", "choice", required=True, choices=CategoryKind.STAFF_TYPE, width=12),
+    Column(
+        "medium", "処理媒体", "choice", required=True, choices=CategoryKind.MEDIUM, width=13, aliases=("媒体",)
+    ),
+    Column("has_seal", "押印の有無", "bool", required=True, width=10, aliases=("押印",)),
+    Column("has_in_person", "対面の有無", "bool", required=True, width=10, aliases=("対面",)),
+    Column("systems", "使用システム", "text", width=18, aliases=("システム", "利用システム")),
+    Column("outsourced", "外部委託", "bool", width=10, aliases=("委託", "外部委託の有無")),
+    Column(
+        "digital_status",
+        "デジタル化状況",
+        "choice",
+        required=True,
+        choices=CategoryKind.DIGITAL_STATUS,
+        width=13,
+        aliases=("デジタル化",),
+    ),
+    Column("issues", "課題・改善案", "long_text", width=36, aliases=("課題", "改善案", "課題・改善点")),
+)
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+
+DEFAULT_OPTIONS = {
+    CategoryKind.MAJOR: [
+        "住民サービス・窓口",
+        "福祉・保健",
+        "子育て・教育",
+        "税・収納",
+        "産業・観光",
+        "まちづくり・建設",
+        "内部管理",
+        "その他",
+    ],
+    CategoryKind.MIDDLE: [
+        "申請受付",
+        "審査・決定",
+        "証明書交付",
+        "相談",
+        "通知・発送",
+        "収納・支払",
+        "台帳管理",
+        "調査・統計",
+        "計画・会議",
+        "その他",
+    ],
+    CategoryKind.MINOR: ["定型", "非定型", "季節", "随時"],
+    CategoryKind.STAFF_TYPE: ["正規", "会計年度", "委託"],
+    CategoryKind.MEDIUM: ["紙", "Excel", "基幹システム", "その他"],
+    CategoryKind.DIGITAL_STATUS: ["済", "計画済", "未"],
+}
+
+# Media counted as manual work in the analysis.
+MANUAL_MEDIA = {"紙", "Excel"}
+EXAMPLE = {
+    "name": "住民票の写しの交付",
+    "description": "窓口で請求を受け、本人確認のうえ住民票の写しを交付する",
+    "legal_basis": "住民基本台帳法第12条",
+    "category_major": "住民サービス・窓口",
+    "category_middle": "証明書交付",
+    "category_minor": "定型",
+    "target": "住民",
+    "period": "通年（3〜4月に繁忙）",
+    "annual_count": 4200,
+    "minutes_per_case": 10,
+    "staff_per_case": 1,
+    "fte": None,
+    "staff_type": "正規",
+    "medium": "基幹システム",
+    "has_seal": False,
+    "has_in_person": True,
+    "systems": "住民記録システム",
+    "outsourced": False,
+    "digital_status": "計画済",
+    "issues": "コンビニ交付の利用を広げたい",
+}

@@ -1,0 +1,403 @@
+"""Pages of the 業務量調査. Every object is fetched through the scope first."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from banso.core.access import get_scoped, require_manage, scoped
+from banso.core.uploads import UploadError
+from banso.orgs.models import Department, Municipality
+from banso.survey import export, selectors, services
+from banso.survey.forms import MappingForm, OptionsForm, RoundForm, UploadForm
+from banso.survey.models import CategoryKind, ImportBatch, SurveyDepartment, SurveyRound, SurveyTask
+from banso.survey.reader import guess_mapping
+from banso.survey.workbook import all_departments_zip, department_workbook_bytes, workbook_filename
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _round(request, code, round_id) -> SurveyRound:
+    return get_scoped(
+        request, SurveyRound.objects.select_related("municipality"), pk=round_id, municipality__code=code
+    )
+
+
+def _download(content: bytes, filename: str, content_type=XLSX) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+def round_list(request, code):
+    municipality = get_scoped(request, Municipality, code=code)
+    return render(
+        request,
+        "survey/round_list.html",
+        {
+            "municipality": municipality,
+            "rounds": selectors.rounds_of(request.scope, municipality),
+            "can_manage": request.scope.can_manage(municipality.pk),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def round_create(request, code):
+    municipality = get_scoped(request, Municipality, code=code)
+    require_manage(request, municipality.pk)
+    form = RoundForm(request.POST or None, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey_round = services.round_create(municipality=municipality, **form.cleaned_data)
+        except ValidationError as err:
+            form.add_error(None, err)
+        else:
+            messages.success(
+                request, _("The survey was created. Download the sheets and send them to the departments.")
+            )
+            return redirect("survey:round", code=code, round_id=survey_round.pk)
+    return render(request, "survey/round_form.html", {"municipality": municipality, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def round_edit(request, code, round_id):
+    survey_round = _round(request, code, round_id)
+    require_manage(request, survey_round.municipality_id)
+    form = RoundForm(request.POST or None, instance=survey_round, municipality=survey_round.municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.round_update(survey_round=survey_round, **form.cleaned_data)
+        except ValidationError as err:
+            form.add_error(None, err)
+        else:
+            messages.success(request, _("The survey was saved."))
+            return redirect("survey:round", code=code, round_id=round_id)
+    return render(
+        request,
+        "survey/round_form.html",
+        {"municipality": survey_round.municipality, "form": form, "survey_round": survey_round},
+    )
+
+
+def round_detail(request, code, round_id):
+    survey_round = _round(request, code, round_id)
+    scope = request.scope
+    rows = selectors.completeness(scope, survey_round)
+    editable = scope.editable_department_ids(survey_round.municipality_id)
+    departments = Department.objects.filter(pk__in=[r["department"].pk for r in rows])
+    if editable is not None:
+        departments = departments.filter(pk__in=editable)
+    return render(
+        request,
+        "survey/round_detail.html",
+        {
+            "municipality": survey_round.municipality,
+            "survey_round": survey_round,
+            "rows": rows,
+            "chase": [r for r in rows if r["state"] != "submitted"],
+            "can_manage": scope.can_manage(survey_round.municipality_id),
+            "can_read_all": scope.can_read_all(survey_round.municipality_id),
+            "upload_form": UploadForm(departments=departments) if departments.exists() else None,
+            "imports": scoped(request, survey_round.imports.select_related("uploaded_by", "department"))[:10],
+            "next_statuses": [
+                SurveyRound.Status(s) for s in SurveyRound.TRANSITIONS[SurveyRound.Status(survey_round.status)]
+            ],
+            "summary": _summary(rows),
+        },
+    )
+
+
+def _summary(rows):
+    return {
+        "departments": len(rows),
+        "submitted": sum(1 for r in rows if r["state"] != "not_yet"),
+        "missing": sum(1 for r in rows if r["state"] == "missing"),
+        "tasks": sum(r["tasks"] for r in rows),
+        "hours": sum(r["hours"] for r in rows),
+    }
+
+
+@require_POST
+def round_status(request, code, round_id):
+    survey_round = _round(request, code, round_id)
+    require_manage(request, survey_round.municipality_id)
+    try:
+        services.round_change_status(
+            survey_round=survey_round, to_status=request.POST.get("status", ""), user=request.user
+        )
+    except (ValidationError, ValueError):
+        messages.error(request, _("That change of status is not possible."))
+    else:
+        messages.success(
+            request, _("The status is now “%(status)s”.") % {"status": survey_round.get_status_display()}
+        )
+    return redirect("survey:round", code=code, round_id=round_id)
+
+
+@require_http_methods(["GET", "POST"])
+def round_options(request, code, round_id):
+    survey_round = _round(request, code, round_id)
+    require_manage(request, survey_round.municipality_id)
+    form = OptionsForm(request.POST or None, options=services.options_of(survey_round))
+    if request.method == "POST" and form.is_valid():
+        try:
+            for kind in CategoryKind:
+                services.options_replace(
+                    survey_round=survey_round, kind=kind, values=form.cleaned_data[kind.value].splitlines()
+                )
+        except ValidationError as err:
+            form.add_error(None, err)
+        else:
+            messages.success(request, _("The lists were saved. Sheets downloaded from now on use them."))
+            return redirect("survey:round", code=code, round_id=round_id)
+    return render(
+        request,
+        "survey/options_form.html",
+        {"municipality": survey_round.municipality, "survey_round": survey_round, "form": form},
+    )
+
+
+def template_download(request, code, round_id, department_id):
+    survey_round = _round(request, code, round_id)
+    link = get_scoped(
+        request,
+        SurveyDepartment.objects.select_related("department"),
+        survey_round=survey_round,
+        department_id=department_id,
+    )
+    tasks = SurveyTask.objects.filter(survey_round=survey_round, department=link.department)
+    content = department_workbook_bytes(survey_round, link.department, services.options_of(survey_round), tasks)
+    return _download(content, workbook_filename(survey_round, link.department))
+
+
+def templates_zip(request, code, round_id):
+    survey_round = _round(request, code, round_id)
+    links = scoped(
+        request, SurveyDepartment.objects.filter(survey_round=survey_round).select_related("department")
+    )
+    tasks_by_department = {}
+    for task in SurveyTask.objects.filter(
+        survey_round=survey_round, department__in=[link.department for link in links]
+    ):
+        tasks_by_department.setdefault(task.department_id, []).append(task)
+    pairs = [(link.department, tasks_by_department.get(link.department_id, [])) for link in links]
+    content = all_departments_zip(survey_round, pairs, services.options_of(survey_round))
+    return _download(
+        content, f"業務量調査_{survey_round.municipality.name}_{survey_round.fiscal_year}.zip", "application/zip"
+    )
+
+
+@require_POST
+def import_upload(request, code, round_id):
+    survey_round = _round(request, code, round_id)
+    editable = request.scope.editable_department_ids(survey_round.municipality_id)
+    if editable == set():
+        raise PermissionDenied
+    departments = (
+        survey_round.departments.all() if editable is None else survey_round.departments.filter(pk__in=editable)
+    )
+    form = UploadForm(request.POST, request.FILES, departments=departments)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, error[0])
+        return redirect("survey:round", code=code, round_id=round_id)
+    upload = form.cleaned_data["file"]
+    try:
+        batch = services.import_create(
+            survey_round=survey_round,
+            file=upload,
+            original_name=upload.name,
+            user=request.user,
+            department=form.cleaned_data["department"],
+        )
+    except UploadError as err:
+        messages.error(request, str(err))
+        return redirect("survey:round", code=code, round_id=round_id)
+    services.import_start(batch, allowed_department_ids=editable)
+    url = reverse("survey:import", args=[code, round_id, batch.pk])
+    if request.htmx:
+        return HttpResponse(headers={"HX-Redirect": url})
+    return redirect(url)
+
+
+def _batch(request, code, round_id, batch_id) -> ImportBatch:
+    survey_round = _round(request, code, round_id)
+    batches = ImportBatch.objects.filter(survey_round=survey_round).select_related(
+        "survey_round__municipality", "uploaded_by", "department", "mapping"
+    )
+    if request.scope.can_read_all(survey_round.municipality_id):
+        return get_object_or_404(batches, pk=batch_id)
+    # Department staff see their department's imports and the ones they uploaded
+    # (a workbook in another layout has no department until its columns are mapped).
+    own = Q(pk__in=scoped(request, batches).values("pk")) | Q(uploaded_by=request.user)
+    return get_object_or_404(batches.filter(own), pk=batch_id)
+
+
+def import_detail(request, code, round_id, batch_id):
+    batch = _batch(request, code, round_id, batch_id)
+    context = {
+        "municipality": batch.survey_round.municipality,
+        "survey_round": batch.survey_round,
+        "batch": batch,
+        "errors": [p for p in batch.problems if p.get("severity") == "error"],
+        "warnings": [p for p in batch.problems if p.get("severity") == "warning"],
+        "can_manage": request.scope.can_manage(batch.survey_round.municipality_id),
+    }
+    if request.htmx and request.GET.get("poll"):
+        return render(request, "survey/partials/import_status.html", context)
+    return render(request, "survey/import_detail.html", context)
+
+
+@require_POST
+def import_accept(request, code, round_id, batch_id):
+    batch = _batch(request, code, round_id, batch_id)
+    editable = request.scope.editable_department_ids(batch.survey_round.municipality_id)
+    if editable == set() or batch.status != ImportBatch.Status.HAS_ERRORS or not batch.valid_rows:
+        raise PermissionDenied
+    services.import_start(batch, accept_valid_rows=True, allowed_department_ids=editable)
+    messages.success(request, _("The valid rows are being imported; the rows with problems were left out."))
+    return redirect("survey:import", code=code, round_id=round_id, batch_id=batch_id)
+
+
+@require_POST
+def import_rollback(request, code, round_id, batch_id):
+    batch = _batch(request, code, round_id, batch_id)
+    require_manage(request, batch.survey_round.municipality_id)
+    try:
+        services.import_rollback(batch=batch)
+    except ValidationError as err:
+        messages.error(request, err.messages[0])
+    else:
+        messages.success(
+            request, _("The import was rolled back: its new tasks were removed and changed answers restored.")
+        )
+    return redirect("survey:import", code=code, round_id=round_id, batch_id=batch_id)
+
+
+@require_http_methods(["GET", "POST"])
+def import_mapping(request, code, round_id, batch_id):
+    batch = _batch(request, code, round_id, batch_id)
+    editable = request.scope.editable_department_ids(batch.survey_round.municipality_id)
+    if batch.status != ImportBatch.Status.NEEDS_MAPPING or editable == set():
+        raise PermissionDenied
+    headers = batch.layout.get("headers", [])
+    saved = services.saved_mapping_for(batch)
+    guesses = saved.fields if saved else guess_mapping(headers)
+    form = MappingForm(
+        request.POST or None,
+        headers=headers,
+        guesses=guesses,
+        initial={
+            "name": saved.name if saved else batch.original_name.rsplit(".", 1)[0][:100],
+            "department_header": saved.department_header if saved else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mapping_save(
+                batch=batch,
+                name=form.cleaned_data["name"],
+                fields=form.mapped_fields(),
+                department_header=form.cleaned_data["department_header"],
+                user=request.user,
+            )
+        except ValidationError as err:
+            form.add_error(None, err)
+        else:
+            services.import_start(batch, allowed_department_ids=editable)
+            return redirect("survey:import", code=code, round_id=round_id, batch_id=batch_id)
+    return render(
+        request,
+        "survey/import_mapping.html",
+        {
+            "municipality": batch.survey_round.municipality,
+            "survey_round": batch.survey_round,
+            "batch": batch,
+            "form": form,
+            "saved": saved,
+        },
+    )
+
+
+def _require_read_all(request, survey_round):
+    if not request.scope.can_read_all(survey_round.municipality_id):
+        raise PermissionDenied
+
+
+def analysis(request, code, round_id):
+    survey_round = _round(request, code, round_id)
+    _require_read_all(request, survey_round)
+    from banso.survey.analysis import MEASURES, SCORE_RULE
+
+    return render(
+        request,
+        "survey/analysis.html",
+        {
+            "municipality": survey_round.municipality,
+            "survey_round": survey_round,
+            "analysis": selectors.analysis_of(survey_round),
+            "measures": MEASURES,
+            "score_rule": SCORE_RULE,
+            "can_manage": request.scope.can_manage(survey_round.municipality_id),
+        },
+    )
+
+
+def analysis_export(request, code, round_id):
+    survey_round = _round(request, code, round_id)
+    _require_read_all(request, survey_round)
+    content = export.analysis_workbook(survey_round, selectors.analysis_of(survey_round, top=500))
+    return _download(content, f"業務量調査_分析_{survey_round.municipality.name}_{survey_round.fiscal_year}.xlsx")
+
+
+def chase_export(request, code, round_id):
+    survey_round = _round(request, code, round_id)
+    _require_read_all(request, survey_round)
+    content = export.chase_workbook(survey_round, selectors.completeness(request.scope, survey_round))
+    return _download(content, f"業務量調査_督促リスト_{survey_round.municipality.name}.xlsx")
+
+
+@require_POST
+def pair_decide(request, code, round_id):
+    survey_round = _round(request, code, round_id)
+    require_manage(request, survey_round.municipality_id)
+    tasks = SurveyTask.objects.filter(survey_round=survey_round)
+    task_a = get_object_or_404(tasks, pk=request.POST.get("a"))
+    task_b = get_object_or_404(tasks, pk=request.POST.get("b"))
+    verdict = request.POST.get("verdict")
+    if verdict not in ("duplicate", "different"):
+        raise PermissionDenied
+    services.pair_decide(
+        survey_round=survey_round, task_a=task_a, task_b=task_b, verdict=verdict, user=request.user
+    )
+    messages.success(request, _("Your decision on the pair was saved."))
+    return redirect(reverse("survey:analysis", args=[code, round_id]) + "#pairs")
+
+
+@require_POST
+def task_mark(request, code, round_id, task_id):
+    survey_round = _round(request, code, round_id)
+    require_manage(request, survey_round.municipality_id)
+    task = get_object_or_404(SurveyTask.objects.filter(survey_round=survey_round), pk=task_id)
+    mark = request.POST.get("mark") == "1"
+    services.task_mark_for_measure(
+        task=task, to_become_measure=mark, note=request.POST.get("note", ""), user=request.user
+    )
+    if mark:
+        messages.success(
+            request, _("“%(task)s” is marked to become a measure of the DX plan.") % {"task": task.name}
+        )
+    else:
+        messages.success(request, _("The mark on “%(task)s” was removed.") % {"task": task.name})
+    return redirect(reverse("survey:analysis", args=[code, round_id]) + "#candidates")

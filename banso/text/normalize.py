@@ -1,0 +1,86 @@
+"""Japanese text normalisation for matching (not for display).
+
+Staff write the same work in different ways: 住民票の写しの交付 / 住民票写し発行業務 /
+ｼﾞｭｳﾐﾝﾋｮｳ. Before comparing, we fold width (NFKC), case and katakana/hiragana,
+drop filler words that every task name carries (業務, 事務, の, に関する …), and
+map near-synonyms to one form (発行→交付, 写し→写). The tables are small and
+explicit so that a person can see why two names matched.
+"""
+
+import re
+import unicodedata
+
+# Longest first: "に関する" must go before "に".
+STOP_WORDS = (
+    "に関すること",
+    "に関する",
+    "に係る",
+    "についての",
+    "について",
+    "等の",
+    "及び",
+    "ならびに",
+    "並びに",
+    "業務",
+    "事務",
+    "作業",
+    "対応",
+    "処理",
+    "関係",
+    "関連",
+    "全般",
+    "等",
+    "の",
+    "に",
+    "を",
+    "と",
+    "へ",
+    "・",
+)
+# (variant, canonical): applied after width folding, before stop words.
+SYNONYMS = (
+    ("写し", "写"),
+    ("うつし", "写"),
+    ("発行", "交付"),
+    ("申し込み", "申込"),
+    ("申込み", "申込"),
+    ("受け付け", "受付"),
+    ("受付け", "受付"),
+    ("取り扱い", "取扱"),
+    ("取扱い", "取扱"),
+    ("問い合わせ", "問合せ"),
+    ("問合わせ", "問合せ"),
+    ("届け出", "届出"),
+    ("払い込み", "払込"),
+    ("振り込み", "振込"),
+    ("手続き", "手続"),
+    ("申請書", "申請"),
+    ("證明", "証明"),
+    ("マイナンバーカード", "個人番号カード"),
+    ("まいなんばーかーど", "個人番号カード"),
+)
+_SPACE_RE = re.compile(r"[\s\u3000()（）\[\]「」『』【】〈〉《》、。,.:：;；!！?？/／\-ー－~〜]+")
+
+
+def fold(text: str) -> str:
+    """NFKC, lower case, katakana to hiragana: the width- and script-blind form."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+
+
+def normalize_for_matching(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    for variant, canonical in SYNONYMS:
+        text = text.replace(variant, canonical)
+    text = fold(text)
+    text = _SPACE_RE.sub("", text)
+    for word in STOP_WORDS:
+        text = text.replace(fold(word), "")
+    return text
+
+
+def ngrams(text: str, n: int = 2) -> set[str]:
+    """Character n-grams; a text shorter than n is its own gram."""
+    if len(text) < n:
+        return {text} if text else set()
+    return {text[i : i + n] for i in range(len(text) - n + 1)}
