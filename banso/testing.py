@@ -5,7 +5,7 @@ test session; every test runs inside a transaction that is rolled back.
 """
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from banso.core.audit import acting_as
 from banso.demo.sample import create_sample
@@ -25,10 +25,30 @@ PERSONAS = {
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), acting_as(None, label="test setup"):
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, media_root):
+    from banso.survey.demo import create_sample_survey
+
+    with (
+        django_db_blocker.unblock(),
+        acting_as(None, label="test setup"),
+        override_settings(MEDIA_ROOT=media_root, BANSO_BACKGROUND_IMPORTS=False),
+    ):
         create_sample()
         User.objects.create_user("no-membership", password="banso-demo", display_name="所属 なし")
+        create_sample_survey(Municipality.objects.get(code="999997"))
+        create_sample_survey(Municipality.objects.get(code="999971"), tasks={"総務課": ["文書の収受・発送"]})
+
+
+@pytest.fixture(autouse=True)
+def inline_imports_and_private_media(settings, media_root):
+    """Imports run inline in tests, and uploaded files go to a temporary folder."""
+    settings.BANSO_BACKGROUND_IMPORTS = False
+    settings.MEDIA_ROOT = media_root
 
 
 def client_for(persona: str) -> Client:

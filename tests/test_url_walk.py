@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from banso.orgs.models import ComprehensivePlanGoal, Department, Municipality, SupportProvider
+from banso.survey.models import SurveyRound
 from banso.testing import PERSONAS, client_for
 
 LOGGED_IN = {p for p, user in PERSONAS.items() if user}
@@ -29,6 +30,7 @@ class Route:
     public: bool = False
     # Personas sent elsewhere instead (the login page sends a logged-in user home).
     redirected: frozenset = frozenset()
+    data: Callable[[str], dict] | None = None  # POST body
 
 
 def town(which):
@@ -61,7 +63,33 @@ def provider(which):
     return {"pk": SupportProvider.objects.first().pk}
 
 
+def survey(which):
+    return {"code": town(which).code, "round_id": SurveyRound.objects.get(municipality=town(which)).pk}
+
+
+def survey_department(which):
+    survey_round = SurveyRound.objects.get(municipality=town(which))
+    return {**survey(which), "department_id": survey_round.tasks.first().department_id}
+
+
+def batch(which):
+    survey_round = SurveyRound.objects.get(municipality=town(which))
+    return {**survey(which), "batch_id": survey_round.imports.first().pk}
+
+
+def survey_task(which):
+    survey_round = SurveyRound.objects.get(municipality=town(which))
+    return {**survey(which), "task_id": survey_round.tasks.first().pk}
+
+
+def pair(which):
+    tasks = SurveyRound.objects.get(municipality=town(which)).tasks.order_by("id")
+    return {"a": tasks.first().pk, "b": tasks.last().pk, "verdict": "different"}
+
+
 READ_ONLY = frozenset(READERS - MANAGERS)
+TOWN_WIDE = READERS - {"dept_staff"}  # readers of every department's data
+NOT_EDITORS = frozenset({"executive", "pref_staff", "advisor"})
 ROUTES = {
     "home": Route(none, LOGGED_IN),
     "login": Route(none, {"resident"}, public=True, redirected=frozenset(LOGGED_IN)),
@@ -81,6 +109,28 @@ ROUTES = {
     "orgs:members": Route(code, MANAGERS, forbidden=READ_ONLY),
     "orgs:providers": Route(none, LOGGED_IN),
     "orgs:provider": Route(provider, LOGGED_IN),
+    "survey:rounds": Route(code, READERS),
+    "survey:round_create": Route(code, MANAGERS, forbidden=READ_ONLY),
+    "survey:round": Route(survey, READERS),
+    "survey:round_edit": Route(survey, MANAGERS, forbidden=READ_ONLY),
+    "survey:round_status": Route(survey, MANAGERS, method="post", ok=302, forbidden=READ_ONLY),
+    "survey:round_options": Route(survey, MANAGERS, forbidden=READ_ONLY),
+    # Department staff see only their own department's sheet: another's is a 404.
+    "survey:template": Route(survey_department, TOWN_WIDE),
+    "survey:templates_zip": Route(survey, READERS),
+    "survey:import_upload": Route(
+        survey, {"town_staff", "dept_staff"}, method="post", ok=302, forbidden=NOT_EDITORS
+    ),
+    "survey:import": Route(batch, TOWN_WIDE),
+    # Nobody may accept or map a batch that is already imported.
+    "survey:import_accept": Route(batch, set(), method="post", forbidden=NOT_EDITORS | {"town_staff"}),
+    "survey:import_rollback": Route(batch, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
+    "survey:import_mapping": Route(batch, set(), forbidden=NOT_EDITORS | {"town_staff"}),
+    "survey:analysis": Route(survey, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
+    "survey:analysis_export": Route(survey, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
+    "survey:chase_export": Route(survey, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
+    "survey:pair_decide": Route(survey, MANAGERS, method="post", ok=302, forbidden=READ_ONLY, data=pair),
+    "survey:task_mark": Route(survey_task, MANAGERS, method="post", ok=302, forbidden=READ_ONLY),
 }
 
 
@@ -102,7 +152,9 @@ def test_it_knows_who_may_reach_every_route():
 
 def _call(client, route, name, which):
     url = reverse(name, kwargs=route.kwargs(which))
-    return getattr(client, route.method)(url)
+    if route.method == "post":
+        return client.post(url, route.data(which) if route.data else {})
+    return client.get(url)
 
 
 CASES = [(name, persona) for name in ROUTES for persona in PERSONAS]

@@ -1027,7 +1027,10 @@ def _row(values, blank=False):
     }
 
 
-def create_sample_survey(town, *, today: dt.date | None = None) -> SurveyRound | None:
+def create_sample_survey(
+    town, *, today: dt.date | None = None, tasks: dict[str, list[str]] | None = None
+) -> SurveyRound | None:
+    """Create the round and import each department's answers; `tasks` limits them (department -> task names)."""
     fy = FiscalYear.of(today or dt.date.today())
     title = "全庁業務量調査"
     if SurveyRound.objects.filter(municipality=town, fiscal_year=fy.year, title=title).exists():
@@ -1058,8 +1061,10 @@ def create_sample_survey(town, *, today: dt.date | None = None) -> SurveyRound |
     services.round_change_status(survey_round=survey_round, to_status=SurveyRound.Status.OPEN)
     options = services.options_of(survey_round)
     with tempfile.TemporaryDirectory() as folder:
-        for department in Department.objects.filter(municipality=town, name__in=TASKS.keys() - NOT_ANSWERED):
-            rows = [_row(v, department.name in BLANKS) for v in TASKS[department.name]]
+        answering = tasks.keys() if tasks is not None else TASKS.keys() - NOT_ANSWERED
+        for department in Department.objects.filter(municipality=town, name__in=answering):
+            chosen = [v for v in TASKS[department.name] if tasks is None or v[0] in tasks[department.name]]
+            rows = [_row(v, department.name in BLANKS) for v in chosen]
             path = Path(folder) / f"{department.pk}.xlsx"
             write_department_workbook(str(path), survey_round, department, options, rows)
             with path.open("rb") as fh:

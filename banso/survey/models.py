@@ -66,6 +66,9 @@ class RoundStatusChange(models.Model):
     class Meta:
         ordering = ["changed_at"]
 
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
 
 class SurveyDepartment(models.Model):
     """A department in the scope of a round."""
@@ -82,6 +85,9 @@ class SurveyDepartment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["survey_round", "department"], name="unique_round_department"),
         ]
+
+    def __str__(self):
+        return f"{self.survey_round} / {self.department}"
 
 
 class CategoryKind(models.TextChoices):
@@ -272,3 +278,6 @@ class PairDecision(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task_a", "task_b"], name="unique_pair_decision")]
+
+    def __str__(self):
+        return f"{self.task_a} / {self.task_b}: {self.verdict}"

@@ -332,17 +332,20 @@ class RowValidator:
             self.problem(_("Choose the department this file belongs to."), excel_row)
             return
         before = len(self.result.problems)
-        values = {}
+        values, failed = {}, set()
         for key, raw in cells.items():
+            count = len(self.result.problems)
             if (excel_row - 1, self.columns[key]) in formulas:
                 self.problem(
                     _("This cell holds a formula. Enter the value instead (copy, then paste as values)."),
                     excel_row,
                     key,
                 )
-                continue
-            values[key] = self.convert(sheet.COLUMN_BY_KEY[key], raw, excel_row)
-        self.check_row(values, excel_row, department_id)
+            else:
+                values[key] = self.convert(sheet.COLUMN_BY_KEY[key], raw, excel_row)
+            if any(p.severity == "error" for p in self.result.problems[count:]):
+                failed.add(key)
+        self.check_row(values, excel_row, department_id, failed)
         errors = sum(1 for p in self.result.problems[before:] if p.severity == "error")
         missing = sum(1 for c in sheet.COLUMNS if c.expected and _blank(values.get(c.key)))
         self.result.rows.append(ParsedRow(excel_row, department_id, values, errors, missing))
@@ -466,9 +469,10 @@ class RowValidator:
         self.problem(_("Enter 有 or 無."), row, column.key)
         return None
 
-    def check_row(self, values, row, department_id):
+    def check_row(self, values, row, department_id, failed):
         counted = values.get("annual_count") is not None and values.get("minutes_per_case") is not None
-        if not counted and values.get("fte") is None:
+        # Only when the time cells are blank: a wrong value already has its own message.
+        if not counted and values.get("fte") is None and not failed & {"annual_count", "minutes_per_case", "fte"}:
             self.problem(_("Enter the cases a year and the minutes per case, or the FTE."), row, "annual_count")
         name = values.get("name")
         if name:

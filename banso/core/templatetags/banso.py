@@ -50,6 +50,14 @@ def number(value):
 
 
 @register.filter
+def whole(value):
+    """23556.9 -> 23,557: hours and yen are shown without decimals."""
+    if value in (None, ""):
+        return "—"
+    return f"{round(Decimal(str(value))):,}"
+
+
+@register.filter
 def audit_value(value):
     if value is None or value == "":
         return _("(empty)")
