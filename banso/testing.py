@@ -47,8 +47,11 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
 @pytest.fixture(autouse=True)
 def inline_imports_and_private_media(settings, media_root):
     """Imports run inline in tests, and uploaded files go to a temporary folder."""
+    from django.core.cache import cache
+
     settings.BANSO_BACKGROUND_IMPORTS = False
     settings.MEDIA_ROOT = media_root
+    cache.clear()  # the database rolls back after each test; the in-process cache must too
 
 
 def client_for(persona: str) -> Client:

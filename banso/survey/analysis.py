@@ -145,34 +145,45 @@ def analyse(
     result.by_status = _group(tasks, lambda t: t["digital_status"], total)
     result.seal = _share(tasks, "has_seal", total)
     result.in_person = _share(tasks, "has_in_person", total)
-    result.candidates = candidates(tasks, departments, hourly_cost_yen)[:top]
+    result.candidates = candidates(tasks, departments, hourly_cost_yen, top=top)
     result.pairs = duplicate_pairs(tasks, departments, decisions or {}, threshold=pair_threshold)
     return result
 
 
-def candidates(tasks, departments, hourly_cost_yen) -> list[Candidate]:
+def _score_parts(t, largest) -> dict[str, int]:
+    count = t["annual_count"] or 0
+    return {
+        "volume": round(40 * math.log1p(t["annual_hours"]) / math.log1p(largest)) if largest else 0,
+        "repetition": min(20, round(20 * math.log10(1 + count) / 4)),
+        "manual": 20 if t["medium"] == "紙" else 12 if t["medium"] == "Excel" else 0,
+        "seal": 10 if t["has_seal"] else 0,
+        "in_person": 10 if t["has_in_person"] else 0,
+    }
+
+
+def _reasons(t) -> list[str]:
+    count = t["annual_count"] or 0
+    reasons = [_("%(hours)s hours a year") % {"hours": f"{t['annual_hours']:,.0f}"}]
+    if count >= 100:
+        reasons.append(_("%(count)s cases a year") % {"count": f"{count:,}"})
+    if t["medium"] in MANUAL_MEDIA:
+        reasons.append(_("handled on %(medium)s") % {"medium": t["medium"]})
+    if t["has_seal"]:
+        reasons.append(_("needs a seal"))
+    if t["has_in_person"]:
+        reasons.append(_("needs a visit in person"))
+    return [str(r) for r in reasons]
+
+
+def candidates(tasks, departments, hourly_cost_yen, top=None) -> list[Candidate]:
+    """Tasks not yet digitalised, best score first; reasons and savings for the first `top` only."""
     open_tasks = [t for t in tasks if t["digital_status"] != "済" and t["annual_hours"] > 0]
     largest = max((t["annual_hours"] for t in open_tasks), default=Decimal(0))
+    scored = [(t, _score_parts(t, largest)) for t in open_tasks]
+    scored.sort(key=lambda x: (-sum(x[1].values()), -x[0]["annual_hours"], x[0]["id"]))
     found = []
-    for t in open_tasks:
+    for t, parts in scored[:top]:
         hours = t["annual_hours"]
-        count = t["annual_count"] or 0
-        parts = {
-            "volume": round(40 * math.log1p(hours) / math.log1p(largest)) if largest else 0,
-            "repetition": min(20, round(20 * math.log10(1 + count) / 4)),
-            "manual": 20 if t["medium"] == "紙" else 12 if t["medium"] == "Excel" else 0,
-            "seal": 10 if t["has_seal"] else 0,
-            "in_person": 10 if t["has_in_person"] else 0,
-        }
-        reasons = [_("%(hours)s hours a year") % {"hours": f"{hours:,.0f}"}]
-        if count >= 100:
-            reasons.append(_("%(count)s cases a year") % {"count": f"{count:,}"})
-        if t["medium"] in MANUAL_MEDIA:
-            reasons.append(_("handled on %(medium)s") % {"medium": t["medium"]})
-        if t["has_seal"]:
-            reasons.append(_("needs a seal"))
-        if t["has_in_person"]:
-            reasons.append(_("needs a visit in person"))
         savings = [
             (kind, str(label), (hours * rate).quantize(Decimal("0.1")), int(hours * rate * hourly_cost_yen))
             for kind, label, rate, _rule in MEASURES
@@ -180,15 +191,9 @@ def candidates(tasks, departments, hourly_cost_yen) -> list[Candidate]:
         ]
         found.append(
             Candidate(
-                t,
-                departments.get(t["department_id"], "?"),
-                sum(parts.values()),
-                parts,
-                [str(r) for r in reasons],
-                savings,
+                t, departments.get(t["department_id"], "?"), sum(parts.values()), parts, _reasons(t), savings
             )
         )
-    found.sort(key=lambda c: (-c.score, -c.task["annual_hours"], c.task["id"]))
     return found
 
 

@@ -1,5 +1,7 @@
 """Reads shared by the survey's pages, commands and exports."""
 
+import hashlib
+
 from django.db.models import Count, Max, Q, Sum
 
 from banso.survey.analysis import TASK_FIELDS, analyse
@@ -63,12 +65,48 @@ def _skipped_rows(survey_round) -> dict[int, int]:
 
 
 def analysis_of(survey_round, *, top=50):
+    """The analysis of a round, fast on every view.
+
+    The heavy part (duplicates among thousands of names, the candidate
+    ranking) changes only when an import writes or is rolled back, so it is
+    cached under a key made of that activity; people's decisions on pairs and
+    their marks on tasks are laid over it on each view (two small queries).
+    """
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    result = cache.get(_analysis_key(survey_round, top, get_language()))
+    if result is None:
+        result = warm_analysis(survey_round, top=top)
+    pairs = PairDecision.objects.filter(survey_round=survey_round).values_list("task_a_id", "task_b_id", "verdict")
+    decisions = {(a, b): verdict for a, b, verdict in pairs}
+    for pair in result.pairs:
+        pair["verdict"] = decisions.get((pair["a"]["id"], pair["b"]["id"]))
+    marked = set(
+        SurveyTask.objects.filter(survey_round=survey_round, to_become_measure=True).values_list("id", flat=True)
+    )
+    for candidate in result.candidates:
+        candidate.task["to_become_measure"] = candidate.task["id"] in marked
+    return result
+
+
+def _analysis_key(survey_round, top, language) -> str:
+    activity = survey_round.imports.aggregate(n=Count("id"), done=Max("finished_at"), undone=Max("rolled_back_at"))
+    version = f"{activity['n']}|{activity['done']}|{activity['undone']}|{survey_round.hourly_cost_yen}"
+    return f"survey-analysis:{survey_round.pk}:{top}:{language}:{hashlib.sha1(version.encode()).hexdigest()}"
+
+
+def warm_analysis(survey_round, *, top=50):
+    """Compute and cache the heavy part; imports call this so the next view is already fast."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    result = _compute_analysis(survey_round, top)
+    cache.set(_analysis_key(survey_round, top, get_language()), result, timeout=24 * 3600)
+    return result
+
+
+def _compute_analysis(survey_round, top):
     tasks = list(SurveyTask.objects.filter(survey_round=survey_round).values(*TASK_FIELDS))
     departments = dict(survey_round.round_departments.values_list("department_id", "department__name"))
-    decisions = {
-        (a, b): v
-        for a, b, v in PairDecision.objects.filter(survey_round=survey_round).values_list(
-            "task_a_id", "task_b_id", "verdict"
-        )
-    }
-    return analyse(tasks, departments, survey_round.hourly_cost_yen, decisions, top=top)
+    return analyse(tasks, departments, survey_round.hourly_cost_yen, {}, top=top)

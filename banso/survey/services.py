@@ -193,14 +193,14 @@ def import_create(*, survey_round, file, original_name, user=None, department=No
 def import_start(batch, **options) -> None:
     """Run the import in the background (web) so the page can show progress, or inline (tests, CLI)."""
     if not settings.BANSO_BACKGROUND_IMPORTS:
-        import_run(batch, **options)
+        _warm_after(import_run(batch, **options))
         return
 
     def work():
         close_old_connections()
         try:
             with acting_as(batch.uploaded_by, label=f"survey import #{batch.pk}"):
-                import_run(ImportBatch.objects.get(pk=batch.pk), **options)
+                _warm_after(import_run(ImportBatch.objects.get(pk=batch.pk), **options))
         except Exception:  # the page must learn the import stopped, not spin for ever
             log.exception("survey import %s failed", batch.pk)
             ImportBatch.objects.filter(pk=batch.pk).update(
@@ -218,6 +218,17 @@ def import_start(batch, **options) -> None:
             close_old_connections()
 
     threading.Thread(target=work, name=f"survey-import-{batch.pk}", daemon=True).start()
+
+
+def _warm_after(batch) -> None:
+    """After an import wrote answers, compute the analysis now so its page opens fast."""
+    if batch.status in (ImportBatch.Status.APPLIED, ImportBatch.Status.PARTIAL):
+        from django.utils import translation
+
+        from banso.survey.selectors import warm_analysis
+
+        with translation.override(settings.LANGUAGE_CODE):
+            warm_analysis(batch.survey_round)
 
 
 def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -> ImportBatch:
@@ -304,6 +315,7 @@ def _apply(batch, rows) -> None:
     by_key = {str(t.row_key): t for t in existing}
     by_name = {(t.department_id, normalize_for_matching(t.name)): t for t in existing}
     creates, updates, previous = [], [], []
+    now = timezone.now()
     for row in rows:
         values = {k: row.values.get(k) for k in IMPORT_FIELDS}
         values["missing_answers"] = row.missing_answers
@@ -343,9 +355,10 @@ def _apply(batch, rows) -> None:
             for key, value in values.items():
                 setattr(task, key, value)
             task.import_batch = batch
+            task.updated_at = now  # bulk_update does not apply auto_now
             updates.append(task)
     SurveyTask.objects.bulk_create(creates, batch_size=1000)
-    SurveyTask.objects.bulk_update(updates, [*IMPORT_FIELDS, "import_batch"], batch_size=1000)
+    SurveyTask.objects.bulk_update(updates, [*IMPORT_FIELDS, "import_batch", "updated_at"], batch_size=1000)
     SurveyDepartment.objects.filter(survey_round=survey_round, department_id__in=department_ids).update(
         submitted_at=timezone.now()
     )
@@ -377,10 +390,11 @@ def import_rollback(*, batch) -> ImportBatch:
     previous = {p["row_key"]: p for p in batch.undo.get("updated", [])}
     restored = list(tasks.filter(row_key__in=previous))
     for task in restored:
+        task.updated_at = timezone.now()
         for key in IMPORT_FIELDS:
             value = previous[str(task.row_key)].get(key)
             setattr(task, key, Decimal(value) if key in DECIMAL_FIELDS and value is not None else value)
-    SurveyTask.objects.bulk_update(restored, IMPORT_FIELDS, batch_size=1000)
+    SurveyTask.objects.bulk_update(restored, [*IMPORT_FIELDS, "updated_at"], batch_size=1000)
     for department_id in departments:
         still = ImportBatch.objects.filter(
             survey_round=batch.survey_round, status__in=[ImportBatch.Status.APPLIED, ImportBatch.Status.PARTIAL]

@@ -68,14 +68,17 @@ def fold(text: str) -> str:
     return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
 
 
+_FOLDED_STOP_WORDS = tuple(fold(word) for word in STOP_WORDS)
+
+
 def normalize_for_matching(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "").lower()
     for variant, canonical in SYNONYMS:
         text = text.replace(variant, canonical)
     text = fold(text)
     text = _SPACE_RE.sub("", text)
-    for word in STOP_WORDS:
-        text = text.replace(fold(word), "")
+    for word in _FOLDED_STOP_WORDS:
+        text = text.replace(word, "")
     return text
 
 

@@ -1,12 +1,18 @@
-"""Find pairs of similar short texts (task names) among thousands, fast.
+"""Find pairs of similar short texts (task names) among thousands, fast and exactly.
 
-Comparing every pair of 2,000 names is two million comparisons; instead an
-inverted index of character bigrams proposes only pairs that share enough
-bigrams, and each proposal is scored with the Dice coefficient of the bigram
-sets: 2·|A∩B| / (|A|+|B|), which reads as "share of the wording in common".
+Similarity is the Dice coefficient of character-bigram sets, 2·|A∩B| / (|A|+|B|),
+which reads as "share of the wording in common".
+
+Comparing every pair of 2,000 names is two million comparisons. Instead we use
+prefix filtering: sort each name's bigrams from the rarest to the most common
+(one global order). Two names can only reach Dice ≥ t if they share at least
+α = t·|A|/(2−t) bigrams, and then the first |A|−α+1 bigrams of each ("the
+prefix") must have one in common. So only names whose prefixes meet are
+compared, and no pair above the threshold is missed.
 """
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
@@ -33,13 +39,10 @@ def similar_pairs(
     *,
     threshold: float = 0.6,
     may_pair: Callable[[Hashable, Hashable], bool] | None = None,
-    max_postings: int = 300,
 ) -> list[Match]:
     """Pairs (a, b) whose normalised texts have a Dice score ≥ threshold, best first.
 
     `may_pair` filters pairs before scoring (e.g. only across departments).
-    Bigrams shared by more than `max_postings` items (「申請」 in every other
-    name) are too common to propose pairs; they still count in the score.
     """
     keys, normals, grams = [], [], []
     for key, text in items:
@@ -47,29 +50,25 @@ def similar_pairs(
         keys.append(key)
         normals.append(normal)
         grams.append(ngrams(normal))
+    frequency = Counter(g for gs in grams for g in gs)
     index: dict[str, list[int]] = defaultdict(list)
+    candidates: set[tuple[int, int]] = set()
+    ratio = threshold / (2 - threshold)
     for i, gs in enumerate(grams):
-        for g in gs:
-            index[g].append(i)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for postings in index.values():
-        if len(postings) > max_postings:
-            continue
-        for x in range(len(postings)):
-            i = postings[x]
-            for j in postings[x + 1 :]:
-                shared[(i, j)] += 1
+        ordered = sorted(gs, key=lambda g: (frequency[g], g))
+        prefix = len(ordered) - math.ceil(ratio * len(ordered)) + 1
+        for g in ordered[:prefix]:
+            postings = index[g]
+            candidates.update((j, i) for j in postings)
+            postings.append(i)
     matches = []
-    for (i, j), common in shared.items():
-        # Cheap filter before the exact score: the rare bigrams alone must already
-        # cover half the threshold (common bigrams were not counted above).
-        if 2 * common / (len(grams[i]) + len(grams[j])) < threshold * 0.5:
+    for i, j in candidates:
+        a, b = len(grams[i]), len(grams[j])
+        if min(a, b) < ratio * max(a, b):  # sizes too different to reach the threshold
             continue
         if may_pair is not None and not may_pair(keys[i], keys[j]):
             continue
-        score = dice(grams[i], grams[j])
-        if normals[i] == normals[j]:
-            score = 1.0
+        score = 1.0 if normals[i] == normals[j] else dice(grams[i], grams[j])
         if score >= threshold:
             matches.append(Match(keys[i], keys[j], round(score, 3), normals[i], normals[j]))
     matches.sort(key=lambda m: (-m.score, str(m.a), str(m.b)))
