@@ -224,7 +224,7 @@ def timed_import(survey_round, department, rows, folder):
 def child(rows):
     """Run one big import in this process and report time and peak memory."""
     django_setup()
-    town, department, survey_round = world()
+    _town, department, survey_round = world()
     with tempfile.TemporaryDirectory() as folder:
         elapsed, batch = timed_import(survey_round, department, make_rows(rows), folder)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

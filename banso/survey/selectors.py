@@ -93,7 +93,7 @@ def analysis_of(survey_round, *, top=50):
 def _analysis_key(survey_round, top, language) -> str:
     activity = survey_round.imports.aggregate(n=Count("id"), done=Max("finished_at"), undone=Max("rolled_back_at"))
     version = f"{activity['n']}|{activity['done']}|{activity['undone']}|{survey_round.hourly_cost_yen}"
-    return f"survey-analysis:{survey_round.pk}:{top}:{language}:{hashlib.sha1(version.encode()).hexdigest()}"
+    return f"survey-analysis:{survey_round.pk}:{top}:{language}:{hashlib.sha256(version.encode()).hexdigest()}"
 
 
 def warm_analysis(survey_round, *, top=50):
