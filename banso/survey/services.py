@@ -35,6 +35,7 @@ from banso.text.normalize import normalize_for_matching
 log = logging.getLogger(__name__)
 IMPORT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind != "id"] + ["annual_hours", "missing_answers"]
 DECIMAL_FIELDS = {"minutes_per_case", "staff_per_case", "fte", "annual_hours"}
+CHUNK = 1000
 
 
 # -- rounds -------------------------------------------------------------------
@@ -314,7 +315,7 @@ def _apply(batch, rows) -> None:
     existing = list(SurveyTask.objects.filter(survey_round=survey_round, department_id__in=department_ids))
     by_key = {str(t.row_key): t for t in existing}
     by_name = {(t.department_id, normalize_for_matching(t.name)): t for t in existing}
-    creates, updates, previous = [], [], []
+    creates, created_keys, updates, previous = [], [], [], []
     now = timezone.now()
     for row in rows:
         values = {k: row.values.get(k) for k in IMPORT_FIELDS}
@@ -339,15 +340,20 @@ def _apply(batch, rows) -> None:
             (row.department_id, normalize_for_matching(values["name"]))
         )
         if task is None:
+            row_key = row.values.get("row_key") or uuid.uuid4()
             creates.append(
                 SurveyTask(
                     survey_round=survey_round,
                     department_id=row.department_id,
                     import_batch=batch,
-                    row_key=row.values.get("row_key") or uuid.uuid4(),
+                    row_key=row_key,
                     **values,
                 )
             )
+            created_keys.append(str(row_key))
+            if len(creates) >= CHUNK:  # write as we go: 50,000 model instances at once would double the memory
+                SurveyTask.objects.bulk_create(creates)
+                creates = []
             continue
         current = {k: getattr(task, k) for k in IMPORT_FIELDS}
         if any(_differs(current[k], values[k]) for k in IMPORT_FIELDS):
@@ -357,13 +363,13 @@ def _apply(batch, rows) -> None:
             task.import_batch = batch
             task.updated_at = now  # bulk_update does not apply auto_now
             updates.append(task)
-    SurveyTask.objects.bulk_create(creates, batch_size=1000)
+    SurveyTask.objects.bulk_create(creates)
     SurveyTask.objects.bulk_update(updates, [*IMPORT_FIELDS, "import_batch", "updated_at"], batch_size=1000)
     SurveyDepartment.objects.filter(survey_round=survey_round, department_id__in=department_ids).update(
         submitted_at=timezone.now()
     )
-    batch.created_count, batch.updated_count = len(creates), len(updates)
-    batch.undo = {"created": [str(t.row_key) for t in creates], "updated": previous, "departments": department_ids}
+    batch.created_count, batch.updated_count = len(created_keys), len(updates)
+    batch.undo = {"created": created_keys, "updated": previous, "departments": department_ids}
 
 
 def _differs(a, b) -> bool:
