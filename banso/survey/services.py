@@ -253,6 +253,9 @@ def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -
     except UploadError as err:
         return _finish(batch, ImportBatch.Status.REJECTED, [Problem(str(err))])
     batch.total_rows = result.total_rows
+    departments = {r.department_id for r in result.rows if r.department_id}
+    if batch.department_id is None and len(departments) == 1:
+        batch.department_id = departments.pop()  # so the department's own staff can see its import
     if result.needs_mapping and not result.errors:
         batch.layout = {"sheet": result.sheet_name, "header_row": result.header_row + 1, "headers": result.headers}
         return _finish(batch, ImportBatch.Status.NEEDS_MAPPING, result.problems)

@@ -45,8 +45,12 @@ def browser():
 @pytest.fixture
 def site(live_server, transactional_db):
     # Transactional tests start from an emptied database: build the sample world again.
+    from banso.orgs.models import Municipality
+    from banso.survey.demo import create_sample_survey
+
     with acting_as(None, label="browser test setup"):
         create_sample()
+        create_sample_survey(Municipality.objects.get(code="999997"))
     return live_server.url
 
 
