@@ -7,7 +7,7 @@ import pytest
 from banso.survey import sheet
 from banso.survey.models import ImportBatch, SurveyRound, SurveyTask
 from banso.survey.tests.helpers import HEADERS, as_list, raw_workbook, read_cells, row
-from tests.browser.test_smoke import SHOTS, assert_accessible, browser, log_in, site  # noqa: F401
+from tests.browser.conftest import SHOTS, assert_accessible, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def upload(page, path):
     page.wait_for_selector("#import-status .alert")
 
 
-def test_it_takes_a_department_from_download_to_analysis(browser, site, tmp_path):  # noqa: F811
+def test_it_takes_a_department_from_download_to_analysis(browser, site, tmp_path):
     page = log_in(browser, site, "dept-staff")
     assert "提出してください" not in page.content()  # 住民課 already answered in the sample
     survey_round = SurveyRound.objects.get(municipality__code="999997")
