@@ -126,8 +126,9 @@ ROUTES = {
     "survey:import_accept": Route(batch, set(), method="post", forbidden=NOT_EDITORS | {"town_staff"}),
     "survey:import_rollback": Route(batch, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
     "survey:import_mapping": Route(batch, set(), forbidden=NOT_EDITORS | {"town_staff"}),
-    "survey:analysis": Route(survey, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
-    "survey:analysis_export": Route(survey, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
+    # Department staff see the town's totals, and task-level lists of their own department only.
+    "survey:analysis": Route(survey, READERS),
+    "survey:analysis_export": Route(survey, READERS),
     "survey:chase_export": Route(survey, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
     "survey:pair_decide": Route(survey, MANAGERS, method="post", ok=302, forbidden=READ_ONLY, data=pair),
     "survey:task_mark": Route(survey_task, MANAGERS, method="post", ok=302, forbidden=READ_ONLY),

@@ -335,9 +335,19 @@ def _require_read_all(request, survey_round):
         raise PermissionDenied
 
 
+def _scoped_analysis(request, survey_round, *, top=50):
+    """Town-wide totals for everyone in the town; task-level lists only for the departments one may read."""
+    result = selectors.analysis_of(survey_round, top=top)
+    if request.scope.can_read_all(survey_round.municipality_id):
+        return result
+    own = request.scope.editable_department_ids(survey_round.municipality_id) or set()
+    result.candidates = [c for c in result.candidates if c.task["department_id"] in own]
+    result.pairs = [p for p in result.pairs if {p["a"]["department_id"], p["b"]["department_id"]} & own]
+    return result
+
+
 def analysis(request, code, round_id):
     survey_round = _round(request, code, round_id)
-    _require_read_all(request, survey_round)
     from banso.survey.analysis import MEASURES, SCORE_RULE
 
     return render(
@@ -346,7 +356,8 @@ def analysis(request, code, round_id):
         {
             "municipality": survey_round.municipality,
             "survey_round": survey_round,
-            "analysis": selectors.analysis_of(survey_round),
+            "analysis": _scoped_analysis(request, survey_round),
+            "own_department_only": not request.scope.can_read_all(survey_round.municipality_id),
             "measures": MEASURES,
             "score_rule": SCORE_RULE,
             "can_manage": request.scope.can_manage(survey_round.municipality_id),
@@ -356,8 +367,7 @@ def analysis(request, code, round_id):
 
 def analysis_export(request, code, round_id):
     survey_round = _round(request, code, round_id)
-    _require_read_all(request, survey_round)
-    content = export.analysis_workbook(survey_round, selectors.analysis_of(survey_round, top=500))
+    content = export.analysis_workbook(survey_round, _scoped_analysis(request, survey_round, top=500))
     return _download(content, f"業務量調査_分析_{survey_round.municipality.name}_{survey_round.fiscal_year}.xlsx")
 
 

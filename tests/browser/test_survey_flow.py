@@ -54,6 +54,11 @@ def test_it_takes_a_department_from_download_to_analysis(browser, site, tmp_path
     assert "取り込みました" in page.content()
     batch = ImportBatch.objects.latest("id")
     assert (batch.created_count, batch.updated_count, batch.uploaded_by.username) == (1, 0, "dept-staff")
+    page.get_by_role("link", name="調査に戻る").click()
+    page.get_by_role("link", name="分析を見る").click()
+    assert "部署別の業務時間" in page.content() and "住民票の郵送請求の受付" in page.content()
+    page.screenshot(path=str(SHOTS / "survey-analysis-department.png"), full_page=True)
+    assert_accessible(page)
     page.close()
 
     page = log_in(browser, site, "dx-staff")

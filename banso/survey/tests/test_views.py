@@ -207,3 +207,13 @@ def test_the_cli_prints_the_analysis_as_json(survey_round):
     assert data["tasks"] == survey_round.tasks.count()
     assert data["candidates"][0]["score"] >= data["candidates"][-1]["score"]
     assert any({p["department_a"], p["department_b"]} == {"総務課", "企画政策課"} for p in data["similar_pairs"])
+
+
+def test_it_shows_department_staff_the_town_totals_but_only_their_own_tasks(dept_staff, survey_round, department):
+    page = dept_staff.get(
+        reverse("survey:analysis", args=[survey_round.municipality.code, survey_round.pk])
+    ).content.decode()
+    assert "保健福祉課" in page  # the totals by department cover the town
+    assert "住民票の写しの交付" in page  # their own candidate
+    assert "要介護認定の申請受付と訪問調査" not in page  # another department's task
+    assert "施策候補にする" not in page  # marking is for the DX office
