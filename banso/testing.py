@@ -62,39 +62,18 @@ def client_for(persona: str) -> Client:
     return client
 
 
-@pytest.fixture
-def town_staff(db):
-    return client_for("town_staff")
+def _persona_fixture(persona: str):
+    @pytest.fixture(name=persona)
+    def logged_in(db):
+        return client_for(persona)
+
+    logged_in.__doc__ = f"A test client logged in as {persona} (not logged in for resident)."
+    return logged_in
 
 
-@pytest.fixture
-def dept_staff(db):
-    return client_for("dept_staff")
-
-
-@pytest.fixture
-def executive(db):
-    return client_for("executive")
-
-
-@pytest.fixture
-def other_town_staff(db):
-    return client_for("other_town_staff")
-
-
-@pytest.fixture
-def pref_staff(db):
-    return client_for("pref_staff")
-
-
-@pytest.fixture
-def advisor(db):
-    return client_for("advisor")
-
-
-@pytest.fixture
-def resident(db):
-    return client_for("resident")
+# town_staff, dept_staff, executive, other_town_staff, pref_staff, advisor, no_membership, resident
+for _persona in PERSONAS:
+    globals()[_persona] = _persona_fixture(_persona)
 
 
 @pytest.fixture

@@ -38,19 +38,21 @@ class XlsxInfo:
     sheet_parts: dict[str, str]  # sheet name -> part name in the zip
 
 
+def check_upload_size(size: int, name: str) -> None:
+    """Refuse a file over the limit before it is stored or parsed."""
+    if size > settings.BANSO_MAX_UPLOAD_BYTES:
+        limit = settings.BANSO_MAX_UPLOAD_BYTES // 1024 // 1024
+        raise UploadError(
+            _("%(name)s is %(size)s MB; files up to %(limit)s MB can be imported. Split it by department.")
+            % {"name": name, "size": round(size / 1024 / 1024, 1), "limit": limit}
+        )
+
+
 def inspect_xlsx(path: Path, *, original_name: str = "") -> XlsxInfo:
     path = Path(path)
     name = original_name or path.name
     size = path.stat().st_size
-    if size > settings.BANSO_MAX_UPLOAD_BYTES:
-        raise UploadError(
-            _("%(name)s is %(size)s MB; files up to %(limit)s MB can be imported. Split it by department.")
-            % {
-                "name": name,
-                "size": round(size / 1024 / 1024, 1),
-                "limit": settings.BANSO_MAX_UPLOAD_BYTES // 1024 // 1024,
-            }
-        )
+    check_upload_size(size, name)
     if size == 0:
         raise UploadError(_("%(name)s is empty.") % {"name": name})
     with path.open("rb") as fh:

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from banso.core.fields import NormalizedIntegerField
 from banso.core.forms import NormalizingModelForm
 from banso.orgs.models import ComprehensivePlanGoal, Department, Municipality, Section
+from banso.orgs.services import PROFILE_FIELDS
 
 
 class MunicipalityProfileForm(NormalizingModelForm):
@@ -19,15 +20,7 @@ class MunicipalityProfileForm(NormalizingModelForm):
 
     class Meta:
         model = Municipality
-        fields = [
-            "staff_count",
-            "annual_budget_thousand_yen",
-            "main_industries",
-            "comprehensive_plan_name",
-            "comprehensive_plan_start",
-            "comprehensive_plan_end",
-            "shares_with_prefecture",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {"main_industries": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -30,18 +30,21 @@ def _save(instance, *, exclude=()):
     return instance
 
 
+# What a municipality's own staff keep; the census figures come from master data.
+PROFILE_FIELDS = (
+    "staff_count",
+    "annual_budget_thousand_yen",
+    "main_industries",
+    "comprehensive_plan_name",
+    "comprehensive_plan_start",
+    "comprehensive_plan_end",
+    "shares_with_prefecture",
+)
+
+
 @transaction.atomic
 def municipality_update_profile(*, municipality: Municipality, **values) -> Municipality:
-    allowed = {
-        "staff_count",
-        "annual_budget_thousand_yen",
-        "main_industries",
-        "comprehensive_plan_name",
-        "comprehensive_plan_start",
-        "comprehensive_plan_end",
-        "shares_with_prefecture",
-    }
-    unknown = set(values) - allowed
+    unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
     start = values.get("comprehensive_plan_start", municipality.comprehensive_plan_start)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banso.core.audit import acting_as
-from banso.core.uploads import UploadError
+from banso.core.uploads import UploadError, check_upload_size
 from banso.survey import sheet
 from banso.survey.models import (
     CategoryKind,
@@ -164,16 +164,8 @@ def build_context(survey_round) -> Context:
 
 def import_create(*, survey_round, file, original_name, user=None, department=None, source="web") -> ImportBatch:
     """Keep the uploaded file with who sent it; nothing is read yet."""
-    size = getattr(file, "size", None)
-    if size is not None and size > settings.BANSO_MAX_UPLOAD_BYTES:
-        raise UploadError(
-            _("%(name)s is %(size)s MB; files up to %(limit)s MB can be imported. Split it by department.")
-            % {
-                "name": original_name,
-                "size": round(size / 1024 / 1024, 1),
-                "limit": settings.BANSO_MAX_UPLOAD_BYTES // 1024 // 1024,
-            }
-        )
+    if getattr(file, "size", None) is not None:
+        check_upload_size(file.size, original_name)
     digest = hashlib.sha256()
     for chunk in file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(1 << 20), b""):
         digest.update(chunk)
