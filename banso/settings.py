@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "banso.orgs",
     "banso.text",
     "banso.survey",
+    "banso.hearings",
     "banso.demo",
 ]
 

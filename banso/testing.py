@@ -40,8 +40,12 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
     ):
         create_sample()
         User.objects.create_user("no-membership", password="banso-demo", display_name="所属 なし")
+        from banso.hearings.demo import create_sample_hearings
+
         create_sample_survey(Municipality.objects.get(code="999997"))
         create_sample_survey(Municipality.objects.get(code="999971"), tasks={"総務課": ["文書の収受・発送"]})
+        create_sample_hearings(Municipality.objects.get(code="999997"))
+        create_sample_hearings(Municipality.objects.get(code="999971"))
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("history/<str:model>/<int:pk>/", core_views.history, name="history"),
     path("", include("banso.orgs.urls")),
     path("", include("banso.survey.urls")),
+    path("", include("banso.hearings.urls")),
     path("admin/", admin.site.urls),
 ]
 

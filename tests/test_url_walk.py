@@ -87,6 +87,20 @@ def pair(which):
     return {"a": tasks.first().pk, "b": tasks.last().pk, "verdict": "different"}
 
 
+def hearing(which):
+    from banso.hearings.models import HearingSession
+
+    return {"code": town(which).code, "pk": HearingSession.objects.filter(municipality=town(which)).first().pk}
+
+
+def challenge(which):
+    from banso.hearings.models import Challenge
+
+    # 総務課's challenge: another department than dept_staff's, so department staff get a 404.
+    found = Challenge.objects.filter(municipality=town(which), department__name="総務課").first()
+    return {"code": town(which).code, "pk": found.pk}
+
+
 READ_ONLY = frozenset(READERS - MANAGERS)
 TOWN_WIDE = READERS - {"dept_staff"}  # readers of every department's data
 NOT_EDITORS = frozenset({"executive", "pref_staff", "advisor"})
@@ -132,6 +146,18 @@ ROUTES = {
     "survey:chase_export": Route(survey, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
     "survey:pair_decide": Route(survey, MANAGERS, method="post", ok=302, forbidden=READ_ONLY, data=pair),
     "survey:task_mark": Route(survey_task, MANAGERS, method="post", ok=302, forbidden=READ_ONLY),
+    "hearings:hearings": Route(code, READERS),
+    "hearings:hearing_create": Route(code, MANAGERS, forbidden=READ_ONLY),
+    "hearings:hearing": Route(hearing, READERS),
+    "hearings:hearing_edit": Route(hearing, MANAGERS, forbidden=READ_ONLY),
+    "hearings:challenges": Route(code, READERS),
+    "hearings:challenge_create": Route(code, MANAGERS, forbidden=READ_ONLY),
+    # Another department's challenge is invisible to department staff (404), forbidden to other readers.
+    "hearings:challenge_edit": Route(challenge, MANAGERS, forbidden=NOT_EDITORS),
+    "hearings:challenge_close": Route(challenge, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
+    "hearings:matrix": Route(code, READERS),
+    "hearings:similar": Route(code, READERS),
+    "hearings:themes": Route(code, MANAGERS, forbidden=READ_ONLY),
 }
 
 

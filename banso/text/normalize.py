@@ -87,3 +87,15 @@ def ngrams(text: str, n: int = 2) -> set[str]:
     if len(text) < n:
         return {text} if text else set()
     return {text[i : i + n] for i in range(len(text) - n + 1)}
+
+
+_HIRAGANA_RE = re.compile(r"[ぁ-ゖー]+")
+
+
+def content_characters(text: str) -> str:
+    """A sentence without its hiragana (particles, okurigana, endings), for comparing what it is about.
+
+    「文書の受付と回付に時間がかかる」→「文書受付回付時間」. Task names are short and keep
+    their kana; challenge sentences are compared this way.
+    """
+    return _HIRAGANA_RE.sub("", unicodedata.normalize("NFKC", text or ""))

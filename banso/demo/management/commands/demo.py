@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from banso.core.audit import acting_as
 from banso.demo.sample import DEMO_PASSWORD, create_sample
+from banso.hearings.demo import create_sample_hearings
 from banso.orgs.loader import load_master
 from banso.orgs.models import Municipality
 from banso.survey.demo import create_sample_survey
@@ -20,7 +21,9 @@ class Command(BaseCommand):
             self.stdout.write(_("Loaded %(created)s municipalities from the national master data.") % counts)
         with acting_as(None, label="banso demo"):
             logins = create_sample()
-            create_sample_survey(Municipality.objects.get(code="999997"))
+            town = Municipality.objects.get(code="999997")
+            create_sample_survey(town)
+            create_sample_hearings(town)
         self.stdout.write(self.style.SUCCESS(_("Sample data is ready (サンプル県, サンプル町, 見本町, 手本町).")))
         self.stdout.write(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for login in logins:

@@ -1,0 +1,82 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from banso.core.forms import NormalizingModelForm
+from banso.hearings.models import Challenge, HearingSession
+
+
+class SessionForm(NormalizingModelForm):
+    class Meta:
+        model = HearingSession
+        fields = ["department", "title", "held_on", "attendees", "notes"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = municipality.departments.filter(is_active=True)
+
+
+class ChallengeForm(NormalizingModelForm):
+    SCORES = [(i, str(i)) for i in range(1, 6)]
+    impact = forms.TypedChoiceField(
+        label=_("impact (1–5)"),
+        choices=SCORES,
+        coerce=int,
+        initial=3,
+        help_text=_("How much residents or staff would gain."),
+    )
+    urgency = forms.TypedChoiceField(label=_("urgency (1–5)"), choices=SCORES, coerce=int, initial=3)
+    feasibility = forms.TypedChoiceField(
+        label=_("feasibility (1–5)"),
+        choices=SCORES,
+        coerce=int,
+        initial=3,
+        help_text=_("How easily it can be done with the town's means."),
+    )
+    priority = forms.ChoiceField(
+        label=_("priority group"), required=False, help_text=_("Leave empty to take the group the scores suggest.")
+    )
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "title",
+            "description",
+            "department",
+            "theme",
+            "session",
+            "impact",
+            "urgency",
+            "feasibility",
+            "priority",
+            "priority_reason",
+            "survey_tasks",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "survey_tasks": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        from banso.hearings.models import Priority
+        from banso.survey.models import SurveyTask
+
+        self.fields["priority"].choices = [("", _("as the scores suggest")), *Priority.choices]
+        self.fields["department"].queryset = municipality.departments.filter(is_active=True)
+        self.fields["theme"].queryset = municipality.challenge_themes.all()
+        self.fields["session"].queryset = municipality.hearing_sessions.all()
+        tasks = SurveyTask.objects.filter(survey_round__municipality=municipality).select_related("department")
+        self.fields["survey_tasks"].queryset = tasks.order_by("-to_become_measure", "department__order", "name")
+        self.fields["survey_tasks"].label_from_instance = lambda t: f"{t.department.name}：{t.name}"
+        self.fields["survey_tasks"].required = False
+
+
+class ThemesForm(forms.Form):
+    names = forms.CharField(
+        label=_("themes"), widget=forms.Textarea(attrs={"rows": 10}), help_text=_("One value per line.")
+    )
