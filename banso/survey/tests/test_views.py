@@ -217,3 +217,65 @@ def test_it_shows_department_staff_the_town_totals_but_only_their_own_tasks(dept
     assert "住民票の写しの交付" in page  # their own candidate
     assert "要介護認定の申請受付と訪問調査" not in page  # another department's task
     assert "施策候補にする" not in page  # marking is for the DX office
+
+
+def test_it_starts_a_survey_with_reiwa_year_and_default_lists(town_staff, town):
+    from banso.orgs.models import Department
+
+    departments = list(
+        Department.objects.filter(municipality=town, name__in=["総務課", "税務課"]).values_list("pk", flat=True)
+    )
+    response = town_staff.post(
+        reverse("survey:round_create", args=[town.code]),
+        {
+            "title": "追加調査",
+            "fiscal_year": "令和９年度",
+            "deadline": "2027-06-30",
+            "hourly_cost_yen": "３，２００",
+            "annual_hours_per_fte": "1800",
+            "departments": departments,
+        },
+    )
+    survey_round = SurveyRound.objects.get(title="追加調査")
+    assert (
+        response.status_code == 302 and survey_round.fiscal_year == 2027 and survey_round.hourly_cost_yen == 3200
+    )
+    assert set(survey_round.departments.values_list("pk", flat=True)) == set(departments)
+    assert services.options_of(survey_round)["medium"] == ["紙", "Excel", "基幹システム", "その他"]
+
+
+def test_it_refuses_a_survey_without_departments_or_cost(town_staff, town):
+    response = town_staff.post(
+        reverse("survey:round_create", args=[town.code]),
+        {"title": "不完全", "fiscal_year": "R0", "deadline": "", "hourly_cost_yen": "-1"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "入力内容に" in page and 'aria-invalid="true"' in page
+    assert not SurveyRound.objects.filter(title="不完全").exists()
+
+
+def test_it_keeps_departments_that_answered_in_the_round(town_staff, survey_round, town):
+    from banso.orgs.models import Department
+
+    only = Department.objects.filter(municipality=town, name="議会事務局")
+    response = town_staff.post(
+        reverse("survey:round_edit", args=[town.code, survey_round.pk]),
+        {
+            "title": survey_round.title,
+            "fiscal_year": str(survey_round.fiscal_year),
+            "deadline": str(survey_round.deadline),
+            "hourly_cost_yen": "3500",
+            "annual_hours_per_fte": "1800",
+            "departments": [d.pk for d in only],
+        },
+    )
+    assert response.status_code == 200 and "外せません" in response.content.decode()
+    assert survey_round.departments.count() == 12
+
+
+def test_it_shows_the_survey_pages_in_english_too(town_staff, survey_round):
+    town_staff.post(reverse("set_language"), {"language": "en", "next": "/"})
+    code = survey_round.municipality.code
+    for name in ("survey:round", "survey:analysis"):
+        page = town_staff.get(reverse(name, args=[code, survey_round.pk])).content.decode()
+        assert 'lang="en"' in page
