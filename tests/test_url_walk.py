@@ -148,8 +148,9 @@ ROUTES = {
     "survey:task_mark": Route(survey_task, MANAGERS, method="post", ok=302, forbidden=READ_ONLY),
     "hearings:hearings": Route(code, READERS),
     "hearings:hearing_create": Route(code, MANAGERS, forbidden=READ_ONLY),
-    "hearings:hearing": Route(hearing, READERS),
-    "hearings:hearing_edit": Route(hearing, MANAGERS, forbidden=READ_ONLY),
+    # The latest hearing is the mayor's: department staff do not see it (404).
+    "hearings:hearing": Route(hearing, TOWN_WIDE),
+    "hearings:hearing_edit": Route(hearing, MANAGERS, forbidden=NOT_EDITORS),
     "hearings:challenges": Route(code, READERS),
     "hearings:challenge_create": Route(code, MANAGERS, forbidden=READ_ONLY),
     # Another department's challenge is invisible to department staff (404), forbidden to other readers.

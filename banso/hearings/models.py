@@ -47,6 +47,8 @@ class HearingSession(AuditedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     scope_municipality_path = "municipality"
+    # Notes speak of one department's work: department staff see their own department's hearings only.
+    scope_department_path = "department"
 
     class Meta:
         ordering = ["-held_on", "-id"]

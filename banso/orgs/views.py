@@ -38,11 +38,10 @@ def home(request):
         "cards": cards,
         "role_labels": _role_labels(request.user, cards),
         "no_membership": scope.is_empty,
-        "recent_changes": (
-            scope.filter(AuditEntry.objects.all()).select_related("actor", "content_type")[:8]
-            if municipalities
-            else []
-        ),
+        # The town-wide feed names objects of every department: only for those who may read them all.
+        "recent_changes": AuditEntry.objects.filter(
+            municipality_id__in=[m for m, grant in scope.grants.items() if grant.read_all]
+        ).select_related("actor", "content_type")[:8],
     }
     if Role.PREFECTURE_STAFF in roles:
         context["prefecture_municipalities"] = list(selectors.prefecture_overview(scope.prefecture_ids))

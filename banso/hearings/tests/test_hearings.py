@@ -170,3 +170,8 @@ def test_it_lists_challenges_in_a_fixed_number_of_queries(town_staff, town, djan
 
 def test_it_dates_hearings(town):
     assert HearingSession.objects.filter(municipality=town, held_on__lte=dt.date.today()).count() == 8
+
+
+def test_it_shows_department_staff_only_their_own_hearings(dept_staff, town):
+    page = dept_staff.get(reverse("hearings:hearings", args=[town.code])).content.decode()
+    assert "住民課ヒアリング" in page and "保健福祉課ヒアリング" not in page and "町長ヒアリング" not in page

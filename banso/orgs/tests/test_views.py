@@ -197,3 +197,11 @@ def test_it_switches_to_english_and_back(town_staff):
     assert "Welcome" in town_staff.get(reverse("home")).content.decode()
     town_staff.post(reverse("set_language"), {"language": "ja", "next": "/"})
     assert "ようこそ" in town_staff.get(reverse("home")).content.decode()
+
+
+def test_it_keeps_other_departments_changes_out_of_a_department_users_feed(dept_staff, town_staff):
+    from banso.hearings.models import Challenge
+
+    Challenge.objects.filter(title__startswith="農業補助金").first().save()  # 産業振興課's challenge changes
+    assert "農業補助金" not in dept_staff.get(reverse("home")).content.decode()
+    assert "農業補助金" in town_staff.get(reverse("home")).content.decode()
