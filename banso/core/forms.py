@@ -6,7 +6,7 @@ screen reader announces them together.
 """
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.forms.renderers import TemplatesSetting
 
@@ -42,3 +42,19 @@ class NormalizingModelForm(forms.ModelForm):
                     help_text=field.help_text,
                     required=field.required,
                 )
+
+
+def submit(form, service, **kwargs):
+    """Run a write service with a valid form's data and return what it wrote.
+
+    On a validation error from the service (a rule only the service can check,
+    such as a duplicate name), the messages go back onto the form next to their
+    fields and None is returned, so the view re-renders the form with them.
+    """
+    if not form.is_valid():
+        return None
+    try:
+        return service(**kwargs, **form.cleaned_data)
+    except ValidationError as err:
+        form.add_error(None, err)
+        return None

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.core.access import get_scoped, require_manage, scoped
+from banso.core.forms import submit
 from banso.core.xlsx import Table, csv_bytes, xlsx_bytes
 from banso.hearings import selectors, services
 from banso.hearings.forms import ChallengeForm, SessionForm, ThemesForm
@@ -42,14 +43,12 @@ def hearing_edit(request, code, pk=None):
     session = get_scoped(request, HearingSession, pk=pk, municipality=municipality) if pk else None
     require_manage(request, municipality.pk)  # after the fetch: what one cannot see stays a 404
     form = SessionForm(request.POST or None, instance=session, municipality=municipality)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_save(municipality=municipality, session=session, **form.cleaned_data)
-        except ValidationError as err:
-            form.add_error(None, err)
-        else:
-            messages.success(request, _("The hearing was saved. Add the challenges it raised."))
-            return redirect("hearings:hearing", code=code, pk=session.pk)
+    saved = request.method == "POST" and submit(
+        form, services.session_save, municipality=municipality, session=session
+    )
+    if saved:
+        messages.success(request, _("The hearing was saved. Add the challenges it raised."))
+        return redirect("hearings:hearing", code=code, pk=saved.pk)
     return render(
         request, "hearings/hearing_form.html", {"municipality": municipality, "form": form, "session": session}
     )
@@ -92,22 +91,18 @@ def challenge_edit(request, code, pk=None):
         municipality=municipality,
         initial={"session": request.GET.get("session")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            challenge = services.challenge_save(
-                municipality=municipality, challenge=challenge, user=request.user, **form.cleaned_data
-            )
-        except ValidationError as err:
-            form.add_error(None, err)
-        else:
-            messages.success(
-                request,
-                _("The challenge “%(title)s” was saved (%(priority)s).")
-                % {"title": challenge.title, "priority": challenge.get_priority_display()},
-            )
-            if challenge.session_id and not pk:
-                return redirect("hearings:hearing", code=code, pk=challenge.session_id)
-            return redirect("hearings:challenges", code=code)
+    saved = request.method == "POST" and submit(
+        form, services.challenge_save, municipality=municipality, challenge=challenge, user=request.user
+    )
+    if saved:
+        messages.success(
+            request,
+            _("The challenge “%(title)s” was saved (%(priority)s).")
+            % {"title": saved.title, "priority": saved.get_priority_display()},
+        )
+        if saved.session_id and not pk:
+            return redirect("hearings:hearing", code=code, pk=saved.session_id)
+        return redirect("hearings:challenges", code=code)
     return render(
         request,
         "hearings/challenge_form.html",

@@ -9,24 +9,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.core import panels
 from banso.core.access import get_scoped, require_manage, scoped
+from banso.core.forms import submit
 from banso.core.htmx import render_partial
 from banso.core.models import AuditEntry
 from banso.orgs import selectors, services
 from banso.orgs.codes import normalize_lg_code
 from banso.orgs.forms import DepartmentForm, MunicipalityProfileForm, PlanGoalForm, SectionForm
 from banso.orgs.models import ComprehensivePlanGoal, Department, Municipality, Role, SupportProvider
-
-
-def _apply(form, service, **kwargs) -> bool:
-    """Run a service with a valid form's data; put its validation errors back on the form."""
-    if not form.is_valid():
-        return False
-    try:
-        service(**kwargs, **form.cleaned_data)
-    except ValidationError as err:
-        form.add_error(None, err)
-        return False
-    return True
 
 
 def home(request):
@@ -135,7 +124,7 @@ def municipality_edit(request, code):
     municipality = get_scoped(request, Municipality, code=code)
     require_manage(request, municipality.pk)
     form = MunicipalityProfileForm(request.POST or None, instance=municipality)
-    if request.method == "POST" and _apply(form, services.municipality_update_profile, municipality=municipality):
+    if request.method == "POST" and submit(form, services.municipality_update_profile, municipality=municipality):
         messages.success(request, _("The profile of %(town)s was saved.") % {"town": municipality.name})
         return redirect("orgs:municipality", code=code)
     return render(request, "orgs/municipality_edit.html", {"municipality": municipality, "form": form})
@@ -148,7 +137,7 @@ def department_list(request, code):
     form = DepartmentForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         require_manage(request, municipality.pk)
-        if _apply(form, services.department_create, municipality=municipality):
+        if submit(form, services.department_create, municipality=municipality):
             messages.success(request, _("The department was added."))
             return redirect("orgs:departments", code=code)
     return render(
@@ -173,7 +162,7 @@ def department_detail(request, code, pk):
     form = SectionForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         require_manage(request, municipality.pk)
-        if _apply(form, services.section_create, department=department):
+        if submit(form, services.section_create, department=department):
             if not request.htmx:
                 messages.success(request, _("The section was added."))
                 return redirect("orgs:department", code=code, pk=pk)
@@ -196,7 +185,7 @@ def department_edit(request, code, pk):
     )
     require_manage(request, department.municipality_id)
     form = DepartmentForm(request.POST or None, instance=department)
-    if request.method == "POST" and _apply(form, services.department_update, department=department):
+    if request.method == "POST" and submit(form, services.department_update, department=department):
         messages.success(request, _("The department was saved."))
         return redirect("orgs:department", code=code, pk=pk)
     return render(
@@ -224,7 +213,7 @@ def goal_edit(request, code, pk):
 
 def _goal_form(request, municipality, goal):
     form = PlanGoalForm(request.POST or None, instance=goal)
-    if request.method == "POST" and _apply(form, services.plan_goal_save, municipality=municipality, goal=goal):
+    if request.method == "POST" and submit(form, services.plan_goal_save, municipality=municipality, goal=goal):
         messages.success(request, _("The goal was saved."))
         return redirect("orgs:municipality", code=municipality.code)
     return render(request, "orgs/goal_form.html", {"municipality": municipality, "goal": goal, "form": form})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.core.access import get_scoped, require_manage, scoped
+from banso.core.forms import submit
 from banso.core.uploads import UploadError
 from banso.orgs.models import Department, Municipality
 from banso.survey import export, selectors, services
@@ -57,16 +58,12 @@ def round_create(request, code):
     municipality = get_scoped(request, Municipality, code=code)
     require_manage(request, municipality.pk)
     form = RoundForm(request.POST or None, municipality=municipality)
-    if request.method == "POST" and form.is_valid():
-        try:
-            survey_round = services.round_create(municipality=municipality, **form.cleaned_data)
-        except ValidationError as err:
-            form.add_error(None, err)
-        else:
-            messages.success(
-                request, _("The survey was created. Download the sheets and send them to the departments.")
-            )
-            return redirect("survey:round", code=code, round_id=survey_round.pk)
+    survey_round = request.method == "POST" and submit(form, services.round_create, municipality=municipality)
+    if survey_round:
+        messages.success(
+            request, _("The survey was created. Download the sheets and send them to the departments.")
+        )
+        return redirect("survey:round", code=code, round_id=survey_round.pk)
     return render(request, "survey/round_form.html", {"municipality": municipality, "form": form})
 
 
@@ -75,14 +72,9 @@ def round_edit(request, code, round_id):
     survey_round = _round(request, code, round_id)
     require_manage(request, survey_round.municipality_id)
     form = RoundForm(request.POST or None, instance=survey_round, municipality=survey_round.municipality)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.round_update(survey_round=survey_round, **form.cleaned_data)
-        except ValidationError as err:
-            form.add_error(None, err)
-        else:
-            messages.success(request, _("The survey was saved."))
-            return redirect("survey:round", code=code, round_id=round_id)
+    if request.method == "POST" and submit(form, services.round_update, survey_round=survey_round):
+        messages.success(request, _("The survey was saved."))
+        return redirect("survey:round", code=code, round_id=round_id)
     return render(
         request,
         "survey/round_form.html",
