@@ -28,8 +28,10 @@ def home(request):
         "role_labels": _role_labels(request.user, cards),
         "no_membership": scope.is_empty,
         # The town-wide feed names objects of every department: only for those who may read them all.
-        "recent_changes": AuditEntry.objects.filter(
-            municipality_id__in=[m for m, grant in scope.grants.items() if grant.read_all]
+        "recent_changes": scope.filter(
+            AuditEntry.objects.filter(
+                municipality_id__in=[m for m, grant in scope.grants.items() if grant.read_all]
+            )
         ).select_related("actor", "content_type")[:8],
     }
     if Role.PREFECTURE_STAFF in roles:
