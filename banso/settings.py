@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "banso.text",
     "banso.survey",
     "banso.hearings",
+    "banso.plans",
     "banso.demo",
 ]
 

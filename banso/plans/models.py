@@ -1,0 +1,237 @@
+"""DX推進計画: the plan, its phases, policies, measures with a step per 年度, KPIs and funding."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from banso.core.fields import FiscalYearField
+from banso.core.models import AuditedModel
+from banso.orgs.models import Department, Municipality
+
+
+class FundingScheme(models.Model):
+    """A source of money for measures. Names change (デジタル田園都市国家構想交付金 became
+    新しい地方経済・生活環境創生交付金 in FY2025), so schemes are data with validity dates."""
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("national grant (交付金)")
+        BOND = "bond", _("local bond (地方債)")
+        GENERAL = "general", _("general revenue (一般財源)")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("funding scheme")
+        verbose_name_plural = _("funding schemes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=F("valid_from")),
+                name="funding_scheme_period_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Plan(AuditedModel):
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="plans")
+    title = models.CharField(_("title"), max_length=120)
+    concept = models.CharField(_("concept"), max_length=200, blank=True)
+    vision = models.TextField(_("vision"), blank=True)
+    background = models.TextField(_("background and challenges"), blank=True)
+    start_year = FiscalYearField(_("first fiscal year"))
+    end_year = FiscalYearField(_("last fiscal year"))
+
+    scope_municipality_path = "municipality"
+
+    class Meta:
+        ordering = ["-start_year", "title"]
+        verbose_name = _("DX plan")
+        verbose_name_plural = _("DX plans")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="plan_period_ordered"),
+            models.UniqueConstraint(fields=["municipality", "title"], name="unique_plan_title"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def years(self):
+        from banso.core.fiscal import fiscal_years
+
+        return fiscal_years(self.start_year, self.end_year)
+
+
+class PlanPart(AuditedModel):
+    """Something that belongs to a plan, audited and scoped with it."""
+
+    scope_municipality_path = "plan__municipality"
+
+    class Meta:
+        abstract = True
+
+    def audit_municipality_id(self):
+        return self.plan.municipality_id
+
+
+class Phase(PlanPart):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="phases")
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=60)
+    goal = models.CharField(_("goal"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    start_year = FiscalYearField(_("first fiscal year"))
+    end_year = FiscalYearField(_("last fiscal year"))
+
+    class Meta:
+        ordering = ["plan", "order"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="phase_period_ordered"),
+            models.UniqueConstraint(fields=["plan", "order"], name="unique_phase_order"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Policy(PlanPart):
+    """方針: groups measures under a direction of the plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies")
+    number = models.CharField(_("number"), max_length=10)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_policy_number")]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class Measure(PlanPart):
+    """施策: what the town will do, with a step for each 年度 and goals measured by KPIs."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("not started (未着手)")
+        IN_PROGRESS = "in_progress", _("in progress (実施中)")
+        DONE = "done", _("done (完了)")
+        DELAYED = "delayed", _("delayed (遅延)")
+        STOPPED = "stopped", _("stopped (中止)")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
+    policy = models.ForeignKey(Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="measures")
+    number = models.CharField(_("number"), max_length=10, help_text=_("For example 3-1."))
+    title = models.CharField(_("title"), max_length=150)
+    purpose = models.TextField(_("purpose"), blank=True)
+    audience = models.CharField(_("target audience"), max_length=150, blank=True)
+    content = models.TextField(_("content"), blank=True)
+    goal = models.TextField(_("goal"), blank=True)
+    owner = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="owned_measures", verbose_name=_("owner department")
+    )
+    related_departments = models.ManyToManyField(
+        Department, blank=True, related_name="related_measures", verbose_name=_("related departments")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    budget_thousand_yen = models.PositiveBigIntegerField(_("budget (thousand yen)"), null=True, blank=True)
+    funding = models.ManyToManyField(FundingScheme, blank=True, related_name="measures", verbose_name=_("funding"))
+    challenges = models.ManyToManyField("hearings.Challenge", blank=True, related_name="measures")
+    survey_tasks = models.ManyToManyField("survey.SurveyTask", blank=True, related_name="measures")
+
+    scope_department_path = "owner"
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_measure_number")]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+
+class MeasureStep(PlanPart):
+    """What the measure does in one 年度 (the R5 … R9 rows of a plan)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="steps")
+    fiscal_year = FiscalYearField(_("fiscal year"))
+    description = models.TextField(_("step"))
+
+    scope_municipality_path = "measure__plan__municipality"
+    scope_department_path = "measure__owner"
+
+    class Meta:
+        ordering = ["measure", "fiscal_year"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        constraints = [models.UniqueConstraint(fields=["measure", "fiscal_year"], name="unique_step_year")]
+
+    def __str__(self):
+        return f"{self.measure.number} {self.fiscal_year}"
+
+    def audit_municipality_id(self):
+        return self.measure.plan.municipality_id
+
+
+class KPI(PlanPart):
+    class Direction(models.TextChoices):
+        UP = "up", _("higher is better")
+        DOWN = "down", _("lower is better")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(_("name"), max_length=150)
+    unit = models.CharField(_("unit"), max_length=20)
+    baseline_value = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
+    direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
+    data_source = models.CharField(_("data source"), max_length=150, blank=True)
+
+    scope_municipality_path = "measure__plan__municipality"
+    scope_department_path = "measure__owner"
+
+    class Meta:
+        ordering = ["measure", "id"]
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
+
+    def __str__(self):
+        return self.name
+
+    def audit_municipality_id(self):
+        return self.measure.plan.municipality_id
+
+
+class KPITarget(PlanPart):
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="targets")
+    fiscal_year = FiscalYearField(_("target fiscal year"))
+    value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+
+    scope_municipality_path = "kpi__measure__plan__municipality"
+    scope_department_path = "kpi__measure__owner"
+
+    class Meta:
+        ordering = ["kpi", "fiscal_year"]
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        constraints = [models.UniqueConstraint(fields=["kpi", "fiscal_year"], name="unique_kpi_target_year")]
+
+    def __str__(self):
+        return f"{self.kpi} {self.value} ({self.fiscal_year})"
+
+    def audit_municipality_id(self):
+        return self.kpi.measure.plan.municipality_id
