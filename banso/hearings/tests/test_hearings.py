@@ -175,3 +175,14 @@ def test_it_dates_hearings(town):
 def test_it_shows_department_staff_only_their_own_hearings(dept_staff, town):
     page = dept_staff.get(reverse("hearings:hearings", args=[town.code])).content.decode()
     assert "住民課ヒアリング" in page and "保健福祉課ヒアリング" not in page and "町長ヒアリング" not in page
+
+
+def test_it_refuses_an_empty_theme_list_or_dropping_a_theme_in_use(town_staff, town):
+    from banso.hearings.models import ChallengeTheme
+
+    before = list(ChallengeTheme.objects.filter(municipality=town).values_list("name", flat=True))
+    response = town_staff.post(reverse("hearings:themes", args=[town.code]), {"names": "  \n "})
+    assert response.status_code == 200 and "必須" in response.content.decode()
+    response = town_staff.post(reverse("hearings:themes", args=[town.code]), {"names": "その他"})
+    assert "削除できません" in response.content.decode() and "窓口・手続" in response.content.decode()
+    assert list(ChallengeTheme.objects.filter(municipality=town).values_list("name", flat=True)) == before
