@@ -156,3 +156,13 @@ def fiscal_years(first: FiscalYear | int, last: FiscalYear | int) -> list[Fiscal
     if b < a:
         raise FiscalYearError(_("The last fiscal year comes before the first."))
     return [FiscalYear(y) for y in range(a.year, b.year + 1)]
+
+
+def wareki_date(day: dt.date, *, with_day: bool = True) -> str:
+    """2025-05-12 → 令和7年5月12日 (a calendar date, so 令和 starts on 1 May 2019, unlike a 年度)."""
+    if day >= dt.date(2019, 5, 1):
+        name, n = "令和", day.year - 2018
+    else:
+        name, n = "平成", day.year - 1988
+    text = f"{name}{'元' if n == 1 else n}年{day.month}月"
+    return f"{text}{day.day}日" if with_day else text

@@ -32,6 +32,21 @@ class UploadError(ValueError):
     """The file cannot be read; the message (Japanese) tells the user what to do."""
 
 
+@dataclass
+class Problem:
+    """One thing wrong with an imported file, placed as Excel shows it, with a Japanese message."""
+
+    message: str
+    sheet: str = ""
+    row: int | None = None  # as Excel numbers rows (1-based)
+    column: str = ""  # letter and header, e.g. "J（年間件数）"
+    field: str = ""
+    severity: str = "error"  # or "warning"
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
 @dataclass(frozen=True)
 class XlsxInfo:
     path: Path
@@ -169,3 +184,21 @@ def safe_cell(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def open_xlsx(path: Path, *, original_name: str = ""):
+    """(XlsxInfo, calamine workbook) of an upload that passed the safety checks; UploadError otherwise."""
+    from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+    info = inspect_xlsx(path, original_name=original_name)
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except PasswordError as err:
+        raise UploadError(
+            _("The workbook is protected with a password. Remove the password in Excel and upload it again.")
+        ) from err
+    except (CalamineError, OSError, ValueError) as err:
+        raise UploadError(
+            _("The workbook is damaged and cannot be read. Open it in Excel, save it again and upload it.")
+        ) from err
+    return info, workbook

@@ -42,14 +42,32 @@ class FundingScheme(models.Model):
         return self.name
 
 
-class Plan(AuditedModel):
+class FiscalPeriod(models.Model):
+    """A run of 年度 from `start_year` to `end_year`, both included, that cannot end before it starts."""
+
+    start_year = FiscalYearField(_("first fiscal year"))
+    end_year = FiscalYearField(_("last fiscal year"))
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")), name="%(app_label)s_%(class)s_period_ordered"
+            )
+        ]
+
+    def years(self):
+        from banso.core.fiscal import fiscal_years
+
+        return fiscal_years(self.start_year, self.end_year)
+
+
+class Plan(AuditedModel, FiscalPeriod):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="plans")
     title = models.CharField(_("title"), max_length=120)
     concept = models.CharField(_("concept"), max_length=200, blank=True)
     vision = models.TextField(_("vision"), blank=True)
     background = models.TextField(_("background and challenges"), blank=True)
-    start_year = FiscalYearField(_("first fiscal year"))
-    end_year = FiscalYearField(_("last fiscal year"))
 
     scope_municipality_path = "municipality"
 
@@ -58,17 +76,12 @@ class Plan(AuditedModel):
         verbose_name = _("DX plan")
         verbose_name_plural = _("DX plans")
         constraints = [
-            models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="plan_period_ordered"),
+            *FiscalPeriod.Meta.constraints,
             models.UniqueConstraint(fields=["municipality", "title"], name="unique_plan_title"),
         ]
 
     def __str__(self):
         return self.title
-
-    def years(self):
-        from banso.core.fiscal import fiscal_years
-
-        return fiscal_years(self.start_year, self.end_year)
 
 
 class PlanPart(AuditedModel):
@@ -83,21 +96,19 @@ class PlanPart(AuditedModel):
         return self.plan.municipality_id
 
 
-class Phase(PlanPart):
+class Phase(PlanPart, FiscalPeriod):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="phases")
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=60)
     goal = models.CharField(_("goal"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
-    start_year = FiscalYearField(_("first fiscal year"))
-    end_year = FiscalYearField(_("last fiscal year"))
 
     class Meta:
         ordering = ["plan", "order"]
         verbose_name = _("phase")
         verbose_name_plural = _("phases")
         constraints = [
-            models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="phase_period_ordered"),
+            *FiscalPeriod.Meta.constraints,
             models.UniqueConstraint(fields=["plan", "order"], name="unique_phase_order"),
         ]
 
@@ -235,3 +246,143 @@ class KPITarget(PlanPart):
 
     def audit_municipality_id(self):
         return self.kpi.measure.plan.municipality_id
+
+
+class PlanVersion(PlanPart):
+    """An issued edition of the plan (第1.0版, 第1.1版 …): the whole plan as it stood, kept as a snapshot.
+
+    The plan itself is the working copy that staff keep editing; issuing a version
+    freezes what the council received, so any two editions can be compared later
+    and a document can be printed again exactly as it was issued.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    major = models.PositiveSmallIntegerField(_("major number"))
+    minor = models.PositiveSmallIntegerField(_("minor number"))
+    issued_on = models.DateField(_("date of issue"))
+    note = models.TextField(_("what changed"), blank=True)
+    snapshot = models.JSONField(_("content"))
+
+    audit_exclude = ("created_at", "updated_at", "snapshot")
+
+    class Meta:
+        ordering = ["plan", "-major", "-minor"]
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "major", "minor"], name="unique_plan_version_number")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"第{self.major}.{self.minor}版"
+
+
+class AlignmentFramework(models.Model):
+    """An edition of a national plan whose items measures are tagged with (総務省「自治体DX推進計画」第3.0版).
+
+    The ministry revises the plan and renames its items, so each edition is data;
+    tags keep pointing at the item of the edition they were made with.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    edition = models.CharField(_("edition"), max_length=40)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    is_current = models.BooleanField(_("current edition"), default=True)
+
+    class Meta:
+        ordering = ["-is_current", "-valid_from", "name"]
+        verbose_name = _("national framework")
+        verbose_name_plural = _("national frameworks")
+        constraints = [models.UniqueConstraint(fields=["name", "edition"], name="unique_framework_edition")]
+
+    def __str__(self):
+        return f"{self.name}（{self.edition}）"
+
+
+class AlignmentItem(models.Model):
+    class Kind(models.TextChoices):
+        FOCUS = "focus", _("focus area (重点取組事項)")
+        STRUCTURE = "structure", _("organisation (推進体制)")
+        OTHER = "other", _("other national theme")
+
+    framework = models.ForeignKey(AlignmentFramework, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    name = models.CharField(_("name"), max_length=80)
+    keywords = models.TextField(
+        _("keywords"), blank=True, help_text=_("Words that suggest this item, one per line.")
+    )
+
+    class Meta:
+        ordering = ["framework", "kind", "order", "name"]
+        verbose_name = _("national plan item")
+        verbose_name_plural = _("national plan items")
+        constraints = [models.UniqueConstraint(fields=["framework", "name"], name="unique_alignment_item")]
+
+    def __str__(self):
+        return self.name
+
+    def keyword_list(self) -> list[str]:
+        return [w.strip() for w in self.keywords.splitlines() if w.strip()]
+
+
+class MeasureTag(PlanPart):
+    """A measure's link to a national plan item or to a goal of the town's 総合計画.
+
+    Banso suggests tags from the measure's text with a confidence and the words
+    that matched; a person confirms or rejects each, and a rejected suggestion is
+    kept so that it is not suggested again.
+    """
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", _("suggested")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="tags")
+    item = models.ForeignKey(AlignmentItem, null=True, blank=True, on_delete=models.PROTECT, related_name="tags")
+    goal = models.ForeignKey(
+        "orgs.ComprehensivePlanGoal", null=True, blank=True, on_delete=models.CASCADE, related_name="tags"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUGGESTED)
+    confidence = models.FloatField(_("confidence"), default=1.0)
+    evidence = models.CharField(_("matching words"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        "orgs.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    scope_municipality_path = "measure__plan__municipality"
+    scope_department_path = "measure__owner"
+
+    class Meta:
+        ordering = ["measure", "-confidence"]
+        verbose_name = _("measure tag")
+        verbose_name_plural = _("measure tags")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item__isnull=True, goal__isnull=False) | Q(item__isnull=False, goal__isnull=True),
+                name="measure_tag_one_target",
+            ),
+            models.UniqueConstraint(fields=["measure", "item"], name="unique_measure_item_tag"),
+            models.UniqueConstraint(fields=["measure", "goal"], name="unique_measure_goal_tag"),
+        ]
+
+    def __str__(self):
+        return f"{self.measure.number} → {self.target}"
+
+    @property
+    def target(self):
+        return self.item if self.item_id else self.goal
+
+    def audit_municipality_id(self):
+        return self.measure.plan.municipality_id

@@ -9,7 +9,21 @@ from django.utils.translation import gettext as _
 
 from banso.core.fields import nfkc
 from banso.core.fiscal import FiscalYear
-from banso.plans.models import KPI, FundingScheme, KPITarget, Measure, MeasureStep, Phase, Plan, Policy
+from banso.plans import alignment, selectors
+from banso.plans.models import (
+    KPI,
+    AlignmentFramework,
+    AlignmentItem,
+    FundingScheme,
+    KPITarget,
+    Measure,
+    MeasureStep,
+    MeasureTag,
+    Phase,
+    Plan,
+    PlanVersion,
+    Policy,
+)
 
 DEFAULT_SCHEMES = [
     (
@@ -184,6 +198,15 @@ def measure_save(
     return measure
 
 
+@transaction.atomic
+def measure_steps_replace(*, measure, steps: dict) -> Measure:
+    """Replace the measure's steps (年度 → text); each must fall inside the plan period."""
+    for year in steps:
+        _in_period(measure.plan, int(year), "steps")
+    _set_steps(measure, steps)
+    return measure
+
+
 def _set_steps(measure, steps: dict) -> None:
     wanted = {int(y): t.strip() for y, t in steps.items() if t and t.strip()}
     for step in measure.steps.all():
@@ -236,3 +259,148 @@ def kpi_save(
     for year, value in targets.items():
         KPITarget.objects.update_or_create(kpi=kpi, fiscal_year=int(year), defaults={"value": Decimal(str(value))})
     return kpi
+
+
+@transaction.atomic
+def measure_delete(*, measure) -> None:
+    measure.delete()
+
+
+@transaction.atomic
+def kpi_delete(*, kpi) -> None:
+    kpi.delete()
+
+
+@transaction.atomic
+def phase_delete(*, phase) -> None:
+    phase.delete()
+
+
+@transaction.atomic
+def policy_delete(*, policy) -> None:
+    """The policy's measures stay in the plan, without a policy, rather than disappear with it."""
+    policy.delete()
+
+
+# -- versions -------------------------------------------------------------------
+
+
+@transaction.atomic
+def version_issue(*, plan, issued_on, note="", major_revision=False) -> PlanVersion:
+    """Freeze the plan as it stands as the next edition: 第1.0版 first, then 第1.1版, or 第2.0版 for a
+    major revision."""
+    latest = plan.versions.order_by("-major", "-minor").first()
+    if latest is None:
+        major, minor = 1, 0
+    elif major_revision:
+        major, minor = latest.major + 1, 0
+    else:
+        major, minor = latest.major, latest.minor + 1
+    if latest is not None and issued_on < latest.issued_on:
+        raise ValidationError(
+            {
+                "issued_on": _("%(label)s was issued on %(date)s; a later edition cannot be dated before it.")
+                % {"label": latest.label, "date": f"{latest.issued_on:%Y-%m-%d}"}
+            }
+        )
+    snapshot = selectors.plan_snapshot(plan)
+    if latest is not None and latest.snapshot == snapshot:
+        raise ValidationError(_("Nothing has changed since %(label)s.") % {"label": latest.label})
+    return PlanVersion.objects.create(
+        plan=plan, major=major, minor=minor, issued_on=issued_on, note=note.strip(), snapshot=snapshot
+    )
+
+
+# -- alignment ------------------------------------------------------------------
+
+# 総務省「自治体DX推進計画」: the items and the words that usually stand for them in a town's plan.
+NATIONAL_FRAMEWORK = ("自治体DX推進計画", "第3.0版")
+NATIONAL_ITEMS = [
+    (
+        "focus",
+        "自治体フロントヤード改革の推進",
+        "フロントヤード\n窓口\n書かない\n行かない\nオンライン申請\nワンストップ\n来庁",
+    ),
+    (
+        "focus",
+        "自治体の情報システムの標準化・共通化",
+        "標準化\n標準仕様\n基幹系\n基幹システム\nガバメントクラウド\n共通化",
+    ),
+    ("focus", "公金収納におけるeLTAXの活用", "eLTAX\n公金\n収納\n納付\nキャッシュレス"),
+    (
+        "focus",
+        "マイナンバーカードの普及促進・利用の推進",
+        "マイナンバー\nマイナポータル\n個人番号カード\nコンビニ交付",
+    ),
+    ("focus", "セキュリティ対策の徹底", "セキュリティ\n個人情報保護\n情報管理"),
+    ("focus", "自治体のAI・RPAの利用推進", "AI\nRPA\nOCR\nチャットボット\n自動化"),
+    ("focus", "テレワークの推進", "テレワーク\nリモートワーク\n在宅勤務\n時差出勤\nWeb会議"),
+    ("structure", "組織体制の整備", "推進体制\n推進本部\n推進委員会\nCIO\n推進係\n組織"),
+    ("structure", "デジタル人材の確保・育成", "人材\n研修\n育成\nリーダー\nリテラシー"),
+    ("structure", "計画的な取組", "計画的\nロードマップ\n進捗管理\nKPI\n業務量調査"),
+    ("structure", "都道府県と市区町村の連携", "広域\n県と\n共同利用\n協議会\n近隣\n自治体間"),
+    ("other", "地域社会のデジタル化", "地域社会\nスマート農業\n観光\n地域交通\n防災\n見守り"),
+    ("other", "デジタルデバイド対策", "デジタルデバイド\n高齢者\nスマホ教室\n操作研修\n取り残さ\n操作サポート"),
+    ("other", "BPRの徹底", "BPR\n業務改善\n業務の見直し\n効率化\nペーパーレス\n電子決裁"),
+    ("other", "オープンデータの推進", "オープンデータ\nデータ公開\nデータ活用"),
+]
+
+
+def alignment_items_ensure() -> AlignmentFramework:
+    """Seed the current national items once; staff edit them (and add editions) in the back office."""
+    name, edition = NATIONAL_FRAMEWORK
+    framework, created = AlignmentFramework.objects.get_or_create(name=name, edition=edition)
+    if created:
+        AlignmentItem.objects.bulk_create(
+            AlignmentItem(framework=framework, kind=kind, order=order, name=item, keywords=words)
+            for order, (kind, item, words) in enumerate(NATIONAL_ITEMS, start=1)
+        )
+    return framework
+
+
+def current_items():
+    return AlignmentItem.objects.filter(framework__is_current=True).select_related("framework")
+
+
+@transaction.atomic
+def tags_suggest(*, measure) -> list[MeasureTag]:
+    """Add suggestions for this measure; what a person already confirmed or rejected is left as it is."""
+    alignment_items_ensure()
+    goals = measure.plan.municipality.plan_goals.all()
+    decided = {(t.item_id, t.goal_id): t for t in measure.tags.all()}
+    new = []
+    for found in alignment.suggest(measure, current_items(), goals):
+        key = (found.target.pk, None) if isinstance(found.target, AlignmentItem) else (None, found.target.pk)
+        tag = decided.get(key)
+        if tag is not None and tag.status != MeasureTag.Status.SUGGESTED:
+            continue
+        tag = tag or MeasureTag(measure=measure, item_id=key[0], goal_id=key[1])
+        tag.confidence, tag.evidence = found.confidence, "、".join(found.evidence)[:200]
+        tag.save()
+        new.append(tag)
+    stale = {(t.pk) for t in decided.values() if t.status == MeasureTag.Status.SUGGESTED} - {t.pk for t in new}
+    MeasureTag.objects.filter(pk__in=stale).delete()
+    return new
+
+
+@transaction.atomic
+def tag_decide(*, tag, confirm: bool, user) -> MeasureTag:
+    from django.utils import timezone
+
+    tag.status = MeasureTag.Status.CONFIRMED if confirm else MeasureTag.Status.REJECTED
+    tag.decided_by, tag.decided_at = user, timezone.now()
+    tag.save()
+    return tag
+
+
+@transaction.atomic
+def tag_add(*, measure, user, item=None, goal=None) -> MeasureTag:
+    """A tag a person chose themselves: confirmed at once."""
+    if (item is None) == (goal is None):
+        raise ValidationError(_("Choose one national plan item or one goal of the comprehensive plan."))
+    if goal is not None and goal.municipality_id != measure.plan.municipality_id:
+        raise ValidationError(_("The goal belongs to another municipality."))
+    tag, _created = MeasureTag.objects.get_or_create(
+        measure=measure, item=item, goal=goal, defaults={"confidence": 1.0}
+    )
+    return tag_decide(tag=tag, confirm=True, user=user)

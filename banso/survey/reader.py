@@ -16,27 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from banso.core.fiscal import FiscalYear
-from banso.core.uploads import UploadError, XlsxInfo, column_letter, formula_cells, inspect_xlsx
+from banso.core.uploads import Problem, XlsxInfo, column_letter, formula_cells, open_xlsx
 from banso.survey import sheet
 from banso.text.normalize import fold, normalize_for_matching
 
 MAX_DATA_ROWS = 100_000
-
-
-@dataclass
-class Problem:
-    message: str
-    sheet: str = ""
-    row: int | None = None  # as Excel numbers rows (1-based)
-    column: str = ""  # letter and header, e.g. "J（年間件数）"
-    field: str = ""
-    severity: str = "error"  # or "warning"
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items()}
 
 
 @dataclass
@@ -104,17 +90,7 @@ def read_workbook(
     path, ctx: Context, *, original_name="", default_department_id=None, mapping=None, progress=None
 ) -> ReadResult:
     """Validate a workbook; raise UploadError when the file cannot be opened at all."""
-    info = inspect_xlsx(path, original_name=original_name)
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except PasswordError as err:
-        raise UploadError(
-            _("The workbook is protected with a password. Remove the password in Excel and upload it again.")
-        ) from err
-    except (CalamineError, OSError, ValueError) as err:
-        raise UploadError(
-            _("The workbook is damaged and cannot be read. Open it in Excel, save it again and upload it.")
-        ) from err
+    info, workbook = open_xlsx(path, original_name=original_name)
     result = ReadResult()
     names = workbook.sheet_names
     if sheet.META_SHEET in names:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banso.core.audit import acting_as
-from banso.core.uploads import UploadError, check_upload_size
+from banso.core.uploads import Problem, UploadError, check_upload_size
 from banso.survey import sheet
 from banso.survey.models import (
     CategoryKind,
@@ -29,7 +29,7 @@ from banso.survey.models import (
     SurveyRound,
     SurveyTask,
 )
-from banso.survey.reader import Context, Problem, header_signature, read_workbook
+from banso.survey.reader import Context, header_signature, read_workbook
 from banso.text.normalize import normalize_for_matching
 
 log = logging.getLogger(__name__)

@@ -90,3 +90,11 @@ def bar_chart(rows, title, value_key="hours", label_key="label", unit=""):
         for i, r in enumerate(rows)
     ]
     return {"bars": bars, "title": title, "height": len(bars) * 30 + 4, "unit": unit}
+
+
+@register.filter
+def wareki_day(day):
+    """A date as 令和7年5月12日."""
+    from banso.core.fiscal import wareki_date
+
+    return wareki_date(day) if day else ""

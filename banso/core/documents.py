@@ -1,0 +1,304 @@
+"""Documents for the council and the mayor, written once as blocks and rendered to .docx and PDF.
+
+An exporter (the plan, later the annual review) builds a `Document` of simple
+blocks; `docx_bytes()` and `pdf_bytes()` lay them out in the usual Japanese
+style: A4, 明朝 body with ゴシック headings, page numbers at the foot.
+
+The PDF embeds subsets of Noto Sans JP and Noto Serif JP (SIL OFL 1.1) from the
+pinned `pylopdf-fonts-jp` package, so it prints the same on a closed LGWAN
+terminal with no Japanese fonts installed. Word documents name the fonts that
+every Japanese Windows has (游明朝, 游ゴシック) rather than embedding them.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+# -- blocks --------------------------------------------------------------------------
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1  # 1: chapter (starts a new page in print), 2: section, 3: item
+
+
+@dataclass
+class Paragraph:
+    text: str
+    small: bool = False
+
+
+@dataclass
+class Facts:
+    """Label → text rows, like 「■施策の目的」 followed by its text."""
+
+    rows: list[tuple[str, str]]
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list[str]]
+    widths: list[float] = field(default_factory=list)  # relative; equal when empty
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+@dataclass
+class Document:
+    title: str
+    subtitle_lines: list[str] = field(default_factory=list)  # the cover, under the title
+    blocks: list = field(default_factory=list)
+    landscape: bool = False
+
+    def add(self, *blocks) -> None:
+        self.blocks.extend(blocks)
+
+
+# -- PDF --------------------------------------------------------------------------------
+
+
+@cache
+def _font_files() -> tuple[str, str]:
+    import pylopdf_fonts_jp
+
+    folder = Path(pylopdf_fonts_jp.__file__).parent
+    return str(folder / "NotoSansJP-Regular.otf"), str(folder / "NotoSerifJP-Regular.otf")
+
+
+SANS, SERIF = "BansoSans", "BansoSerif"
+
+
+def pdf_bytes(document: Document) -> bytes:
+    from fpdf import FPDF
+    from fpdf.enums import WrapMode
+    from fpdf.fonts import FontFace
+
+    class _Pdf(FPDF):
+        def footer(self):
+            self.set_y(-12)
+            self.set_font(SANS, size=8)
+            self.set_text_color(90)
+            self.cell(0, 6, f"- {self.page_no()} -", align="C")
+            self.set_text_color(0)
+
+    pdf = _Pdf(orientation="L" if document.landscape else "P", format="A4")
+    sans, serif = _font_files()
+    pdf.add_font(SANS, "", sans)
+    pdf.add_font(SERIF, "", serif)
+    pdf.set_margins(20, 18, 20)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.set_title(document.title)
+    pdf.set_creator("Banso")
+    _pdf_cover(pdf, document)
+    heading_face = FontFace(family=SANS, emphasis="", fill_color=(217, 230, 255))
+    for block in document.blocks:
+        if isinstance(block, PageBreak):
+            pdf.add_page()
+        elif isinstance(block, Heading):
+            _pdf_heading(pdf, block)
+        elif isinstance(block, Paragraph):
+            pdf.set_font(SERIF, size=9 if block.small else 10.5)
+            pdf.multi_cell(0, 6.2, block.text, wrapmode=WrapMode.CHAR, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1.5)
+        elif isinstance(block, Facts):
+            for label, text in block.rows:
+                pdf.set_font(SANS, size=10)
+                pdf.multi_cell(0, 6, f"■{label}", new_x="LMARGIN", new_y="NEXT")
+                pdf.set_font(SERIF, size=10.5)
+                pdf.set_x(pdf.l_margin + 4)
+                pdf.multi_cell(0, 6.2, text or "—", wrapmode=WrapMode.CHAR, new_x="LMARGIN", new_y="NEXT")
+                pdf.ln(1)
+        elif isinstance(block, Table):
+            _pdf_table(pdf, block, heading_face, WrapMode.CHAR)
+    return bytes(pdf.output())
+
+
+def _pdf_cover(pdf, document: Document) -> None:
+    pdf.add_page()
+    pdf.set_y(pdf.h * 0.33)
+    pdf.set_font(SANS, size=24)
+    pdf.multi_cell(0, 14, document.title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.set_font(SANS, size=13)
+    for line in document.subtitle_lines:
+        pdf.multi_cell(0, 9, line, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+
+
+def _pdf_heading(pdf, block: Heading) -> None:
+    sizes = {1: 16, 2: 13, 3: 11.5}
+    # Chapters start a page; no heading is left alone at the foot of one.
+    if (block.level == 1 and pdf.get_y() > pdf.t_margin + 1) or pdf.get_y() > pdf.h - 45:
+        pdf.add_page()
+    pdf.ln(2 if block.level > 1 else 0)
+    pdf.set_font(SANS, size=sizes.get(block.level, 11))
+    pdf.multi_cell(0, sizes.get(block.level, 11) * 0.6, block.text, new_x="LMARGIN", new_y="NEXT")
+    if block.level == 1:
+        pdf.set_draw_color(0, 23, 193)
+        pdf.set_line_width(0.6)
+        pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.w - pdf.r_margin, pdf.get_y() + 1)
+        pdf.set_draw_color(0)
+        pdf.set_line_width(0.2)
+        pdf.ln(4)
+    else:
+        pdf.ln(1.5)
+
+
+def _pdf_table(pdf, block: Table, heading_face, wrapmode) -> None:
+    if not block.rows:
+        return
+    widths = block.widths or [1] * len(block.headers)
+    pdf.set_font(SERIF, size=9)
+    with pdf.table(
+        col_widths=widths,
+        headings_style=heading_face,
+        line_height=5,
+        text_align="LEFT",
+        wrapmode=wrapmode,
+        padding=1.2,
+        v_align="TOP",
+    ) as table:
+        header = table.row()
+        for text in block.headers:
+            header.cell(text)
+        for values in block.rows:
+            row = table.row()
+            for value in values:
+                row.cell(str(value) if value not in (None, "") else "—")
+    pdf.ln(4)
+
+
+# -- Word ----------------------------------------------------------------------------------
+
+BODY_FONT, HEADING_FONT = "游明朝", "游ゴシック"
+
+
+def docx_bytes(document: Document) -> bytes:
+    from docx import Document as WordDocument
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Mm, Pt
+
+    word = WordDocument()
+    section = word.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    if document.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Mm(20))
+    section.top_margin = section.bottom_margin = Mm(18)
+    _docx_fonts(word, Pt)
+    _docx_page_number(section, WD_ALIGN_PARAGRAPH.CENTER)
+    word.core_properties.title = document.title
+    for _ in range(8):
+        word.add_paragraph()
+    cover = word.add_paragraph(style="Title")
+    cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cover.add_run(document.title)
+    for line in document.subtitle_lines:
+        word.add_paragraph(line, style="Subtitle").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    first_chapter = True
+    for block in document.blocks:
+        if isinstance(block, PageBreak):
+            word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif isinstance(block, Heading):
+            heading = word.add_heading(block.text, level=min(block.level, 3))
+            heading.paragraph_format.page_break_before = block.level == 1 and not first_chapter
+            first_chapter = first_chapter and block.level != 1
+        elif isinstance(block, Paragraph):
+            paragraph = word.add_paragraph(block.text)
+            if block.small:
+                for run in paragraph.runs:
+                    run.font.size = Pt(9)
+        elif isinstance(block, Facts):
+            for label, text in block.rows:
+                word.add_paragraph(style="Heading 4").add_run(f"■{label}")
+                word.add_paragraph(text or "—")
+        elif isinstance(block, Table):
+            _docx_table(word, block, Mm(250 if document.landscape else 170))
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+def _docx_fonts(word, Pt) -> None:
+    from docx.oxml.ns import qn
+
+    def east_asian(style, name):
+        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+        fonts.set(qn("w:eastAsia"), name)
+
+    normal = word.styles["Normal"]
+    normal.font.size = Pt(10.5)
+    normal.font.name = BODY_FONT
+    east_asian(normal, BODY_FONT)
+    for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4"):
+        style = word.styles[name]
+        style.font.name = HEADING_FONT
+        east_asian(style, HEADING_FONT)
+    word.styles["Title"].font.size = Pt(24)
+    word.styles["Heading 1"].font.size = Pt(16)
+    word.styles["Heading 2"].font.size = Pt(13)
+    word.styles["Heading 3"].font.size = Pt(11.5)
+    word.styles["Heading 4"].font.size = Pt(10.5)
+
+
+def _docx_page_number(section, center) -> None:
+    """A footer with the PAGE field, which Word fills in with each page's number."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = center
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def _docx_table(word, block: Table, total_width) -> None:
+    if not block.rows:
+        return
+    table = word.add_table(rows=1, cols=len(block.headers))
+    table.style = "Table Grid"
+    widths = block.widths or [1] * len(block.headers)
+    scale = total_width / sum(widths)
+    for cell, text in zip(table.rows[0].cells, block.headers, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.font.bold = True
+    _repeat_header(table.rows[0])
+    for values in block.rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            cell.text = str(value) if value not in (None, "") else "—"
+    for column, width in zip(table.columns, widths, strict=True):
+        for cell in column.cells:
+            cell.width = int(width * scale)
+    word.add_paragraph()
+
+
+def _repeat_header(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
