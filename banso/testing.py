@@ -46,6 +46,10 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
         create_sample_survey(Municipality.objects.get(code="999971"), tasks={"総務課": ["文書の収受・発送"]})
         create_sample_hearings(Municipality.objects.get(code="999997"))
         create_sample_hearings(Municipality.objects.get(code="999971"))
+        from banso.plans.demo import create_sample_plan
+
+        create_sample_plan(Municipality.objects.get(code="999997"))
+        create_sample_plan(Municipality.objects.get(code="999971"))
 
 
 @pytest.fixture(autouse=True)

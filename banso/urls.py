@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("banso.orgs.urls")),
     path("", include("banso.survey.urls")),
     path("", include("banso.hearings.urls")),
+    path("", include("banso.plans.urls")),
     path("admin/", admin.site.urls),
 ]
 

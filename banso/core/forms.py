@@ -56,5 +56,11 @@ def submit(form, service, **kwargs):
     try:
         return service(**kwargs, **form.cleaned_data)
     except ValidationError as err:
-        form.add_error(None, err)
+        if hasattr(err, "error_dict"):
+            # A rule about something the form shows in several fields (a plan's targets per year) or not at
+            # all goes to the top of the form rather than raising for a field the form does not have.
+            for name, errors in err.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, err)
         return None

@@ -75,6 +75,7 @@ def hearing_detail(request, code, pk):
             "can_manage": can_manage,
             "form": form,
             "challenges": scoped(request, session.challenges.select_related("theme", "department")),
+            "measure_plan": municipality.plans.first() if can_manage else None,
         },
     )
 
@@ -123,6 +124,8 @@ def challenge_list(request, code):
         {
             "municipality": municipality,
             "challenges": challenges,
+            # Where 「施策にする」 puts a measure: the town's latest plan, if it has one.
+            "measure_plan": municipality.plans.first(),
             "filters": filters,
             "priorities": Priority.choices,
             "themes": municipality.challenge_themes.all(),

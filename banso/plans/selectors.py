@@ -173,3 +173,44 @@ def measure_sort_key(number: str) -> tuple:
     for piece in number.replace("－", "-").split("-"):
         parts.append((0, int(piece), "") if piece.isdigit() else (1, 0, piece))
     return tuple(parts)
+
+
+def tag_choices(plan) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Filter options: the current national items and the town's 総合計画 goals, grouped."""
+    from django.utils.translation import gettext as _
+
+    from banso.plans.models import AlignmentItem
+
+    items = AlignmentItem.objects.filter(framework__is_current=True)
+    return [
+        (_("National plan"), [(f"item-{i.pk}", i.name) for i in items]),
+        (_("Comprehensive plan"), [(f"goal-{g.pk}", str(g)) for g in plan.municipality.plan_goals.all()]),
+    ]
+
+
+@dataclass
+class TagGroup:
+    title: str
+    rows: list[tuple[object, list[Measure]]]  # (item or goal, the measures confirmed under it)
+
+
+def measures_by_tag(plan, measures) -> list[TagGroup]:
+    from django.utils.translation import gettext as _
+
+    from banso.plans.models import AlignmentItem
+
+    by_target: dict[tuple[str, int], list[Measure]] = {}
+    for measure in sorted(measures, key=lambda m: measure_sort_key(m.number)):
+        for tag in measure.confirmed_tags:
+            key = ("item", tag.item_id) if tag.item_id else ("goal", tag.goal_id)
+            by_target.setdefault(key, []).append(measure)
+    items = list(AlignmentItem.objects.filter(framework__is_current=True))
+    groups = [
+        TagGroup(str(label), [(i, by_target.get(("item", i.pk), [])) for i in items if i.kind == kind])
+        for kind, label in AlignmentItem.Kind.choices
+    ]
+    goals = plan.municipality.plan_goals.all()
+    groups.append(
+        TagGroup(_("Goals of the comprehensive plan"), [(g, by_target.get(("goal", g.pk), [])) for g in goals])
+    )
+    return groups

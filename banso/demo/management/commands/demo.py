@@ -6,6 +6,7 @@ from banso.demo.sample import DEMO_PASSWORD, create_sample
 from banso.hearings.demo import create_sample_hearings
 from banso.orgs.loader import load_master
 from banso.orgs.models import Municipality
+from banso.plans.demo import create_sample_plan
 from banso.survey.demo import create_sample_survey
 
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             town = Municipality.objects.get(code="999997")
             create_sample_survey(town)
             create_sample_hearings(town)
+            create_sample_plan(town)
         self.stdout.write(self.style.SUCCESS(_("Sample data is ready (サンプル県, サンプル町, 見本町, 手本町).")))
         self.stdout.write(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for login in logins:

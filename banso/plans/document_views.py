@@ -1,0 +1,147 @@
+"""The plan's documents: export (Word, PDF, Excel), import from Excel, issued versions and their comparison."""
+
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from banso.core.documents import docx_bytes, pdf_bytes
+from banso.core.uploads import Problem, UploadError, check_upload_size
+from banso.plans import selectors, services, workbook
+from banso.plans.diff import diff_snapshots
+from banso.plans.documents import plan_document
+from banso.plans.forms import PlanImportForm, VersionForm
+from banso.plans.views import _managed_plan, _plan, require_read_all
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def versions_as_issued(plan, up_to=None) -> list[dict]:
+    """The editions for the revision history, oldest first; up to a given one when printing an old edition."""
+    versions = sorted(plan.versions.all(), key=lambda v: (v.major, v.minor))
+    if up_to is not None:
+        versions = [v for v in versions if (v.major, v.minor) <= (up_to.major, up_to.minor)]
+    return [{"label": v.label, "issued_on": v.issued_on, "note": v.note} for v in versions]
+
+
+def render_plan(plan, fmt: str, version=None) -> tuple[bytes, str]:
+    """(content, file name) of the plan, or of one issued edition of it, in docx, pdf or xlsx."""
+    snapshot = version.snapshot if version else selectors.plan_snapshot(plan)
+    if fmt == "xlsx":
+        content = workbook.export_workbook(snapshot)
+    else:
+        document = plan_document(snapshot, versions_as_issued(plan, up_to=version))
+        content = docx_bytes(document) if fmt == "docx" else pdf_bytes(document)
+    suffix = f"_{version.label}" if version else ""
+    return content, f"{plan.title}{suffix}.{fmt}"
+
+
+def plan_export(request, code, pk, fmt):
+    municipality, plan = _plan(request, code, pk)
+    require_read_all(request, municipality)
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    version = plan.versions.filter(pk=request.GET.get("version") or None).first()
+    content, name = render_plan(plan, fmt, version)
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f"attachment; filename=plan.{fmt}; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import(request, code, pk):
+    municipality, plan = _managed_plan(request, code, pk)
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    problems, counts = [], None
+    if request.method == "POST" and form.is_valid():
+        problems, counts = _import(plan, form.cleaned_data["file"])
+        if counts is not None:
+            messages.success(
+                request,
+                _("Imported %(measures)s measures, %(steps)s steps and %(kpis)s KPIs.") % counts,
+            )
+            return redirect("plans:plan", code=code, pk=plan.pk)
+    return render(
+        request,
+        "plans/import.html",
+        {"municipality": municipality, "plan": plan, "form": form, "problems": problems},
+    )
+
+
+def _import(plan, upload) -> tuple[list[Problem], dict | None]:
+    """Check the whole file; write it only when nothing is wrong. (problems, counts or None)."""
+    try:
+        check_upload_size(upload.size, upload.name)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "plan.xlsx"
+            with path.open("wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            result = workbook.read_plan_workbook(path, plan, original_name=upload.name)
+    except UploadError as err:
+        return [Problem(str(err))], None
+    if result.errors:
+        return result.problems, None
+    try:
+        return [], workbook.apply_plan_import(plan, result)
+    except ValidationError as err:  # a rule only the services check; nothing was written
+        return [Problem(m) for m in err.messages], None
+
+
+@require_http_methods(["GET", "POST"])
+def versions(request, code, pk):
+    municipality, plan = _plan(request, code, pk)
+    require_read_all(request, municipality)
+    can_manage = request.scope.can_manage(municipality.pk)
+    form = VersionForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        plan = _managed_plan(request, code, pk)[1]
+        if form.is_valid():
+            try:
+                version = services.version_issue(plan=plan, **form.cleaned_data)
+            except ValidationError as err:
+                form.add_error(None, err)
+            else:
+                messages.success(request, _("%(label)s was issued.") % {"label": version.label})
+                return redirect("plans:versions", code=code, pk=plan.pk)
+    issued = list(plan.versions.all())
+    return render(
+        request,
+        "plans/versions.html",
+        {"municipality": municipality, "plan": plan, "versions": issued, "form": form, "can_manage": can_manage},
+    )
+
+
+def version_diff(request, code, pk):
+    """Compare two editions, or an edition with the plan as it stands now (b empty)."""
+    municipality, plan = _plan(request, code, pk)
+    require_read_all(request, municipality)
+    issued = list(plan.versions.all())
+    by_id = {str(v.pk): v for v in issued}
+    old = by_id.get(request.GET.get("a", "")) or (issued[0] if issued else None)
+    new = by_id.get(request.GET.get("b", ""))
+    sections = []
+    if old is not None:
+        sections = diff_snapshots(old.snapshot, new.snapshot if new else selectors.plan_snapshot(plan))
+    return render(
+        request,
+        "plans/version_diff.html",
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "versions": issued,
+            "old": old,
+            "new": new,
+            "sections": sections,
+        },
+    )

@@ -1,0 +1,166 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from banso.core.fields import NormalizedDecimalField
+from banso.core.fiscal import FiscalYear
+from banso.core.forms import NormalizingModelForm
+from banso.plans.models import KPI, AlignmentItem, FundingScheme, Measure, Phase, Plan, Policy
+
+
+class PlanForm(NormalizingModelForm):
+    class Meta:
+        model = Plan
+        fields = ["title", "start_year", "end_year", "concept", "vision", "background"]
+        widgets = {"vision": forms.Textarea(attrs={"rows": 5}), "background": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "concept": _("A short phrase the whole plan stands for, such as 金山町's 「あそびに、かえる」."),
+            "background": _("Separate paragraphs with an empty line."),
+        }
+
+
+class PhaseForm(NormalizingModelForm):
+    class Meta:
+        model = Phase
+        fields = ["order", "name", "start_year", "end_year", "goal", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class PolicyForm(NormalizingModelForm):
+    class Meta:
+        model = Policy
+        fields = ["number", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class MeasureForm(NormalizingModelForm):
+    """The measure with one step field per 年度 of the plan (R5 … R9), so the plan's shape is the form's."""
+
+    class Meta:
+        model = Measure
+        fields = [
+            "number",
+            "title",
+            "policy",
+            "owner",
+            "related_departments",
+            "purpose",
+            "audience",
+            "content",
+            "goal",
+            "budget_thousand_yen",
+            "funding",
+            "challenges",
+            "survey_tasks",
+        ]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "content": forms.Textarea(attrs={"rows": 5}),
+            "goal": forms.Textarea(attrs={"rows": 2}),
+            "related_departments": forms.CheckboxSelectMultiple,
+            "funding": forms.CheckboxSelectMultiple,
+            "challenges": forms.SelectMultiple(attrs={"size": 8}),
+            "survey_tasks": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "goal": _("In words; measurable targets go into the KPIs below the measure."),
+            "challenges": _("The challenges from the hearings that this measure answers."),
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        from banso.survey.models import SurveyTask
+
+        municipality = plan.municipality
+        departments = municipality.departments.filter(is_active=True)
+        self.fields["owner"].queryset = departments
+        self.fields["owner"].required = True
+        self.fields["related_departments"].queryset = departments
+        self.fields["policy"].queryset = plan.policies.all()
+        start, end = FiscalYear(plan.start_year).start, FiscalYear(plan.end_year).end
+        self.fields["funding"].queryset = FundingScheme.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=start),
+        )
+        self.fields["challenges"].queryset = municipality.challenges.filter(merged_into__isnull=True)
+        tasks = SurveyTask.objects.filter(survey_round__municipality=municipality).select_related("department")
+        self.fields["survey_tasks"].queryset = tasks.order_by("-to_become_measure", "department__order", "name")
+        self.fields["survey_tasks"].label_from_instance = lambda t: f"{t.department.name}：{t.name}"
+        steps = {s.fiscal_year: s.description for s in self.instance.steps.all()} if self.instance.pk else {}
+        self.step_names = []
+        for year in plan.years():
+            name = f"step_{year.year}"
+            self.fields[name] = forms.CharField(
+                label=_("Step in %(year)s") % {"year": year.label},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=steps.get(year.year, ""),
+            )
+            self.step_names.append(name)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["steps"] = {int(n.removeprefix("step_")): cleaned.pop(n, "") or "" for n in self.step_names}
+        return cleaned
+
+
+class KPIForm(NormalizingModelForm):
+    class Meta:
+        model = KPI
+        fields = ["name", "unit", "baseline_value", "baseline_date", "direction", "data_source"]
+        widgets = {"baseline_date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"unit": _("For example %, 件, 人, 件/年.")}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].required = False  # the service says what to do, with the plan's other rules
+        targets = {t.fiscal_year: t.value for t in self.instance.targets.all()} if self.instance.pk else {}
+        self.target_names = []
+        for year in plan.years():
+            name = f"target_{year.year}"
+            self.fields[name] = NormalizedDecimalField(
+                label=_("Target for %(year)s") % {"year": year.label},
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                initial=targets.get(year.year),
+            )
+            self.target_names.append(name)
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {int(n.removeprefix("target_")): cleaned.pop(n, None) for n in self.target_names}
+        cleaned["targets"] = {y: v for y, v in values.items() if v is not None}
+        return cleaned
+
+
+class VersionForm(forms.Form):
+    issued_on = forms.DateField(label=_("date of issue"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label=_("what changed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: 策定, or 3-3 のKPIを見直し."),
+    )
+    major_revision = forms.BooleanField(
+        label=_("Major revision (the next edition becomes 第2.0版 rather than 第1.1版)"), required=False
+    )
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel workbook (.xlsx)"), help_text=_("Export the plan as Excel, edit it and import it here.")
+    )
+
+
+class TagAddForm(forms.Form):
+    target = forms.ChoiceField(label=_("tag"))
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = AlignmentItem.objects.filter(framework__is_current=True)
+        self.fields["target"].choices = [
+            ("", "—"),
+            (_("National plan"), [(f"item-{i.pk}", i.name) for i in items]),
+            (_("Comprehensive plan"), [(f"goal-{g.pk}", str(g)) for g in municipality.plan_goals.all()]),
+        ]

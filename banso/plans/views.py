@@ -1,0 +1,351 @@
+"""Pages of the DX plan: the plan and its parts, measures with steps and KPIs, tags, versions and the roadmap."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from banso.core.access import get_scoped, require_manage
+from banso.core.forms import submit
+from banso.orgs.models import Municipality
+from banso.plans import selectors, services
+from banso.plans.forms import KPIForm, MeasureForm, PhaseForm, PlanForm, PolicyForm, TagAddForm
+from banso.plans.models import KPI, AlignmentItem, Measure, MeasureTag, Phase, Plan, Policy
+
+
+def _municipality(request, code):
+    return get_scoped(request, Municipality, code=code)
+
+
+def _plan(request, code, pk):
+    municipality = _municipality(request, code)
+    return municipality, get_scoped(
+        request, Plan.objects.select_related("municipality"), pk=pk, municipality=municipality
+    )
+
+
+def _managed_plan(request, code, pk):
+    municipality, plan = _plan(request, code, pk)
+    require_manage(request, municipality.pk)  # after the fetch: what one cannot see stays a 404
+    return municipality, plan
+
+
+def _measure(request, code, measure_id):
+    municipality = _municipality(request, code)
+    measure = get_scoped(
+        request,
+        Measure.objects.select_related("plan__municipality", "owner", "policy"),
+        pk=measure_id,
+        plan__municipality=municipality,
+    )
+    return municipality, measure
+
+
+def require_read_all(request, municipality):
+    """Whole-plan views (documents, versions) show every department's measures."""
+    if not request.scope.can_read_all(municipality.pk):
+        raise PermissionDenied
+
+
+def plan_list(request, code):
+    municipality = _municipality(request, code)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {
+            "municipality": municipality,
+            "plans": selectors.plans_of(request.scope, municipality),
+            "can_manage": request.scope.can_manage(municipality.pk),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, code, pk=None):
+    municipality = _municipality(request, code)
+    plan = get_scoped(request, Plan, pk=pk, municipality=municipality) if pk else None
+    require_manage(request, municipality.pk)
+    form = PlanForm(request.POST or None, instance=plan)
+    saved = request.method == "POST" and submit(form, services.plan_save, municipality=municipality, plan=plan)
+    if saved:
+        messages.success(request, _("The plan was saved."))
+        return redirect("plans:plan", code=code, pk=saved.pk)
+    return render(request, "plans/plan_form.html", {"municipality": municipality, "form": form, "plan": plan})
+
+
+def plan_detail(request, code, pk):
+    municipality, plan = _plan(request, code, pk)
+    measures = list(selectors.measures_of(request.scope, plan))
+    measures.sort(key=lambda m: selectors.measure_sort_key(m.number))
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "phases": list(plan.phases.all()),
+            "policies": list(plan.policies.all()),
+            "measures": measures,
+            "kpis": [k for m in measures for k in m.kpis.all()],
+            "versions": list(plan.versions.all()),
+            "can_manage": request.scope.can_manage(municipality.pk),
+            "can_read_all": request.scope.can_read_all(municipality.pk),
+        },
+    )
+
+
+# -- phases and policies ------------------------------------------------------------------
+
+
+def _part_edit(request, code, pk, *, model, form_class, service, part_id, noun, field):
+    municipality, plan = _managed_plan(request, code, pk)
+    part = get_scoped(request, model, pk=part_id, plan=plan) if part_id else None
+    form = form_class(request.POST or None, instance=part)
+    saved = request.method == "POST" and submit(form, service, plan=plan, **{field: part})
+    if saved:
+        messages.success(request, _("“%(name)s” was saved.") % {"name": saved})
+        return redirect("plans:plan", code=code, pk=plan.pk)
+    return render(
+        request,
+        "plans/part_form.html",
+        {"municipality": municipality, "plan": plan, "form": form, "part": part, "noun": noun},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def phase_edit(request, code, pk, phase_id=None):
+    return _part_edit(
+        request,
+        code,
+        pk,
+        model=Phase,
+        form_class=PhaseForm,
+        service=services.phase_save,
+        part_id=phase_id,
+        noun=_("phase"),
+        field="phase",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def policy_edit(request, code, pk, policy_id=None):
+    return _part_edit(
+        request,
+        code,
+        pk,
+        model=Policy,
+        form_class=PolicyForm,
+        service=services.policy_save,
+        part_id=policy_id,
+        noun=_("policy"),
+        field="policy",
+    )
+
+
+@require_POST
+def phase_delete(request, code, pk, phase_id):
+    plan = _managed_plan(request, code, pk)[1]
+    phase = get_scoped(request, Phase, pk=phase_id, plan=plan)
+    services.phase_delete(phase=phase)
+    messages.success(request, _("“%(name)s” was deleted.") % {"name": phase.name})
+    return redirect("plans:plan", code=code, pk=plan.pk)
+
+
+@require_POST
+def policy_delete(request, code, pk, policy_id):
+    plan = _managed_plan(request, code, pk)[1]
+    policy = get_scoped(request, Policy, pk=policy_id, plan=plan)
+    services.policy_delete(policy=policy)
+    messages.success(
+        request, _("“%(name)s” was deleted. Its measures stay in the plan without a policy.") % {"name": policy}
+    )
+    return redirect("plans:plan", code=code, pk=plan.pk)
+
+
+# -- measures and KPIs --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def measure_create(request, code, pk):
+    municipality, plan = _managed_plan(request, code, pk)
+    return _measure_form(request, municipality, plan, None)
+
+
+@require_http_methods(["GET", "POST"])
+def measure_edit(request, code, measure_id):
+    municipality, measure = _measure(request, code, measure_id)
+    require_manage(request, municipality.pk)
+    return _measure_form(request, municipality, measure.plan, measure)
+
+
+def _measure_form(request, municipality, plan, measure):
+    form = MeasureForm(
+        request.POST or None, instance=measure, plan=plan, initial=_from_challenge(request, municipality)
+    )
+    saved = request.method == "POST" and submit(form, services.measure_save, plan=plan, measure=measure)
+    if saved:
+        messages.success(request, _("Measure %(number)s was saved.") % {"number": saved.number})
+        return redirect("plans:measure", code=municipality.code, measure_id=saved.pk)
+    return render(
+        request,
+        "plans/measure_form.html",
+        {"municipality": municipality, "plan": plan, "measure": measure, "form": form},
+    )
+
+
+def _from_challenge(request, municipality):
+    """「施策にする」 from a challenge starts the measure with its words, its department and its link."""
+    challenge = municipality.challenges.filter(pk=request.GET.get("challenge") or None).first()
+    if challenge is None:
+        return {}
+    return {
+        "title": challenge.title,
+        "purpose": challenge.description,
+        "owner": challenge.department_id,
+        "challenges": [challenge.pk],
+        "survey_tasks": [t.pk for t in challenge.survey_tasks.all()],
+    }
+
+
+def measure_detail(request, code, measure_id):
+    municipality, measure = _measure(request, code, measure_id)
+    can_manage = request.scope.can_manage(municipality.pk)
+    tags = list(measure.tags.select_related("item", "goal", "decided_by"))
+    return render(
+        request,
+        "plans/measure_detail.html",
+        {
+            "municipality": municipality,
+            "plan": measure.plan,
+            "measure": measure,
+            "steps": list(measure.steps.all()),
+            "kpis": list(measure.kpis.prefetch_related("targets")),
+            "tags": tags,
+            "can_manage": can_manage,
+            "tag_form": TagAddForm(municipality=municipality) if can_manage else None,
+        },
+    )
+
+
+@require_POST
+def measure_delete(request, code, measure_id):
+    municipality, measure = _measure(request, code, measure_id)
+    require_manage(request, municipality.pk)
+    services.measure_delete(measure=measure)
+    messages.success(request, _("Measure %(number)s was deleted.") % {"number": measure.number})
+    return redirect("plans:plan", code=code, pk=measure.plan_id)
+
+
+@require_http_methods(["GET", "POST"])
+def kpi_edit(request, code, measure_id, kpi_id=None):
+    municipality, measure = _measure(request, code, measure_id)
+    kpi = get_scoped(request, KPI, pk=kpi_id, measure=measure) if kpi_id else None
+    require_manage(request, municipality.pk)
+    form = KPIForm(request.POST or None, instance=kpi, plan=measure.plan)
+    saved = request.method == "POST" and submit(form, services.kpi_save, measure=measure, kpi=kpi)
+    if saved:
+        messages.success(request, _("The KPI “%(name)s” was saved.") % {"name": saved.name})
+        return redirect("plans:measure", code=code, measure_id=measure.pk)
+    return render(
+        request,
+        "plans/kpi_form.html",
+        {"municipality": municipality, "plan": measure.plan, "measure": measure, "form": form, "kpi": kpi},
+    )
+
+
+@require_POST
+def kpi_delete(request, code, measure_id, kpi_id):
+    municipality, measure = _measure(request, code, measure_id)
+    kpi = get_scoped(request, KPI, pk=kpi_id, measure=measure)
+    require_manage(request, municipality.pk)
+    services.kpi_delete(kpi=kpi)
+    messages.success(request, _("The KPI “%(name)s” was deleted.") % {"name": kpi.name})
+    return redirect("plans:measure", code=code, measure_id=measure.pk)
+
+
+# -- alignment tags -----------------------------------------------------------------------
+
+
+@require_POST
+def tags_suggest(request, code, measure_id):
+    municipality, measure = _measure(request, code, measure_id)
+    require_manage(request, municipality.pk)
+    found = services.tags_suggest(measure=measure)
+    messages.success(request, _("%(n)s tags are suggested. Confirm the ones that fit.") % {"n": len(found)})
+    return redirect(reverse("plans:measure", kwargs={"code": code, "measure_id": measure.pk}) + "#tags")
+
+
+@require_POST
+def tag_decide(request, code, measure_id):
+    municipality, measure = _measure(request, code, measure_id)
+    require_manage(request, municipality.pk)
+    tag = measure.tags.filter(pk=request.POST.get("tag") or None).first()
+    if tag is None:
+        raise Http404
+    services.tag_decide(tag=tag, confirm=request.POST.get("decision") == "confirm", user=request.user)
+    return redirect(reverse("plans:measure", kwargs={"code": code, "measure_id": measure.pk}) + "#tags")
+
+
+@require_POST
+def tag_add(request, code, measure_id):
+    municipality, measure = _measure(request, code, measure_id)
+    require_manage(request, municipality.pk)
+    form = TagAddForm(request.POST, municipality=municipality)
+    if form.is_valid():
+        kind, _sep, pk = form.cleaned_data["target"].partition("-")
+        item = AlignmentItem.objects.filter(pk=pk).first() if kind == "item" else None
+        goal = municipality.plan_goals.filter(pk=pk).first() if kind == "goal" else None
+        try:
+            services.tag_add(measure=measure, user=request.user, item=item, goal=goal)
+        except ValidationError as err:
+            messages.error(request, err.messages[0])
+    else:
+        messages.error(request, _("Choose a tag from the list."))
+    return redirect(reverse("plans:measure", kwargs={"code": code, "measure_id": measure.pk}) + "#tags")
+
+
+def alignment(request, code, pk):
+    """Measures by tag: each national item and 総合計画 goal with the measures confirmed under it."""
+    municipality, plan = _plan(request, code, pk)
+    services.alignment_items_ensure()
+    measures = selectors.measures_of(request.scope, plan)
+    return render(
+        request,
+        "plans/alignment.html",
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "groups": selectors.measures_by_tag(plan, measures),
+            "pending": MeasureTag.objects.filter(measure__in=measures, status=MeasureTag.Status.SUGGESTED).count(),
+        },
+    )
+
+
+# -- roadmap ------------------------------------------------------------------------------
+
+
+def roadmap(request, code, pk):
+    municipality, plan = _plan(request, code, pk)
+    filters = {k: request.GET.get(k) or None for k in ("policy", "department", "tag")}
+    measures = sorted(
+        selectors.measures_of(request.scope, plan, **filters), key=lambda m: selectors.measure_sort_key(m.number)
+    )
+    return render(
+        request,
+        "plans/roadmap.html",
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "roadmap": selectors.roadmap(plan, measures),
+            "filters": filters,
+            "policies": plan.policies.all(),
+            "departments": municipality.departments.filter(is_active=True),
+            "tag_choices": selectors.tag_choices(plan),
+            "today": dt.date.today(),
+        },
+    )
