@@ -101,6 +101,48 @@ def challenge(which):
     return {"code": town(which).code, "pk": found.pk}
 
 
+def plan(which):
+    from banso.plans.models import Plan
+
+    return {"code": town(which).code, "pk": Plan.objects.get(municipality=town(which)).pk}
+
+
+def phase(which):
+    from banso.plans.models import Phase
+
+    return {**plan(which), "phase_id": Phase.objects.filter(plan_id=plan(which)["pk"]).first().pk}
+
+
+def policy(which):
+    from banso.plans.models import Policy
+
+    return {**plan(which), "policy_id": Policy.objects.filter(plan_id=plan(which)["pk"]).first().pk}
+
+
+def export(which):
+    return {**plan(which), "fmt": "pdf"}
+
+
+def _measure(which):
+    from banso.plans.models import Measure
+
+    # 総務課's measure with KPIs in サンプル町: department staff of 住民課 do not see it (404).
+    found = Measure.objects.filter(plan__municipality=town(which), kpis__isnull=False)
+    return found.filter(owner__name="総務課").first() or found.first()
+
+
+def measure(which):
+    return {"code": town(which).code, "measure_id": _measure(which).pk}
+
+
+def kpi(which):
+    return {**measure(which), "kpi_id": _measure(which).kpis.first().pk}
+
+
+def measure_tag(which):
+    return {"tag": _measure(which).tags.first().pk, "decision": "confirm"}
+
+
 READ_ONLY = frozenset(READERS - MANAGERS)
 TOWN_WIDE = READERS - {"dept_staff"}  # readers of every department's data
 NOT_EDITORS = frozenset({"executive", "pref_staff", "advisor"})
@@ -159,6 +201,34 @@ ROUTES = {
     "hearings:matrix": Route(code, READERS),
     "hearings:similar": Route(code, READERS),
     "hearings:themes": Route(code, MANAGERS, forbidden=READ_ONLY),
+    "plans:plans": Route(code, READERS),
+    "plans:plan_create": Route(code, MANAGERS, forbidden=READ_ONLY),
+    "plans:plan": Route(plan, READERS),
+    "plans:plan_edit": Route(plan, MANAGERS, forbidden=READ_ONLY),
+    "plans:phase_create": Route(plan, MANAGERS, forbidden=READ_ONLY),
+    "plans:phase_edit": Route(phase, MANAGERS, forbidden=READ_ONLY),
+    "plans:phase_delete": Route(phase, MANAGERS, method="post", ok=302, forbidden=READ_ONLY),
+    "plans:policy_create": Route(plan, MANAGERS, forbidden=READ_ONLY),
+    "plans:policy_edit": Route(policy, MANAGERS, forbidden=READ_ONLY),
+    "plans:policy_delete": Route(policy, MANAGERS, method="post", ok=302, forbidden=READ_ONLY),
+    "plans:measure_create": Route(plan, MANAGERS, forbidden=READ_ONLY),
+    # Department staff see their own department's measures on the roadmap, never another department's.
+    "plans:roadmap": Route(plan, READERS),
+    "plans:alignment": Route(plan, READERS),
+    # Whole-plan documents and versions show every department's measures: town-wide readers only.
+    "plans:export": Route(export, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
+    "plans:import": Route(plan, MANAGERS, forbidden=READ_ONLY),
+    "plans:versions": Route(plan, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
+    "plans:version_diff": Route(plan, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
+    "plans:measure": Route(measure, TOWN_WIDE),
+    "plans:measure_edit": Route(measure, MANAGERS, forbidden=NOT_EDITORS),
+    "plans:measure_delete": Route(measure, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
+    "plans:kpi_create": Route(measure, MANAGERS, forbidden=NOT_EDITORS),
+    "plans:kpi_edit": Route(kpi, MANAGERS, forbidden=NOT_EDITORS),
+    "plans:kpi_delete": Route(kpi, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
+    "plans:tags_suggest": Route(measure, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
+    "plans:tag_decide": Route(measure, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS, data=measure_tag),
+    "plans:tag_add": Route(measure, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
 }
 
 

@@ -13,7 +13,7 @@ from banso.plans.models import KPI, Measure, MeasureStep, Phase
 def plan(town):
     return services.plan_save(
         municipality=town,
-        title="サンプル町DX推進計画",
+        title="サンプル町DX推進計画（試案）",
         start_year=2023,
         end_year=2027,
         concept="雪国の暮らしをデジタルで軽く",
@@ -83,7 +83,8 @@ def test_it_refuses_a_measure_without_owner_or_with_a_step_outside_the_plan(plan
     with pytest.raises(ValidationError) as err:
         services.measure_save(plan=plan, number="2", title="期間外", owner=owner, steps={2030: "まだ先"})
     assert "令和12年度" in err.value.messages[0]
-    assert not Measure.objects.filter(plan=plan).exists() and not MeasureStep.objects.exists()
+    assert not Measure.objects.filter(plan=plan).exists()
+    assert not MeasureStep.objects.filter(measure__plan=plan).exists()
 
 
 def test_it_refuses_a_kpi_without_unit_or_with_a_target_before_the_baseline(plan, owner):
