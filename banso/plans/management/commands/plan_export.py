@@ -15,19 +15,17 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=["docx", "pdf", "xlsx"])
         parser.add_argument("--out", required=True, help="file to write")
         parser.add_argument(
-            "--version", dest="plan_version", help="an issued edition, e.g. 1.0 (default: the plan as it stands)"
+            "--edition", help="an issued edition, e.g. 1.0 for 第1.0版 (default: the plan as it stands)"
         )
 
     def handle(self, *args, **options):
         plan = plan_from_options(options)
         version = None
-        if options.get("plan_version"):
-            major, _sep, minor = options["plan_version"].partition(".")
+        if options.get("edition"):
+            major, _sep, minor = options["edition"].partition(".")
             version = plan.versions.filter(major=int(major or 0), minor=int(minor or 0)).first()
             if version is None:
-                raise CommandError(
-                    _("The plan has no edition %(version)s.") % {"version": options["plan_version"]}
-                )
+                raise CommandError(_("The plan has no edition %(version)s.") % {"version": options["edition"]})
         content, _name = render_plan(plan, options["format"], version)
         Path(options["out"]).write_bytes(content)
         self.stdout.write(
