@@ -8,6 +8,7 @@ with 目的・対象者・内容・ステップ・ゴール, the KPI table, fund
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from banso.core.documents import Document, Facts, Heading, Paragraph, Table
 from banso.core.fiscal import FiscalYear, wareki_date
@@ -76,7 +77,7 @@ def _background(doc: Document, snapshot: dict) -> None:
     if rows:
         doc.add(
             Heading(_("Challenges heard and the measures that answer them"), 2),
-            Table([_("challenge"), _("measure")], rows, [3, 2]),
+            Table([_("challenge"), pgettext("plan", "measure")], rows, [3, 2]),
         )
 
 
@@ -119,7 +120,7 @@ def _phases(doc: Document, snapshot: dict) -> None:
         doc.add(
             Heading(_("Roadmap"), 2),
             Table(
-                [_("measure"), *[_short(y) for y in years]],
+                [pgettext("plan", "measure"), *[_short(y) for y in years]],
                 [
                     [f"{m['number']} {m['title']}", *[m["steps"].get(str(y), "") for y in years]]
                     for m in snapshot["measures"]
@@ -205,7 +206,7 @@ def _kpis(doc: Document, snapshot: dict) -> None:
     if rows:
         doc.add(
             Table(
-                [_("measure"), _("KPI"), _("baseline"), _("targets"), _("direction"), _("data source")],
+                [pgettext("plan", "measure"), _("KPI"), _("baseline"), _("targets"), _("direction"), _("data source")],
                 rows,
                 [1.2, 4, 2.2, 2.6, 1.8, 2.2],
             )
@@ -228,6 +229,6 @@ def _funding(doc: Document, snapshot: dict) -> None:
     if rows:
         total = sum(m["budget_thousand_yen"] or 0 for m in snapshot["measures"])
         rows.append([_("Total"), f"{total:,}", ""])
-        doc.add(Table([_("measure"), _("budget (thousand yen)"), _("funding")], rows, [4, 2, 4]))
+        doc.add(Table([pgettext("plan", "measure"), _("budget (thousand yen)"), _("funding")], rows, [4, 2, 4]))
     else:
         doc.add(Paragraph(_("No budget or funding has been entered yet.")))

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from banso.core.fields import FiscalYearField
 from banso.core.models import AuditedModel
@@ -168,7 +169,7 @@ class Measure(PlanPart):
 
     class Meta:
         ordering = ["plan", "number"]
-        verbose_name = _("measure")
+        verbose_name = pgettext_lazy("plan", "measure")
         verbose_name_plural = _("measures")
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_measure_number")]
 

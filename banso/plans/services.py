@@ -80,6 +80,10 @@ def plan_save(
     if end_year < start_year:
         raise ValidationError({"end_year": _("The plan cannot end before it starts.")})
     plan = plan or Plan(municipality=municipality)
+    if Plan.objects.filter(municipality=municipality, title=nfkc(title)).exclude(pk=plan.pk).exists():
+        raise ValidationError(
+            {"title": _("A plan called “%(title)s” already exists. Choose another title.") % {"title": nfkc(title)}}
+        )
     if plan.pk:
         outside = [
             s
