@@ -150,7 +150,7 @@ def _measures(doc: Document, snapshot: dict) -> None:
         )
     for m in snapshot["measures"]:
         doc.add(Heading(f"{m['number']} {m['title']}", 2))
-        owner = m["owner"] + (f"（{_('related')}：{'、'.join(m['related'])}）" if m["related"] else "")
+        owner = m["owner"] + (f"（{_('related departments')}：{'、'.join(m['related'])}）" if m["related"] else "")
         goals = [m["goal"]] if m["goal"] else []
         goals += [f"・{k['name']} {target_text(k)}" for k in m["kpis"]]
         doc.add(
@@ -206,7 +206,14 @@ def _kpis(doc: Document, snapshot: dict) -> None:
     if rows:
         doc.add(
             Table(
-                [pgettext("plan", "measure"), _("KPI"), _("baseline"), _("targets"), _("direction"), _("data source")],
+                [
+                    pgettext("plan", "measure"),
+                    _("KPI"),
+                    _("baseline"),
+                    _("targets"),
+                    _("direction"),
+                    _("data source"),
+                ],
                 rows,
                 [1.2, 4, 2.2, 2.6, 1.8, 2.2],
             )

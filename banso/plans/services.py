@@ -82,7 +82,10 @@ def plan_save(
     plan = plan or Plan(municipality=municipality)
     if Plan.objects.filter(municipality=municipality, title=nfkc(title)).exclude(pk=plan.pk).exists():
         raise ValidationError(
-            {"title": _("A plan called “%(title)s” already exists. Choose another title.") % {"title": nfkc(title)}}
+            {
+                "title": _("A plan called “%(title)s” already exists. Choose another title.")
+                % {"title": nfkc(title)}
+            }
         )
     if plan.pk:
         outside = [
