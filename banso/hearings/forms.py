@@ -64,16 +64,13 @@ class ChallengeForm(NormalizingModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         from banso.hearings.models import Priority
-        from banso.survey.models import SurveyTask
+        from banso.survey.selectors import link_task_field
 
         self.fields["priority"].choices = [("", _("as the scores suggest")), *Priority.choices]
         self.fields["department"].queryset = municipality.departments.filter(is_active=True)
         self.fields["theme"].queryset = municipality.challenge_themes.all()
         self.fields["session"].queryset = municipality.hearing_sessions.all()
-        tasks = SurveyTask.objects.filter(survey_round__municipality=municipality).select_related("department")
-        self.fields["survey_tasks"].queryset = tasks.order_by("-to_become_measure", "department__order", "name")
-        self.fields["survey_tasks"].label_from_instance = lambda t: f"{t.department.name}：{t.name}"
-        self.fields["survey_tasks"].required = False
+        link_task_field(self.fields["survey_tasks"], municipality)
 
 
 class ThemesForm(forms.Form):

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from banso.core.fields import NormalizedDecimalField
 from banso.core.fiscal import FiscalYear
 from banso.core.forms import NormalizingModelForm
-from banso.plans.models import KPI, AlignmentItem, FundingScheme, Measure, Phase, Plan, Policy
+from banso.plans.models import KPI, FundingScheme, Measure, Phase, Plan, Policy
+from banso.plans.selectors import tag_choices
+from banso.survey.selectors import link_task_field
 
 
 class PlanForm(NormalizingModelForm):
@@ -69,8 +71,6 @@ class MeasureForm(NormalizingModelForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        from banso.survey.models import SurveyTask
-
         municipality = plan.municipality
         departments = municipality.departments.filter(is_active=True)
         self.fields["owner"].queryset = departments
@@ -83,9 +83,7 @@ class MeasureForm(NormalizingModelForm):
             Q(valid_until__isnull=True) | Q(valid_until__gte=start),
         )
         self.fields["challenges"].queryset = municipality.challenges.filter(merged_into__isnull=True)
-        tasks = SurveyTask.objects.filter(survey_round__municipality=municipality).select_related("department")
-        self.fields["survey_tasks"].queryset = tasks.order_by("-to_become_measure", "department__order", "name")
-        self.fields["survey_tasks"].label_from_instance = lambda t: f"{t.department.name}：{t.name}"
+        link_task_field(self.fields["survey_tasks"], municipality)
         steps = {s.fiscal_year: s.description for s in self.instance.steps.all()} if self.instance.pk else {}
         self.step_names = []
         for year in plan.years():
@@ -158,9 +156,4 @@ class TagAddForm(forms.Form):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        items = AlignmentItem.objects.filter(framework__is_current=True)
-        self.fields["target"].choices = [
-            ("", "—"),
-            (_("National plan"), [(f"item-{i.pk}", i.name) for i in items]),
-            (_("Comprehensive plan"), [(f"goal-{g.pk}", str(g)) for g in municipality.plan_goals.all()]),
-        ]
+        self.fields["target"].choices = [("", "—"), *tag_choices(municipality)]

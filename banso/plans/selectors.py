@@ -175,8 +175,8 @@ def measure_sort_key(number: str) -> tuple:
     return tuple(parts)
 
 
-def tag_choices(plan) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Filter options: the current national items and the town's 総合計画 goals, grouped."""
+def tag_choices(municipality) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The current national items and the town's 総合計画 goals, grouped, as "item-1" / "goal-3" choices."""
     from django.utils.translation import gettext as _
 
     from banso.plans.models import AlignmentItem
@@ -184,7 +184,7 @@ def tag_choices(plan) -> list[tuple[str, list[tuple[str, str]]]]:
     items = AlignmentItem.objects.filter(framework__is_current=True)
     return [
         (_("National plan"), [(f"item-{i.pk}", i.name) for i in items]),
-        (_("Comprehensive plan"), [(f"goal-{g.pk}", str(g)) for g in plan.municipality.plan_goals.all()]),
+        (_("Comprehensive plan"), [(f"goal-{g.pk}", str(g)) for g in municipality.plan_goals.all()]),
     ]
 
 

@@ -345,7 +345,7 @@ def roadmap(request, code, pk):
             "filters": filters,
             "policies": plan.policies.all(),
             "departments": municipality.departments.filter(is_active=True),
-            "tag_choices": selectors.tag_choices(plan),
+            "tag_choices": selectors.tag_choices(municipality),
             "today": dt.date.today(),
         },
     )

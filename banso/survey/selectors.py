@@ -110,3 +110,14 @@ def _compute_analysis(survey_round, top):
     tasks = list(SurveyTask.objects.filter(survey_round=survey_round).values(*TASK_FIELDS))
     departments = dict(survey_round.round_departments.values_list("department_id", "department__name"))
     return analyse(tasks, departments, survey_round.hourly_cost_yen, {}, top=top)
+
+
+def link_task_field(field, municipality) -> None:
+    """Set up a form field that links survey tasks (to a challenge or a measure): the town's tasks, those
+    marked 施策候補 first, each shown with its department."""
+    from banso.survey.models import SurveyTask
+
+    tasks = SurveyTask.objects.filter(survey_round__municipality=municipality).select_related("department")
+    field.queryset = tasks.order_by("-to_become_measure", "department__order", "name")
+    field.label_from_instance = lambda t: f"{t.department.name}：{t.name}"
+    field.required = False
