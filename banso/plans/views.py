@@ -113,7 +113,14 @@ def _part_edit(request, code, pk, *, model, form_class, service, part_id, noun, 
     return render(
         request,
         "plans/part_form.html",
-        {"municipality": municipality, "plan": plan, "form": form, "part": part, "noun": noun},
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "form": form,
+            "part": part,
+            "noun": noun,
+            "delete_url": reverse(f"plans:{field}_delete", args=[code, plan.pk, part.pk]) if part else None,
+        },
     )
 
 
