@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "banso.survey",
     "banso.hearings",
     "banso.plans",
+    "banso.tracking",
+    "banso.public",
     "banso.demo",
 ]
 

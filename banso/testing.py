@@ -50,6 +50,10 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
 
         create_sample_plan(Municipality.objects.get(code="999997"))
         create_sample_plan(Municipality.objects.get(code="999971"))
+        from banso.tracking.demo import create_sample_tracking
+
+        create_sample_tracking(Municipality.objects.get(code="999997"))
+        create_sample_tracking(Municipality.objects.get(code="999971"))
 
 
 @pytest.fixture(autouse=True)

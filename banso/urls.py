@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("banso.survey.urls")),
     path("", include("banso.hearings.urls")),
     path("", include("banso.plans.urls")),
+    path("", include("banso.tracking.urls")),
+    path("", include("banso.public.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -143,6 +143,34 @@ def measure_tag(which):
     return {"tag": _measure(which).tags.first().pk, "decision": "confirm"}
 
 
+def tracked(which):
+    from banso.tracking.models import ReportingPeriod
+
+    period = ReportingPeriod.objects.filter(municipality=town(which), updates__isnull=False).first()
+    measure = period.updates.filter(measure__owner__name="住民課").first() or period.updates.first()
+    return {"code": town(which).code, "period_id": period.pk, "measure_id": measure.measure_id}
+
+
+def pending_update(which):
+    from banso.tracking.models import MeasureUpdate
+
+    found = MeasureUpdate.objects.filter(period__municipality=town(which), state="submitted").first()
+    return {"code": town(which).code, "update_id": found.pk}
+
+
+def department_of_town(which):
+    return {
+        "code": town(which).code,
+        "department_id": Department.objects.filter(municipality=town(which)).first().pk,
+    }
+
+
+def review_year(which):
+    from banso.plans.models import Plan
+
+    return {"code": town(which).code, "year": Plan.objects.get(municipality=town(which)).start_year}
+
+
 READ_ONLY = frozenset(READERS - MANAGERS)
 TOWN_WIDE = READERS - {"dept_staff"}  # readers of every department's data
 NOT_EDITORS = frozenset({"executive", "pref_staff", "advisor"})
@@ -229,6 +257,23 @@ ROUTES = {
     "plans:tags_suggest": Route(measure, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
     "plans:tag_decide": Route(measure, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS, data=measure_tag),
     "plans:tag_add": Route(measure, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
+    # Department staff see their own department's measures on every tracking page.
+    "tracking:dashboard": Route(code, READERS),
+    "tracking:summary": Route(code, READERS),
+    "tracking:department": Route(department_of_town, READERS),
+    "tracking:annual_review": Route(review_year, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
+    "tracking:inbox": Route(code, READERS),
+    "tracking:periods": Route(code, READERS),
+    # 住民課's measure: its own staff report on it; readers who are not its editors are refused.
+    "tracking:update": Route(tracked, {"town_staff", "dept_staff"}, forbidden=NOT_EDITORS),
+    "tracking:settings": Route(code, MANAGERS, forbidden=READ_ONLY),
+    "tracking:reviews": Route(code, MANAGERS, forbidden=READ_ONLY),
+    # 保健福祉課's pending update: invisible to 住民課's staff.
+    "tracking:review": Route(pending_update, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
+    "tracking:publication": Route(code, MANAGERS, forbidden=READ_ONLY),
+    # Residents' pages: what a town published is for everyone, logged in or not.
+    "public:progress": Route(code, set(PERSONAS), public=True),
+    "public:open_data": Route(lambda which: {**code(which), "fmt": "csv"}, set(PERSONAS), public=True),
 }
 
 
@@ -276,7 +321,10 @@ def test_it_lets_each_persona_reach_only_their_own(db, name, persona):
 
 
 SCOPED = [
-    (name, persona) for name, r in ROUTES.items() if r.kwargs not in (none, provider) for persona in PERSONAS
+    (name, persona)
+    for name, r in ROUTES.items()
+    if r.kwargs not in (none, provider) and not r.public
+    for persona in PERSONAS
 ]
 
 

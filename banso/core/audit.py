@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
 
@@ -56,6 +57,8 @@ def snapshot(instance) -> dict:
         for field in instance._meta.concrete_fields
         if field.attname not in excluded
     }
+    # An uploaded file is recorded by its stored name.
+    values = {k: (v.name or "") if isinstance(v, FieldFile) else v for k, v in values.items()}
     return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
 

@@ -135,6 +135,17 @@ class Policy(PlanPart):
         return f"{self.number} {self.title}"
 
 
+# Which status of a measure may follow which. 完了 and 中止 can be reopened (work resumes, or it was closed by
+# mistake); nothing goes back to 未着手 once work has started. tracking.services records every change.
+STATUS_TRANSITIONS = {
+    "not_started": {"in_progress", "delayed", "stopped"},
+    "in_progress": {"done", "delayed", "stopped"},
+    "delayed": {"in_progress", "done", "stopped"},
+    "done": {"in_progress"},
+    "stopped": {"in_progress"},
+}
+
+
 class Measure(PlanPart):
     """施策: what the town will do, with a step for each 年度 and goals measured by KPIs."""
 

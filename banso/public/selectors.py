@@ -1,0 +1,116 @@
+"""What residents may see: only what a municipality chose to publish, and only values that count.
+
+These reads are the one place that does not go through a user's scope: there is no user. They go through the
+`Publication` instead: a plan with is_published, its chosen measures and KPIs, and, where the DX office
+approves values, approved actuals only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from banso.plans.models import KPI, MeasureStep
+from banso.tracking.models import KPIActual, Publication, StatusChange
+from banso.tracking.selectors import KPIRow, counted_states, kpi_row
+from banso.tracking.services import settings_for
+
+
+@dataclass
+class PublicPage:
+    publication: Publication
+    measures: list
+    kpis: dict[int, list[KPIRow]]  # measure id -> its published KPIs
+    timeline: list[StatusChange]
+
+
+def published_plan(code: str) -> Publication:
+    return get_object_or_404(
+        Publication.objects.select_related("plan__municipality"), plan__municipality__code=code, is_published=True
+    )
+
+
+def public_page(code: str, on: dt.date) -> PublicPage:
+    publication = published_plan(code)
+    tracking = settings_for(publication.plan.municipality)
+    measures = list(
+        publication.measures.select_related("owner")
+        .prefetch_related(Prefetch("steps", queryset=MeasureStep.objects.order_by("fiscal_year")))
+        .order_by("number")
+    )
+    kpis = (
+        publication.kpis.filter(measure__in=measures)
+        .prefetch_related(
+            "targets",
+            Prefetch(
+                "actuals",
+                queryset=KPIActual.objects.filter(state__in=counted_states(tracking)).order_by("as_of", "pk"),
+                to_attr="counted",
+            ),
+        )
+        .order_by("measure__number", "pk")
+    )
+    by_measure: dict[int, list[KPIRow]] = {}
+    for kpi in kpis:
+        by_measure.setdefault(kpi.measure_id, []).append(kpi_row(kpi, on))
+    timeline = list(
+        StatusChange.objects.filter(measure__in=measures).select_related("measure").order_by("-changed_at")[:20]
+    )
+    return PublicPage(publication, measures, by_measure, timeline)
+
+
+OPEN_DATA_COLUMNS = [
+    "全国地方公共団体コード",
+    "団体名",
+    "計画名",
+    "施策番号",
+    "施策名",
+    "指標名",
+    "単位",
+    "現状値",
+    "現状値の時点",
+    "目標値（年度）",
+    "実績値",
+    "実績値の時点",
+    "出典",
+]
+
+
+def open_data_rows(page: PublicPage) -> list[list]:
+    municipality = page.publication.plan.municipality
+    rows = []
+    titles = {m.pk: m for m in page.measures}
+    for measure_id, kpi_rows in page.kpis.items():
+        measure = titles[measure_id]
+        for row in kpi_rows:
+            kpi: KPI = row.kpi
+            targets = "、".join(f"{v.normalize():f}（{y}年度）" for y, v in sorted(row.targets.items()))
+            head = [
+                municipality.code,
+                municipality.name,
+                page.publication.plan.title,
+                measure.number,
+                measure.title,
+                kpi.name,
+                kpi.unit,
+                f"{kpi.baseline_value.normalize():f}" if kpi.baseline_value is not None else "",
+                kpi.baseline_date.isoformat() if kpi.baseline_date else "",
+                targets,
+            ]
+            for actual in row.actuals or [None]:
+                rows.append(
+                    head
+                    + (
+                        [
+                            f"{actual.value.normalize():f}",
+                            actual.as_of.isoformat(),
+                            actual.source or kpi.data_source,
+                        ]
+                        if actual
+                        else ["", "", kpi.data_source]
+                    )
+                )
+    return rows

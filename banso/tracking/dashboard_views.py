@@ -1,0 +1,205 @@
+"""Dashboards of 実行管理 (municipality, department, the mayor's one page), their exports, and the annual review."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_http_methods
+
+from banso.core.access import get_scoped, require_manage
+from banso.core.documents import docx_bytes, pdf_bytes
+from banso.core.xlsx import Table, csv_bytes, xlsx_bytes
+from banso.orgs.models import Department
+from banso.plans.document_views import CONTENT_TYPES
+from banso.plans.views import require_read_all
+from banso.tracking import progress, review, selectors
+from banso.tracking.views import _municipality, current_plan
+
+
+def _number(value):
+    """A Decimal as written (28, not 28.00 or 2.8E+1); xlsx writes it as a number, CSV as that text."""
+    return Decimal(format(value.normalize(), "f")) if value is not None else None
+
+
+def dashboard_tables(board) -> dict[str, Table]:
+    """Every table of a dashboard, as shown and as exported: one definition for both."""
+    return {
+        "kpis": Table(
+            _("KPIs"),
+            [
+                pgettext("plan", "measure"),
+                _("KPI"),
+                _("unit"),
+                _("baseline"),
+                _("expected on that date"),
+                _("actual"),
+                _("as of"),
+                _("signal"),
+                _("progress (%)"),
+            ],
+            [
+                [
+                    k.kpi.measure.number,
+                    k.kpi.name,
+                    k.kpi.unit,
+                    _number(k.kpi.baseline_value),
+                    _number(k.signal.expected),
+                    _number(k.latest.value) if k.latest else None,
+                    k.latest.as_of.isoformat() if k.latest else "",
+                    str(k.signal.label),
+                    _number(k.signal.progress * 100) if k.signal.progress is not None else None,
+                ]
+                for k in board.kpis
+            ],
+            [8, 30, 8, 10, 10, 10, 12, 12, 10],
+            note=str(progress.RULE),
+        ),
+        "measures": Table(
+            _("Measures"),
+            [
+                _("number"),
+                pgettext("plan", "measure"),
+                _("owner department"),
+                _("status"),
+                _("signal"),
+                _("last update"),
+                _("no update for a long time"),
+            ],
+            [
+                [
+                    r.measure.number,
+                    r.measure.title,
+                    r.measure.owner.name,
+                    r.measure.get_status_display(),
+                    str(progress.LABELS[r.signal]),
+                    r.last_update.submitted_at.date().isoformat()
+                    if r.last_update and r.last_update.submitted_at
+                    else "",
+                    r.stale,
+                ]
+                for r in board.rows
+            ],
+            [8, 30, 14, 12, 12, 12, 10],
+        ),
+        "departments": _group_table(_("By department"), _("department"), board.by_department),
+        "focus": _group_table(_("By focus area"), _("focus area (重点取組事項)"), board.by_focus),
+        "late": Table(
+            _("Late"),
+            [_("number"), pgettext("plan", "measure"), _("owner department"), _("period"), _("what")],
+            [
+                [
+                    i.row.measure.number,
+                    i.row.measure.title,
+                    i.row.measure.owner.name,
+                    i.period.label if i.period else "",
+                    str(LATE_LABELS[i.kind]),
+                ]
+                for i in board.late
+            ],
+            [8, 30, 14, 18, 30],
+        ),
+    }
+
+
+LATE_LABELS = {
+    "overdue": _("no update, past the due date"),
+    "escalated": _("no update, past the grace period: the department head was told"),
+    "stale": _("no update for a long time"),
+}
+
+
+def _group_table(title, label, groups) -> Table:
+    return Table(
+        title,
+        [label, _("measures"), _("done"), _("delayed"), _("KPIs"), _("KPIs off track")],
+        [[g["label"], g["measures"], g["done"], g["delayed"], g["kpis"], g["off_track"]] for g in groups],
+        [30, 10, 10, 10, 10, 12],
+    )
+
+
+def _export(tables, name, fmt):
+    table = tables.get(name)
+    if table is None or fmt not in ("xlsx", "csv"):
+        raise Http404
+    if fmt == "csv":
+        response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(xlsx_bytes([table]), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f"attachment; filename={name}.{fmt}"
+    return response
+
+
+def _board_page(request, municipality, template, department=None):
+    plan = current_plan(request, municipality)
+    board = selectors.dashboard(request.scope, plan, timezone.localdate(), department=department)
+    tables = dashboard_tables(board)
+    if request.GET.get("export"):
+        return _export(tables, request.GET["export"], request.GET.get("format", "xlsx"))
+    return render(
+        request,
+        template,
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "board": board,
+            "department": department,
+            "rule": progress.RULE,
+            "late_labels": LATE_LABELS,
+            "status_chart": [{"label": label, "n": n} for _v, label, n in board.by_status],
+            "signal_chart": [{"label": label, "n": n} for _s, label, n in board.by_signal],
+            "can_manage": request.scope.can_manage(municipality.pk),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def dashboard(request, code):
+    return _board_page(request, _municipality(request, code), "tracking/dashboard.html")
+
+
+def department_dashboard(request, code, department_id):
+    municipality = _municipality(request, code)
+    department = get_scoped(request, Department, pk=department_id, municipality=municipality)
+    return _board_page(request, municipality, "tracking/dashboard.html", department=department)
+
+
+def summary(request, code):
+    """One page for the mayor's meeting: where are we, what is late, what is off track."""
+    return _board_page(request, _municipality(request, code), "tracking/summary.html")
+
+
+@require_http_methods(["GET", "POST"])
+def annual_review(request, code, year):
+    municipality = _municipality(request, code)
+    require_read_all(request, municipality)  # the review covers every department's measures
+    plan = current_plan(request, municipality)
+    if not plan.start_year <= year <= plan.end_year:
+        raise Http404
+    if request.method == "POST":
+        require_manage(request, municipality.pk)
+        review.entries_save(plan=plan, fiscal_year=year, data=request.POST)
+        messages.success(request, _("The annual review was saved."))
+        return redirect("tracking:annual_review", code=code, year=year)
+    report = review.annual_report(request.scope, plan, year)
+    fmt = request.GET.get("format")
+    if fmt in ("docx", "pdf"):
+        document = review.review_document(report)
+        response = HttpResponse(
+            docx_bytes(document) if fmt == "docx" else pdf_bytes(document), content_type=CONTENT_TYPES[fmt]
+        )
+        response["Content-Disposition"] = f"attachment; filename=annual-review-{year}.{fmt}"
+        return response
+    return render(
+        request,
+        "tracking/annual_review.html",
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "report": report,
+            "can_manage": request.scope.can_manage(municipality.pk),
+        },
+    )

@@ -1,0 +1,123 @@
+"""Three quarters of progress reports for サンプル町's plan: some late, some off track, a published subset.
+
+Dates are relative to today so the demo always looks current: quarterly periods for this 年度 and the last,
+reports for the three most recent quarters whose due date has passed.
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from banso.core.fiscal import FiscalYear
+from banso.orgs.models import User
+from banso.tracking import services
+from banso.tracking.models import AutomaticActual, MeasureUpdate, ReportingPeriod, StatusChange
+
+# measure number -> (status in each of the 3 quarters, {KPI name: value in each quarter}, note)
+REPORTS = {
+    "1-1": (
+        ["in_progress"] * 3,
+        {"転入1件あたりの記入枚数": ["4", "3", "2"]},
+        "住民課の窓口で書かない窓口を試行中。",
+    ),
+    "1-2": (
+        ["in_progress"] * 3,
+        {"オンラインで申請できる手続の数": ["16", "20", "24"]},
+        "コンビニ交付の契約を締結した。",
+    ),
+    "2-1": (
+        ["in_progress", "delayed", "delayed"],
+        {"認定調査の転記にかかる時間": ["690", "650", "620"]},
+        "タブレットの調達が遅れている。",
+    ),
+    "2-2": (
+        ["in_progress", "in_progress", None],
+        {"電子決裁の割合": ["5", "12"]},
+        "総務課で電子決裁の運用を始めた。",
+    ),
+    "3-1": (
+        ["in_progress", "in_progress", None],
+        {"除雪に関する電話の件数": ["1150", "1100"]},
+        "除雪車へのGPS設置を進めている。",
+    ),
+    "4-1": (
+        ["in_progress"] * 3,
+        {"DX推進リーダーの人数": ["1", "2", "3"], "情報セキュリティ研修の受講率": ["75", "88", "95"]},
+        "第1期リーダー研修を実施中。",
+    ),
+}
+PUBLISHED = ["1-1", "1-2", "3-1"]
+
+
+def create_sample_tracking(town, *, today: dt.date | None = None) -> None:
+    """Idempotent: a town that already has reporting periods keeps them."""
+    plan = town.plans.order_by("-start_year", "title").first()
+    if plan is None or ReportingPeriod.objects.filter(municipality=town).exists():
+        return
+    today = today or timezone.localdate()
+    services.settings_save(municipality=town, require_approval=True)
+    current = FiscalYear.of(today).year
+    for year in (current - 1, current):
+        services.periods_quarterly(municipality=town, fiscal_year=year)
+    due = sorted((p for p in town.reporting_periods.all() if p.due_on < today), key=lambda p: p.starts_on)[-3:]
+    staff = User.objects.filter(username__in=["dx-staff", "dept-staff"]).in_bulk(field_name="username")
+    measures = {m.number: m for m in plan.measures.prefetch_related("kpis")}
+    for index, period in enumerate(due):
+        for number, (statuses, values, note) in REPORTS.items():
+            measure = measures.get(number)
+            if measure is None or index >= len(statuses) or statuses[index] is None:
+                continue
+            _report(measure, period, index, statuses[index], values, note, staff)
+        # Earlier quarters were approved; in the newest, 2-1's report still waits for the DX office.
+        if index < len(due) - 1:
+            for update in MeasureUpdate.objects.filter(period=period):
+                services.update_review(update=update, user=staff.get("dx-staff"), approve=True)
+    for update in (
+        MeasureUpdate.objects.filter(period=due[-1], measure__number__in=["1-1", "1-2", "4-1"]) if due else []
+    ):
+        services.update_review(update=update, user=staff.get("dx-staff"), approve=True)
+    _publish(plan, measures, staff)
+    task_kpi = plan.measures.filter(number="2-1").first()
+    if task_kpi is not None and task_kpi.kpis.exists():
+        AutomaticActual.objects.get_or_create(
+            kpi=task_kpi.kpis.first(),
+            defaults={"source_key": "survey_task_hours", "parameter": "要介護認定の申請受付と訪問調査"},
+        )
+
+
+def _report(measure, period, index, status, values, note, staff):
+    user = staff.get("dept-staff") if measure.owner.name == "住民課" else staff.get("dx-staff")
+    kpis = {k.name: k for k in measure.kpis.all()}
+    as_of = period.ends_on
+    actuals = {
+        kpis[name]: (vals[index], as_of, "所管課の集計")
+        for name, vals in values.items()
+        if name in kpis and index < len(vals)
+    }
+    update = MeasureUpdate.objects.filter(measure=measure, period=period).first()
+    services.update_save(
+        measure=measure,
+        period=period,
+        user=user,
+        revision=update.revision if update else 0,
+        status=status,
+        note=note,
+        actuals=actuals,
+    )
+    # Reports were made some days before each due date, not today.
+    when = timezone.make_aware(dt.datetime.combine(period.due_on - dt.timedelta(days=5 - index), dt.time(10, 0)))
+    MeasureUpdate.objects.filter(measure=measure, period=period).update(submitted_at=when)
+    StatusChange.objects.filter(measure=measure, update__period=period).update(changed_at=when)
+
+
+def _publish(plan, measures, staff):
+    chosen = [measures[n] for n in PUBLISHED if n in measures]
+    kpis = [k for m in chosen for k in m.kpis.all()]
+    services.publication_save(
+        plan=plan,
+        user=staff.get("dx-staff"),
+        is_published=True,
+        intro="町のDX推進計画の取組と目標の進み具合をお知らせします。数値は四半期ごとに更新します。",
+        measures=chosen,
+        kpis=kpis,
+    )

@@ -1,0 +1,125 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from banso.core.fields import FiscalYearFormField
+from banso.core.forms import NormalizingModelForm
+from banso.plans.models import KPI, STATUS_TRANSITIONS, Measure
+from banso.tracking.models import ReportingPeriod, TrackingSettings
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class PeriodForm(NormalizingModelForm):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["label", "starts_on", "ends_on", "due_on"]
+        widgets = {"starts_on": DATE, "ends_on": DATE, "due_on": DATE}
+
+
+class QuarterlyForm(forms.Form):
+    fiscal_year = FiscalYearFormField(label=_("fiscal year"))
+    due_after_days = forms.IntegerField(
+        label=_("reports due this many days after each quarter"), min_value=0, max_value=90, initial=15
+    )
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = TrackingSettings
+        fields = ["require_approval", "grace_days", "reminder_days", "stale_days"]
+
+
+class UpdateForm(forms.Form):
+    """An owner's update: status (only the moves allowed from the current one), progress, evidence, and a value,
+    date and source for each KPI of the measure."""
+
+    status = forms.ChoiceField(label=_("status"))
+    note = forms.CharField(label=_("progress"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    evidence_url = forms.URLField(label=_("link to evidence"), required=False)
+    evidence_file = forms.FileField(label=_("evidence file"), required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, measure, kpis, actuals, suggestions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = [measure.status, *sorted(STATUS_TRANSITIONS[measure.status])]
+        self.fields["status"].choices = [(s, Measure.Status(s).label) for s in allowed]
+        self.fields["status"].initial = measure.status
+        self.kpis = list(kpis)
+        suggestions = suggestions or {}
+        today = timezone.localdate()
+        for kpi in self.kpis:
+            actual = actuals.get(kpi.pk)
+            suggested = suggestions.get(kpi.pk)
+            value = actual.value if actual else (suggested.value if suggested else None)
+            self.fields[f"kpi_{kpi.pk}"] = forms.CharField(
+                label=_("%(kpi)s (in %(unit)s)") % {"kpi": kpi.name, "unit": kpi.unit},
+                required=False,
+                initial=_plain(value),
+                help_text=_("Taken from Banso: %(source)s") % {"source": suggested.source}
+                if suggested and not actual
+                else "",
+            )
+            self.fields[f"as_of_{kpi.pk}"] = forms.DateField(
+                label=_("as of"),
+                required=False,
+                widget=DATE,
+                initial=actual.as_of if actual else (suggested.as_of if suggested else today),
+            )
+            self.fields[f"source_{kpi.pk}"] = forms.CharField(
+                label=_("source"),
+                required=False,
+                initial=actual.source if actual else (suggested.source if suggested else kpi.data_source),
+            )
+
+    def kpi_groups(self):
+        return [
+            (kpi, self[f"kpi_{kpi.pk}"], self[f"as_of_{kpi.pk}"], self[f"source_{kpi.pk}"]) for kpi in self.kpis
+        ]
+
+    def actuals(self) -> dict[KPI, tuple]:
+        data = self.cleaned_data
+        return {
+            kpi: (data[f"kpi_{kpi.pk}"], data.get(f"as_of_{kpi.pk}"), data.get(f"source_{kpi.pk}", ""))
+            for kpi in self.kpis
+            if (data.get(f"kpi_{kpi.pk}") or "").strip()
+        }
+
+
+def _plain(value):
+    if value is None:
+        return ""
+    return format(value.normalize(), "f")
+
+
+class ReviewForm(forms.Form):
+    review_note = forms.CharField(label=_("note to the owner"), required=False, max_length=300)
+
+
+class PublicationForm(forms.Form):
+    is_published = forms.BooleanField(label=_("Publish the progress page"), required=False)
+    intro = forms.CharField(
+        label=_("introduction for residents"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Plain words: what the plan is for and how often this page is updated."),
+    )
+    measures = forms.ModelMultipleChoiceField(
+        label=_("measures to publish"),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kpis = forms.ModelMultipleChoiceField(
+        label=_("KPIs to publish"),
+        queryset=KPI.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].queryset = plan.measures.order_by("number")
+        self.fields["measures"].label_from_instance = str
+        self.fields["kpis"].queryset = KPI.objects.filter(measure__plan=plan).select_related("measure")
+        self.fields["kpis"].label_from_instance = lambda k: f"{k.measure.number}：{k.name}"

@@ -1,0 +1,41 @@
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from banso.plans.models import Measure
+from banso.tracking.models import ApprovalState, ReportingPeriod
+
+
+def home_panel(request, municipality, grant) -> str:
+    """What waits in 実行管理: for an owner, how many of their measures are reported for the current period; for
+    the DX office, the same for the town and the updates waiting for approval. Two queries."""
+    today = timezone.localdate()
+    period = (
+        ReportingPeriod.objects.filter(municipality=municipality, starts_on__lte=today)
+        .order_by("-starts_on")
+        .first()
+    )
+    if period is None:
+        return ""
+    measures = Measure.objects.filter(plan__municipality=municipality).exclude(
+        status__in=[Measure.Status.DONE, Measure.Status.STOPPED]
+    )
+    if not grant.read_all:
+        measures = measures.filter(owner_id__in=grant.departments)
+    in_period = Q(updates__period=period)
+    stats = measures.aggregate(
+        total=Count("pk", distinct=True),
+        reported=Count("updates", filter=in_period, distinct=True),
+        waiting=Count("updates", filter=in_period & Q(updates__state=ApprovalState.SUBMITTED), distinct=True),
+    )
+    return render_to_string(
+        "tracking/partials/home_panel.html",
+        {
+            "municipality": municipality,
+            "period": period,
+            **stats,
+            "manage": grant.manage,
+            "can_edit": grant.manage or bool(grant.departments),
+        },
+        request=request,
+    )

@@ -1,0 +1,244 @@
+"""Reads of 実行管理 shared by the inbox, dashboards, the executive summary, the public page and exports.
+
+Everything a dashboard shows is computed here from one prefetched set of measures (a fixed number of queries
+whatever the size of the plan), so pages, exports and the annual review agree to the digit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+
+from banso.plans.models import KPI, Measure, MeasureTag
+from banso.tracking import progress
+from banso.tracking.models import ApprovalState, KPIActual, MeasureUpdate, ReportingPeriod
+from banso.tracking.services import settings_for
+
+
+def counted_states(tracking) -> list[str]:
+    """Actuals that count: approved ones where the DX office approves, every submitted one otherwise."""
+    if tracking.require_approval:
+        return [ApprovalState.APPROVED]
+    return [ApprovalState.SUBMITTED, ApprovalState.APPROVED]
+
+
+@dataclass
+class KPIRow:
+    kpi: KPI
+    targets: dict[int, Decimal]
+    actuals: list[KPIActual]
+    signal: progress.Signal
+
+    @property
+    def latest(self) -> KPIActual | None:
+        return self.actuals[-1] if self.actuals else None
+
+
+@dataclass
+class MeasureRow:
+    measure: Measure
+    kpis: list[KPIRow]
+    updates: list[MeasureUpdate]  # newest first
+    stale: bool
+    signal: str = field(init=False)
+
+    def __post_init__(self):
+        self.signal = progress.worst(k.signal.state for k in self.kpis)
+
+    @property
+    def signal_label(self):
+        return progress.LABELS[self.signal]
+
+    @property
+    def last_update(self) -> MeasureUpdate | None:
+        return self.updates[0] if self.updates else None
+
+    def update_for(self, period) -> MeasureUpdate | None:
+        return next((u for u in self.updates if u.period_id == period.pk), None)
+
+
+def tracked_measures(scope, plan, tracking, *, department=None):
+    measures = scope.filter(plan.measures.all()).select_related("owner", "policy")
+    if department is not None:
+        measures = measures.filter(owner=department)
+    return measures.prefetch_related(
+        Prefetch(
+            "kpis",
+            queryset=KPI.objects.prefetch_related(
+                "targets",
+                Prefetch(
+                    "actuals",
+                    queryset=KPIActual.objects.filter(state__in=counted_states(tracking)).order_by("as_of", "pk"),
+                    to_attr="counted",
+                ),
+            ),
+        ),
+        Prefetch(
+            "updates",
+            queryset=MeasureUpdate.objects.select_related("period", "submitted_by").order_by("-period__starts_on"),
+        ),
+        Prefetch(
+            "tags",
+            queryset=MeasureTag.objects.filter(
+                status=MeasureTag.Status.CONFIRMED, item__isnull=False
+            ).select_related("item"),
+            to_attr="focus_tags",
+        ),
+    )
+
+
+def kpi_row(kpi, on: dt.date) -> KPIRow:
+    targets = {t.fiscal_year: t.value for t in kpi.targets.all()}
+    actuals = list(kpi.counted)
+    latest = actuals[-1] if actuals else None
+    signal = progress.signal(
+        kpi.baseline_value,
+        kpi.baseline_date,
+        targets,
+        latest.value if latest else None,
+        latest.as_of if latest else on,
+        kpi.direction,
+    )
+    return KPIRow(kpi, targets, actuals, signal)
+
+
+def measure_rows(scope, plan, on: dt.date, *, department=None) -> list[MeasureRow]:
+    from banso.plans.selectors import measure_sort_key
+
+    tracking = settings_for(plan.municipality)
+    plan_start = max(plan.created_at.date(), dt.date(plan.start_year, 4, 1))
+    rows = []
+    for measure in tracked_measures(scope, plan, tracking, department=department):
+        updates = list(measure.updates.all())
+        last_day = updates[0].submitted_at.date() if updates and updates[0].submitted_at else plan_start
+        stale = measure.status not in (Measure.Status.DONE, Measure.Status.STOPPED) and (
+            (on - last_day).days > tracking.stale_days
+        )
+        rows.append(MeasureRow(measure, [kpi_row(k, on) for k in measure.kpis.all()], updates, stale))
+    rows.sort(key=lambda r: measure_sort_key(r.measure.number))
+    return rows
+
+
+def periods_of(municipality) -> list[ReportingPeriod]:
+    return list(municipality.reporting_periods.order_by("-starts_on"))
+
+
+def current_period(periods, on: dt.date) -> ReportingPeriod | None:
+    """The newest period that has started: the one owners are reporting on now."""
+    return next((p for p in periods if p.starts_on <= on), None)
+
+
+def last_due_period(periods, on: dt.date) -> ReportingPeriod | None:
+    """The newest period whose reports were due before today: what is late is measured against it."""
+    return next((p for p in periods if p.due_on < on), None)
+
+
+@dataclass
+class LateItem:
+    row: MeasureRow
+    period: ReportingPeriod | None
+    kind: str  # "overdue", "escalated" or "stale"
+
+
+def late_items(rows, periods, tracking, on: dt.date) -> list[LateItem]:
+    period = last_due_period(periods, on)
+    items = []
+    for row in rows:
+        if row.measure.status in (Measure.Status.DONE, Measure.Status.STOPPED):
+            continue
+        if period is not None and row.update_for(period) is None:
+            escalated = (on - period.due_on).days > tracking.grace_days
+            items.append(LateItem(row, period, "escalated" if escalated else "overdue"))
+        elif row.stale:
+            items.append(LateItem(row, None, "stale"))
+    return items
+
+
+@dataclass
+class Dashboard:
+    rows: list[MeasureRow]
+    kpis: list[KPIRow]
+    by_signal: list[tuple[str, str, int]]  # (state, label, count) of KPIs
+    by_status: list[tuple[str, str, int]]
+    by_department: list[dict]
+    by_focus: list[dict]
+    late: list[LateItem]
+    latest_updates: list[MeasureUpdate]
+    period: ReportingPeriod | None
+    tracking: object
+
+
+def dashboard(scope, plan, on: dt.date, *, department=None) -> Dashboard:
+    tracking = settings_for(plan.municipality)
+    rows = measure_rows(scope, plan, on, department=department)
+    periods = periods_of(plan.municipality)
+    kpis = [k for r in rows for k in r.kpis]
+    signals = Counter(k.signal.state for k in kpis)
+    statuses = Counter(r.measure.status for r in rows)
+    return Dashboard(
+        rows=rows,
+        kpis=kpis,
+        by_signal=[(s, str(progress.LABELS[s]), signals[s]) for s in progress.LABELS],
+        by_status=[(value, str(label), statuses[value]) for value, label in Measure.Status.choices],
+        by_department=_by_group(rows, lambda r: [r.measure.owner.name]),
+        by_focus=_by_group(rows, lambda r: [t.item.name for t in r.measure.focus_tags]),
+        late=late_items(rows, periods, tracking, on),
+        latest_updates=sorted(
+            (u for r in rows for u in r.updates if u.submitted_at), key=lambda u: u.submitted_at, reverse=True
+        )[:10],
+        period=current_period(periods, on),
+        tracking=tracking,
+    )
+
+
+def _by_group(rows, keys_of) -> list[dict]:
+    groups: dict[str, dict] = defaultdict(
+        lambda: {"measures": 0, "done": 0, "delayed": 0, "off_track": 0, "kpis": 0}
+    )
+    for row in rows:
+        for key in keys_of(row):
+            group = groups[key]
+            group["measures"] += 1
+            group["done"] += row.measure.status == Measure.Status.DONE
+            group["delayed"] += row.measure.status == Measure.Status.DELAYED
+            group["off_track"] += sum(k.signal.state == progress.OFF_TRACK for k in row.kpis)
+            group["kpis"] += len(row.kpis)
+    return [{"label": key, **values} for key, values in sorted(groups.items(), key=lambda kv: -kv[1]["measures"])]
+
+
+def inbox(scope, municipality, user, on: dt.date):
+    """What the user should update: measures of the departments they may edit, for the current period."""
+    from banso.plans.models import Plan
+
+    editable = scope.editable_department_ids(municipality.pk)
+    measures = Measure.objects.filter(plan__municipality=municipality).select_related("plan", "owner")
+    if editable is not None:
+        measures = measures.filter(owner_id__in=editable)
+    periods = periods_of(municipality)
+    period = current_period(periods, on)
+    updates = {}
+    if period is not None:
+        updates = {u.measure_id: u for u in MeasureUpdate.objects.filter(period=period, measure__in=measures)}
+    items = [
+        (m, updates.get(m.pk)) for m in measures.exclude(status__in=[Measure.Status.DONE, Measure.Status.STOPPED])
+    ]
+    items.sort(key=lambda pair: (pair[1] is not None, pair[0].plan_id, pair[0].number))
+    return period, items, Plan.objects.filter(municipality=municipality).exists()
+
+
+def pending_reviews(scope, municipality):
+    return (
+        scope.filter(
+            MeasureUpdate.objects.filter(period__municipality=municipality, state=ApprovalState.SUBMITTED)
+        )
+        .select_related("measure", "period", "submitted_by")
+        .prefetch_related("actuals__kpi")
+    )
+
+
+def q_counted(tracking) -> Q:
+    return Q(state__in=counted_states(tracking))

@@ -1,0 +1,232 @@
+"""Pages of 実行管理: the owner's inbox and update form, the DX office's periods, approvals and publication."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from banso.core.access import get_scoped, require_department_edit, require_manage
+from banso.core.forms import submit
+from banso.core.uploads import UploadError, check_upload_size
+from banso.orgs.models import Municipality
+from banso.plans.models import Measure, Plan
+from banso.tracking import actual_sources, selectors, services
+from banso.tracking.forms import PeriodForm, PublicationForm, QuarterlyForm, ReviewForm, SettingsForm, UpdateForm
+from banso.tracking.models import MeasureUpdate, Publication, ReportingPeriod, StatusChange
+
+
+def _municipality(request, code):
+    return get_scoped(request, Municipality, code=code)
+
+
+def current_plan(request, municipality):
+    plans = Plan.objects.filter(municipality=municipality)
+    chosen = request.GET.get("plan")
+    plan = (plans.filter(pk=chosen).first() if chosen and chosen.isdigit() else None) or plans.first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def inbox(request, code):
+    municipality = _municipality(request, code)
+    today = timezone.localdate()
+    period, items, has_plan = selectors.inbox(request.scope, municipality, request.user, today)
+    return render(
+        request,
+        "tracking/inbox.html",
+        {
+            "municipality": municipality,
+            "period": period,
+            "items": items,
+            "has_plan": has_plan,
+            "can_manage": request.scope.can_manage(municipality.pk),
+            "can_edit": request.scope.editable_department_ids(municipality.pk) != set(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def update_edit(request, code, period_id, measure_id):
+    municipality = _municipality(request, code)
+    period = get_scoped(request, ReportingPeriod, pk=period_id, municipality=municipality)
+    measure = get_scoped(
+        request, Measure.objects.select_related("plan", "owner"), pk=measure_id, plan__municipality=municipality
+    )
+    require_department_edit(request, municipality.pk, measure.owner_id)
+    update = MeasureUpdate.objects.filter(measure=measure, period=period).first()
+    kpis = list(measure.kpis.select_related("automatic").prefetch_related("targets"))
+    actuals = {a.kpi_id: a for a in update.actuals.all()} if update else {}
+    suggestions = {k.pk: r for k in kpis if (r := actual_sources.reading_for(k, timezone.localdate()))}
+    form = UpdateForm(
+        request.POST or None,
+        request.FILES or None,
+        measure=measure,
+        kpis=kpis,
+        actuals=actuals,
+        suggestions=suggestions,
+        initial={
+            "revision": update.revision if update else 0,
+            "note": update.note if update else "",
+            "evidence_url": update.evidence_url if update else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid() and _save_update(request, form, measure, period):
+        messages.success(
+            request,
+            _("The update of %(number)s for %(period)s was saved.")
+            % {"number": measure.number, "period": period.label},
+        )
+        return redirect("tracking:inbox", code=code)
+    return render(
+        request,
+        "tracking/update_form.html",
+        {
+            "municipality": municipality,
+            "period": period,
+            "measure": measure,
+            "update": update,
+            "form": form,
+            "saved_actuals": actuals,
+            "history": StatusChange.objects.filter(measure=measure).select_related("changed_by")[:10],
+        },
+    )
+
+
+def _save_update(request, form, measure, period):
+    data = form.cleaned_data
+    upload = data.get("evidence_file")
+    try:
+        if upload:
+            check_upload_size(upload.size, upload.name)
+        return services.update_save(
+            measure=measure,
+            period=period,
+            user=request.user,
+            revision=data["revision"],
+            status=data["status"],
+            note=data["note"],
+            evidence_url=data["evidence_url"],
+            evidence_file=upload,
+            actuals=form.actuals(),
+        )
+    except UploadError as err:
+        form.add_error("evidence_file", str(err))
+    except ValidationError as err:
+        if hasattr(err, "error_dict"):
+            for name, errors in err.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, err)
+    return None
+
+
+# -- the DX office ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def periods(request, code):
+    municipality = _municipality(request, code)
+    can_manage = request.scope.can_manage(municipality.pk)
+    if request.method == "POST":
+        require_manage(request, municipality.pk)
+    quarterly = QuarterlyForm(request.POST if "quarterly" in request.POST else None, prefix="q")
+    single = PeriodForm(request.POST if "single" in request.POST else None, prefix="p")
+    if "quarterly" in request.POST and quarterly.is_valid():
+        made = services.periods_quarterly(municipality=municipality, **quarterly.cleaned_data)
+        messages.success(request, _("%(n)s periods were added.") % {"n": len(made)})
+        return redirect("tracking:periods", code=code)
+    if "single" in request.POST and submit(single, services.period_save, municipality=municipality):
+        messages.success(request, _("The period was added."))
+        return redirect("tracking:periods", code=code)
+    return render(
+        request,
+        "tracking/periods.html",
+        {
+            "municipality": municipality,
+            "periods": selectors.periods_of(municipality),
+            "quarterly": quarterly if can_manage else None,
+            "single": single if can_manage else None,
+            "tracking": services.settings_for(municipality),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def settings_edit(request, code):
+    municipality = _municipality(request, code)
+    require_manage(request, municipality.pk)
+    form = SettingsForm(request.POST or None, instance=services.settings_for(municipality))
+    if request.method == "POST" and submit(form, services.settings_save, municipality=municipality):
+        messages.success(request, _("The reporting settings were saved."))
+        return redirect("tracking:periods", code=code)
+    return render(request, "tracking/settings_form.html", {"municipality": municipality, "form": form})
+
+
+def reviews(request, code):
+    municipality = _municipality(request, code)
+    require_manage(request, municipality.pk)
+    return render(
+        request,
+        "tracking/reviews.html",
+        {
+            "municipality": municipality,
+            "updates": selectors.pending_reviews(request.scope, municipality),
+            "form": ReviewForm(),
+        },
+    )
+
+
+@require_POST
+def review(request, code, update_id):
+    municipality = _municipality(request, code)
+    update = get_scoped(
+        request,
+        MeasureUpdate.objects.select_related("measure", "period"),
+        pk=update_id,
+        period__municipality=municipality,
+    )
+    require_manage(request, municipality.pk)
+    form = ReviewForm(request.POST)
+    approve = request.POST.get("decision") == "approve"
+    try:
+        form.is_valid()
+        services.update_review(
+            update=update, user=request.user, approve=approve, note=form.cleaned_data.get("review_note", "")
+        )
+    except ValidationError as err:
+        messages.error(request, "、".join(err.messages))
+    else:
+        text = (
+            _("%(number)s (%(period)s) was approved.")
+            if approve
+            else _("%(number)s (%(period)s) was returned to its owner.")
+        )
+        messages.success(request, text % {"number": update.measure.number, "period": update.period.label})
+    return redirect("tracking:reviews", code=code)
+
+
+@require_http_methods(["GET", "POST"])
+def publication_edit(request, code):
+    municipality = _municipality(request, code)
+    require_manage(request, municipality.pk)
+    plan = current_plan(request, municipality)
+    publication = Publication.objects.filter(plan=plan).first()
+    initial = {}
+    if publication:
+        initial = {
+            "is_published": publication.is_published,
+            "intro": publication.intro,
+            "measures": list(publication.measures.all()),
+            "kpis": list(publication.kpis.all()),
+        }
+    form = PublicationForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and submit(form, services.publication_save, plan=plan, user=request.user):
+        messages.success(request, _("The public page was saved."))
+        return redirect("tracking:publication", code=code)
+    return render(
+        request, "tracking/publication_form.html", {"municipality": municipality, "plan": plan, "form": form}
+    )
