@@ -37,7 +37,14 @@ def test_it_lets_an_owner_report_status_progress_and_a_kpi_value(dept_staff, tow
     kpi = measure.kpis.get()
     response = dept_staff.post(
         form_url(town, period, measure),
-        {"revision": 0, "status": "in_progress", "note": "2課で運用開始", f"kpi_{kpi.pk}": "２枚", f"as_of_{kpi.pk}": "2026-04-30", f"source_{kpi.pk}": "窓口集計"},
+        {
+            "revision": 0,
+            "status": "in_progress",
+            "note": "2課で運用開始",
+            f"kpi_{kpi.pk}": "２枚",
+            f"as_of_{kpi.pk}": "2026-04-30",
+            f"source_{kpi.pk}": "窓口集計",
+        },
     )
     assert response.status_code == 302
     actual = KPIActual.objects.get(kpi=kpi, period=period)
@@ -59,7 +66,13 @@ def test_it_refuses_actuals_in_another_unit_or_outside_the_plan_and_keeps_what_w
     kpi = measure.kpis.get()
     page = dept_staff.post(
         form_url(town, period, measure),
-        {"revision": 0, "status": "in_progress", "note": "入力した文章", f"kpi_{kpi.pk}": value, f"as_of_{kpi.pk}": as_of},
+        {
+            "revision": 0,
+            "status": "in_progress",
+            "note": "入力した文章",
+            f"kpi_{kpi.pk}": value,
+            f"as_of_{kpi.pk}": as_of,
+        },
     ).content.decode()
     assert message in page and "入力した文章" in page and f'value="{value}"' in page
     assert not MeasureUpdate.objects.filter(measure=measure, period=period).exists()
@@ -75,9 +88,17 @@ def test_it_allows_only_the_next_statuses_and_records_each_change(town, period, 
     assert (change.from_status, change.to_status, change.changed_by) == ("not_started", "in_progress", owner)
 
 
-def test_it_tells_the_second_of_two_editors_and_loses_neither_update(dept_staff, town_staff, town, period, measure):
+def test_it_tells_the_second_of_two_editors_and_loses_neither_update(
+    dept_staff, town_staff, town, period, measure
+):
     kpi = measure.kpis.get()
-    first = {"revision": 0, "status": "in_progress", "note": "一人目", f"kpi_{kpi.pk}": "3", f"as_of_{kpi.pk}": "2026-05-01"}
+    first = {
+        "revision": 0,
+        "status": "in_progress",
+        "note": "一人目",
+        f"kpi_{kpi.pk}": "3",
+        f"as_of_{kpi.pk}": "2026-05-01",
+    }
     second = {**first, "note": "二人目の文章", f"kpi_{kpi.pk}": "2"}
     assert dept_staff.post(form_url(town, period, measure), first).status_code == 302
     page = town_staff.post(form_url(town, period, measure), second).content.decode()
@@ -90,14 +111,20 @@ def test_it_refuses_to_change_an_approved_update(town, period, measure, owner):
     update = services.update_save(measure=measure, period=period, user=owner, revision=0, status="in_progress")
     services.update_review(update=update, user=None, approve=True)
     with pytest.raises(ValidationError) as err:
-        services.update_save(measure=measure, period=period, user=owner, revision=update.revision, status="delayed")
+        services.update_save(
+            measure=measure, period=period, user=owner, revision=update.revision, status="delayed"
+        )
     assert "承認" in err.value.messages[0]
 
 
 def test_it_counts_a_value_only_once_the_dx_office_approved_it(town_staff, town, period, measure, owner):
     kpi = measure.kpis.get()
     update = services.update_save(
-        measure=measure, period=period, user=owner, revision=0, status="in_progress",
+        measure=measure,
+        period=period,
+        user=owner,
+        revision=0,
+        status="in_progress",
         actuals={kpi: ("1", dt.date(2026, 10, 31), "")},
     )
     page = town_staff.get(reverse("tracking:dashboard", args=[town.code])).content.decode()
@@ -112,7 +139,10 @@ def test_it_returns_an_update_only_with_a_note(town_staff, town, period, measure
     town_staff.post(reverse("tracking:review", args=[town.code, update.pk]), {"decision": "return"})
     update.refresh_from_db()
     assert update.state == ApprovalState.SUBMITTED
-    town_staff.post(reverse("tracking:review", args=[town.code, update.pk]), {"decision": "return", "review_note": "値の時点を確認してください"})
+    town_staff.post(
+        reverse("tracking:review", args=[town.code, update.pk]),
+        {"decision": "return", "review_note": "値の時点を確認してください"},
+    )
     update.refresh_from_db()
     assert update.state == ApprovalState.RETURNED and update.review_note == "値の時点を確認してください"
 
@@ -128,6 +158,10 @@ def test_it_makes_quarters_and_refuses_an_overlapping_period(town):
     assert [p.label for p in made][0] == "令和10年度 第1四半期" and made[3].due_on == dt.date(2029, 4, 15)
     with pytest.raises(ValidationError) as err:
         services.period_save(
-            municipality=town, label="臨時", starts_on=dt.date(2028, 5, 1), ends_on=dt.date(2028, 5, 31), due_on=dt.date(2028, 6, 10)
+            municipality=town,
+            label="臨時",
+            starts_on=dt.date(2028, 5, 1),
+            ends_on=dt.date(2028, 5, 31),
+            due_on=dt.date(2028, 6, 10),
         )
     assert "重なって" in err.value.messages[0]

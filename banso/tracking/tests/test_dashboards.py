@@ -1,0 +1,128 @@
+"""What the DX office, a department and the mayor see; exports; reminders from cron; the annual review."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from banso.plans import services as plan_services
+from banso.tracking import services
+from banso.tracking.models import Notice, ReportingPeriod
+from banso.tracking.reminders import send_reminders
+
+
+def board(client, town, **params):
+    return client.get(reverse("tracking:dashboard", args=[town.code]), params).content.decode()
+
+
+def test_it_shows_the_dx_office_what_is_late_and_off_track(town_staff, town):
+    page = board(town_staff, town)
+    late = page[page.index('id="late"') : page.index('id="kpis"')]
+    assert "2-2 文書の電子決裁化" in late and "3-1 除雪情報のデジタル発信" in late and "所属長へ通知" in late
+    assert "認定調査の転記にかかる時間" in page and "遅れ" in page and "期待値" in page  # the rule is on the page
+
+
+def test_it_shows_a_department_only_its_own_measures(dept_staff, town):
+    page = board(dept_staff, town)
+    assert "書かない窓口の導入" in page and "要介護認定調査のタブレット化" not in page
+
+
+@pytest.mark.parametrize("name", ["dashboard", "summary"])
+def test_it_shows_the_dashboards_in_a_fixed_number_of_queries(town_staff, town, name):
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert town_staff.get(reverse(f"tracking:{name}", args=[town.code])).status_code == 200
+        return len(queries)
+
+    count()
+    before = count()
+    plan = town.plans.get(title="サンプル町DX推進計画")
+    period = ReportingPeriod.objects.filter(municipality=town).order_by("starts_on").first()
+    owner = town.departments.get(name="企画政策課")
+    for n in range(4):
+        measure = plan_services.measure_save(plan=plan, number=f"8-{n}", title=f"追加{n}", owner=owner)
+        kpi = plan_services.kpi_save(measure=measure, name=f"指標{n}", unit="件", targets={2027: 10})
+        services.update_save(
+            measure=measure,
+            period=period,
+            user=None,
+            revision=0,
+            status="in_progress",
+            actuals={kpi: ("3", period.ends_on, "")},
+        )
+    assert count() == before <= 16
+
+
+@pytest.mark.parametrize("table", ["kpis", "measures", "departments", "focus", "late"])
+def test_it_exports_every_dashboard_table_to_excel_and_csv(town_staff, town, table):
+    xlsx = town_staff.get(reverse("tracking:dashboard", args=[town.code]), {"export": table, "format": "xlsx"})
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_index(0).to_python()
+    assert len(rows) >= 2
+    csv = town_staff.get(reverse("tracking:dashboard", args=[town.code]), {"export": table, "format": "csv"})
+    assert csv.content.startswith("\ufeff".encode()) and csv["Content-Type"].startswith("text/csv")
+
+
+def test_it_gives_the_mayor_one_page(executive, town):
+    page = executive.get(reverse("tracking:summary", args=[town.code])).content.decode()
+    assert "進み具合" in page and "遅れ・注意の KPI" in page and "オンラインで申請できる手続の数" in page
+
+
+def test_it_sends_each_reminder_once_however_often_cron_runs_it(town, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    on = dt.date.today()
+    first, _skipped = send_reminders([town], on)
+    again, skipped = send_reminders([town], on)
+    assert first and not again and len(skipped) == len(first)
+    escalated = [r for r in first if r.kind == Notice.Kind.ESCALATED]
+    assert escalated and all(
+        r.recipients == [r.department.head_email] for r in escalated if r.department.head_email
+    )
+    assert any("所属長" in m.subject for m in mail.outbox)
+
+
+def test_it_reminds_owners_before_the_due_date_and_escalates_after_the_grace_period(town, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    period = services.period_save(
+        municipality=town,
+        label="臨時",
+        starts_on=dt.date(2030, 4, 1),
+        ends_on=dt.date(2030, 4, 30),
+        due_on=dt.date(2030, 5, 15),
+    )
+    kinds = {}
+    for day in (dt.date(2030, 5, 10), dt.date(2030, 5, 20), dt.date(2030, 6, 5)):
+        sent, _skipped = send_reminders([town], day)
+        kinds[day] = {r.kind for r in sent if r.period == period}
+    assert kinds == {
+        dt.date(2030, 5, 10): {"due"},
+        dt.date(2030, 5, 20): {"overdue"},
+        dt.date(2030, 6, 5): {"escalated"},
+    }
+
+
+def test_it_says_what_it_would_send_in_a_dry_run_and_records_nothing(town, capsys):
+    call_command("remind", "--dry-run", municipality=town.code)
+    out = capsys.readouterr().out
+    assert "送信予定" in out and not Notice.objects.exists()
+
+
+def test_it_writes_the_annual_review_for_the_council(town_staff, town):
+    plan = town.plans.get(title="サンプル町DX推進計画")
+    year = dt.date.today().year if dt.date.today().month >= 4 else dt.date.today().year - 1
+    measure = plan.measures.get(number="1-1")
+    url = reverse("tracking:annual_review", args=[town.code, year])
+    town_staff.post(url, {f"result_{measure.pk}": "住民課で試行した", f"next_{measure.pk}": "税務課へ広げる"})
+    page = town_staff.get(url).content.decode()
+    assert "住民課で試行した" in page
+    pdf = town_staff.get(url, {"format": "pdf"})
+    assert pdf.content.startswith(b"%PDF")
+    import pypdfium2
+
+    text = "".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(pdf.content))
+    assert "税務課へ広げる" in text and "転入1件あたりの記入枚数" in text
