@@ -47,7 +47,7 @@ def test_it_offers_open_data_with_the_local_government_code_first(resident, town
     header, first = csv.splitlines()[:2]
     assert header.startswith("全国地方公共団体コード,") and first.startswith("999997,サンプル町,")
     records = json.loads(resident.get(reverse("public:open_data", args=[town.code, "json"])).content)
-    assert list(records[0])[0] == "全国地方公共団体コード" and records[0]["全国地方公共団体コード"] == "999997"
+    assert next(iter(records[0])) == "全国地方公共団体コード" and records[0]["全国地方公共団体コード"] == "999997"
 
 
 def test_it_refuses_to_publish_a_kpi_whose_values_wait_for_approval(town_staff, town, publication):
