@@ -12,11 +12,27 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from banso.core.fiscal import wareki_date
 from banso.plans.models import KPI, MeasureStep
 from banso.tracking.models import KPIActual, Publication, StatusChange
 from banso.tracking.selectors import KPIRow, counted_states, kpi_row
 from banso.tracking.services import settings_for
+
+
+def figure_rows(row: KPIRow) -> list[tuple[str, str]]:
+    """(date, value) lines of a KPI's table beside its chart, formatted once here rather than cell by cell in
+    the template: the page lists every value of every published KPI and must stay quick on a phone."""
+    from banso.core.templatetags.banso import number
+
+    unit = row.kpi.unit
+    lines = []
+    if row.kpi.baseline_value is not None:
+        when = f"（{wareki_date(row.kpi.baseline_date)}）" if row.kpi.baseline_date else ""
+        lines.append((f"{_('baseline')}{when}", f"{number(row.kpi.baseline_value)}{unit}"))
+    lines += [(wareki_date(a.as_of), f"{number(a.value)}{unit}") for a in row.actuals]
+    return lines
 
 
 @dataclass
@@ -55,7 +71,9 @@ def public_page(code: str, on: dt.date) -> PublicPage:
     )
     by_measure: dict[int, list[KPIRow]] = {}
     for kpi in kpis:
-        by_measure.setdefault(kpi.measure_id, []).append(kpi_row(kpi, on))
+        row = kpi_row(kpi, on)
+        row.figures = figure_rows(row)
+        by_measure.setdefault(kpi.measure_id, []).append(row)
     timeline = list(
         StatusChange.objects.filter(measure__in=measures).select_related("measure").order_by("-changed_at")[:20]
     )

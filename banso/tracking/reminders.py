@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils.translation import gettext as _
 
 from banso.orgs.models import Membership, Role
 from banso.plans.models import Measure
 from banso.tracking.models import MeasureUpdate, Notice, ReportingPeriod
+from banso.tracking.selectors import expects_report
 from banso.tracking.services import settings_for
 
 
@@ -71,13 +73,13 @@ def reminders_for(municipality, on: dt.date) -> list[Reminder]:
         reported = MeasureUpdate.objects.filter(period=period).values_list("measure_id", flat=True)
         missing = (
             Measure.objects.filter(plan__municipality=municipality)
-            .exclude(status__in=[Measure.Status.DONE, Measure.Status.STOPPED])
             .exclude(pk__in=reported)
+            .annotate(first_step=Min("steps__fiscal_year"))
             .select_related("owner")
             .order_by("owner__order", "number")
         )
         by_department: dict[int, list[Measure]] = {}
-        for measure in missing:
+        for measure in (m for m in missing if expects_report(m, m.first_step, period)):
             by_department.setdefault(measure.owner_id, []).append(measure)
         for measures in by_department.values():
             department = measures[0].owner

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 
+from banso.core.fiscal import FiscalYear
 from banso.plans.models import KPI, Measure, MeasureTag
 from banso.tracking import progress
 from banso.tracking.models import ApprovalState, KPIActual, MeasureUpdate, ReportingPeriod
@@ -81,6 +82,7 @@ def tracked_measures(scope, plan, tracking, *, department=None):
             "updates",
             queryset=MeasureUpdate.objects.select_related("period", "submitted_by").order_by("-period__starts_on"),
         ),
+        "steps",
         Prefetch(
             "tags",
             queryset=MeasureTag.objects.filter(
@@ -144,11 +146,24 @@ class LateItem:
     kind: str  # "overdue", "escalated" or "stale"
 
 
+def expects_report(measure, first_step_year: int | None, period) -> bool:
+    """Finished and stopped measures report no more; one not started yet reports once its first step's 年度 has
+    come (a measure planned for R9 is not late in R8)."""
+    if measure.status in (Measure.Status.DONE, Measure.Status.STOPPED):
+        return False
+    if measure.status == Measure.Status.NOT_STARTED:
+        return first_step_year is not None and first_step_year <= FiscalYear.of(period.ends_on).year
+    return True
+
+
 def late_items(rows, periods, tracking, on: dt.date) -> list[LateItem]:
     period = last_due_period(periods, on)
     items = []
     for row in rows:
         if row.measure.status in (Measure.Status.DONE, Measure.Status.STOPPED):
+            continue
+        first_step = min((s.fiscal_year for s in row.measure.steps.all()), default=None)
+        if period is not None and not expects_report(row.measure, first_step, period):
             continue
         if period is not None and row.update_for(period) is None:
             escalated = (on - period.due_on).days > tracking.grace_days

@@ -8,7 +8,7 @@ from django import template
 from banso.core.fiscal import FiscalYear
 
 register = template.Library()
-WIDTH, HEIGHT, LEFT, TOP, BOTTOM = 600, 220, 70, 16, 34
+WIDTH, HEIGHT, LEFT, TOP, BOTTOM = 600, 240, 110, 20, 40
 
 
 @register.inclusion_tag("tracking/partials/kpi_chart.html")
@@ -42,7 +42,7 @@ def kpi_chart(row, title=""):
         "height": HEIGHT,
         "path": " ".join(f"{x},{y}" for x, y in (xy(d, v) for d, v in path)),
         "actual": " ".join(f"{x},{y}" for x, y in (xy(d, v) for d, v in actual)),
-        "dots": [xy(d, v) for d, v in actual],
+        "key": kpi.pk,  # markers (the dots on the actuals) need an id unique on the page
         "high": high,
         "low": low,
         "first": first,

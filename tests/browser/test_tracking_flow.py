@@ -1,0 +1,66 @@
+"""An owner reports from the inbox, the DX office reads the dashboard, a resident reads the public page on a phone."""
+
+import time
+
+import pytest
+
+from tests.browser.conftest import SHOTS, assert_accessible, log_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def tracked_site(site):
+    from banso.core.audit import acting_as
+    from banso.hearings.demo import create_sample_hearings
+    from banso.orgs.models import Municipality
+    from banso.plans.demo import create_sample_plan
+    from banso.tracking.demo import create_sample_tracking
+
+    town = Municipality.objects.get(code="999997")
+    with acting_as(None, label="browser test setup"):
+        create_sample_hearings(town)
+        create_sample_plan(town)
+        create_sample_tracking(town)
+    return site
+
+
+def test_it_lets_an_owner_report_from_the_inbox_in_under_a_minute(browser, tracked_site):
+    page = log_in(browser, tracked_site, "dept-staff")
+    started = time.monotonic()
+    page.goto(f"{tracked_site}/m/999997/tracking/inbox/")
+    page.screenshot(path=str(SHOTS / "tracking-inbox.png"), full_page=True)
+    assert_accessible(page)
+    page.locator("a.button", has_text="報告する").first.click()
+    page.get_by_label("進み具合").fill("転入手続で試行を始めた。")
+    page.locator("input[name^='kpi_']").first.fill("2")
+    page.screenshot(path=str(SHOTS / "tracking-update.png"), full_page=True)
+    assert_accessible(page)
+    page.get_by_role("button", name="報告を保存する").click()
+    assert "保存しました" in page.content()
+    assert time.monotonic() - started < 60
+    page.close()
+
+
+def test_it_shows_the_dx_office_what_is_late_and_the_mayor_one_page(browser, tracked_site):
+    page = log_in(browser, tracked_site, "dx-staff")
+    page.goto(f"{tracked_site}/m/999997/tracking/")
+    assert "所属長へ通知" in page.content()
+    page.screenshot(path=str(SHOTS / "tracking-dashboard.png"), full_page=True)
+    assert_accessible(page)
+    for name in ("summary", "reviews", "periods", "publication"):
+        page.goto(f"{tracked_site}/m/999997/tracking/{name}/")
+        page.screenshot(path=str(SHOTS / f"tracking-{name}.png"), full_page=True)
+        assert_accessible(page)
+    page.close()
+
+
+def test_it_lets_a_resident_read_the_progress_on_a_phone(browser, tracked_site):
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="ja-JP")
+    phone.goto(f"{tracked_site}/p/999997/")
+    assert "書かない窓口の導入" in phone.content()
+    overflow = phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    assert not overflow
+    phone.screenshot(path=str(SHOTS / "public-phone.png"), full_page=True)
+    assert_accessible(phone)
+    phone.close()
