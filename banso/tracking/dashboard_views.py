@@ -134,7 +134,9 @@ def _export(tables, name, fmt):
 
 
 def _board_page(request, municipality, template, department=None):
-    plan = current_plan(request, municipality)
+    plan = current_plan(request, municipality, required=False)
+    if plan is None:
+        return render(request, "tracking/no_plan.html", {"municipality": municipality})
     board = selectors.dashboard(request.scope, plan, timezone.localdate(), department=department)
     tables = dashboard_tables(board)
     if request.GET.get("export"):

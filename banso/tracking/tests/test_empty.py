@@ -1,0 +1,8 @@
+from django.urls import reverse
+
+
+def test_it_explains_tracking_to_a_town_without_a_plan(other_town_staff, other_town):
+    page = other_town_staff.get(reverse("tracking:dashboard", args=[other_town.code])).content.decode()
+    assert "まだ追跡する計画がありません" in page
+    inbox = other_town_staff.get(reverse("tracking:inbox", args=[other_town.code])).content.decode()
+    assert "報告期間がありません" in inbox or "始まった報告期間がありません" in inbox
