@@ -56,11 +56,16 @@ def submit(form, service, **kwargs):
     try:
         return service(**kwargs, **form.cleaned_data)
     except ValidationError as err:
-        if hasattr(err, "error_dict"):
-            # A rule about something the form shows in several fields (a plan's targets per year) or not at
-            # all goes to the top of the form rather than raising for a field the form does not have.
-            for name, errors in err.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, err)
+        add_service_errors(form, err)
         return None
+
+
+def add_service_errors(form, err: ValidationError) -> None:
+    """Put a service's messages next to the fields they name. A rule about something the form shows in several
+    fields (a plan's targets per year) or not at all goes to the top of the form instead of raising for a field
+    the form does not have."""
+    if hasattr(err, "error_dict"):
+        for name, errors in err.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, err)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.core.access import get_scoped, require_department_edit, require_manage
-from banso.core.forms import submit
+from banso.core.forms import add_service_errors, submit
 from banso.core.uploads import UploadError, check_upload_size
 from banso.orgs.models import Municipality
 from banso.plans.models import Measure, Plan
@@ -117,11 +117,7 @@ def _save_update(request, form, measure, period):
     except UploadError as err:
         form.add_error("evidence_file", str(err))
     except ValidationError as err:
-        if hasattr(err, "error_dict"):
-            for name, errors in err.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, err)
+        add_service_errors(form, err)
     return None
 
 
