@@ -85,11 +85,19 @@ def dashboard_tables(board) -> dict[str, Table]:
             ],
             [8, 30, 14, 12, 12, 12, 10],
         ),
+        "policies": _group_table(_("By policy"), _("policy"), board.by_policy),
         "departments": _group_table(_("By department"), _("department"), board.by_department),
         "focus": _group_table(_("By focus area"), _("focus area (重点取組事項)"), board.by_focus),
         "late": Table(
             _("Late"),
-            [_("number"), pgettext("plan", "measure"), _("owner department"), _("period"), _("what")],
+            [
+                _("number"),
+                pgettext("plan", "measure"),
+                _("owner department"),
+                _("period"),
+                _("what"),
+                _("reminders sent"),
+            ],
             [
                 [
                     i.row.measure.number,
@@ -97,10 +105,11 @@ def dashboard_tables(board) -> dict[str, Table]:
                     i.row.measure.owner.name,
                     i.period.label if i.period else "",
                     str(LATE_LABELS[i.kind]),
+                    "、".join(f"{n.get_kind_display()} {n.sent_at:%Y-%m-%d}" for n in i.notices),
                 ]
                 for i in board.late
             ],
-            [8, 30, 14, 18, 30],
+            [8, 30, 14, 18, 30, 24],
         ),
     }
 

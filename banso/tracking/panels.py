@@ -8,7 +8,7 @@ from banso.tracking.models import ApprovalState, ReportingPeriod
 
 def home_panel(request, municipality, grant) -> str:
     """What waits in 実行管理: for an owner, how many of their measures are reported for the current period; for
-    the DX office, the same for the town and the updates waiting for approval. Two queries."""
+    the DX office, the same for the town and the updates waiting for approval (any period). Two queries."""
     today = timezone.localdate()
     period = (
         ReportingPeriod.objects.filter(municipality=municipality, starts_on__lte=today)
@@ -26,7 +26,8 @@ def home_panel(request, municipality, grant) -> str:
     stats = measures.aggregate(
         total=Count("pk", distinct=True),
         reported=Count("updates", filter=in_period, distinct=True),
-        waiting=Count("updates", filter=in_period & Q(updates__state=ApprovalState.SUBMITTED), distinct=True),
+        # Approvals wait whatever their period: a late report on the last quarter still needs a decision.
+        waiting=Count("updates", filter=Q(updates__state=ApprovalState.SUBMITTED), distinct=True),
     )
     return render_to_string(
         "tracking/partials/home_panel.html",

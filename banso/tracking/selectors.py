@@ -144,6 +144,7 @@ class LateItem:
     row: MeasureRow
     period: ReportingPeriod | None
     kind: str  # "overdue", "escalated" or "stale"
+    notices: list = field(default_factory=list)  # reminders already sent about it
 
 
 def expects_report(measure, first_step_year: int | None, period) -> bool:
@@ -179,6 +180,7 @@ class Dashboard:
     kpis: list[KPIRow]
     by_signal: list[tuple[str, str, int]]  # (state, label, count) of KPIs
     by_status: list[tuple[str, str, int]]
+    by_policy: list[dict]
     by_department: list[dict]
     by_focus: list[dict]
     late: list[LateItem]
@@ -199,15 +201,29 @@ def dashboard(scope, plan, on: dt.date, *, department=None) -> Dashboard:
         kpis=kpis,
         by_signal=[(s, str(progress.LABELS[s]), signals[s]) for s in progress.LABELS],
         by_status=[(value, str(label), statuses[value]) for value, label in Measure.Status.choices],
+        by_policy=_by_group(rows, lambda r: [str(r.measure.policy) if r.measure.policy else "—"]),
         by_department=_by_group(rows, lambda r: [r.measure.owner.name]),
         by_focus=_by_group(rows, lambda r: [t.item.name for t in r.measure.focus_tags]),
-        late=late_items(rows, periods, tracking, on),
+        late=_with_notices(late_items(rows, periods, tracking, on), plan.municipality),
         latest_updates=sorted(
             (u for r in rows for u in r.updates if u.submitted_at), key=lambda u: u.submitted_at, reverse=True
         )[:10],
         period=current_period(periods, on),
         tracking=tracking,
     )
+
+
+def _with_notices(items, municipality):
+    from banso.tracking.models import Notice
+
+    periods = {i.period.pk for i in items if i.period}
+    sent = defaultdict(list)
+    for notice in Notice.objects.filter(municipality=municipality, period_id__in=periods):
+        sent[(notice.period_id, notice.department_id)].append(notice)
+    for item in items:
+        if item.period:
+            item.notices = sent[(item.period.pk, item.row.measure.owner_id)]
+    return items
 
 
 def _by_group(rows, keys_of) -> list[dict]:
