@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from banso.core.fiscal import wareki_date
 from banso.plans.models import KPI, MeasureStep
-from banso.tracking.models import KPIActual, Publication, StatusChange
-from banso.tracking.selectors import KPIRow, counted_states, kpi_row
+from banso.tracking.models import Publication, StatusChange
+from banso.tracking.selectors import KPIRow, counted_actuals, kpi_row
 from banso.tracking.services import settings_for
 
 
@@ -63,7 +63,7 @@ def public_page(code: str, on: dt.date) -> PublicPage:
             "targets",
             Prefetch(
                 "actuals",
-                queryset=KPIActual.objects.filter(state__in=counted_states(tracking)).order_by("as_of", "pk"),
+                queryset=counted_actuals(tracking),
                 to_attr="counted",
             ),
         )

@@ -52,7 +52,7 @@ class AnnualReport:
 def annual_report(scope, plan, year: int) -> AnnualReport:
     fiscal = FiscalYear(year)
     end = min(fiscal.end, dt.date.today()) if fiscal.start <= dt.date.today() else fiscal.end
-    rows = selectors.measure_rows(scope, plan, end)
+    rows = selectors.measure_rows(scope, plan, end, all_actuals=True)
     entries = {e.measure_id: e for e in ReviewEntry.objects.filter(measure__plan=plan, fiscal_year=year)}
     steps = {(s.measure_id): s.description for s in _steps(plan, year)}
     result = []

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 
 from banso.core.fiscal import FiscalYear
 from banso.plans.models import KPI, Measure, MeasureTag
@@ -62,7 +62,17 @@ class MeasureRow:
         return next((u for u in self.updates if u.period_id == period.pk), None)
 
 
-def tracked_measures(scope, plan, tracking, *, department=None):
+def counted_actuals(tracking, *, latest_only=False):
+    """The actuals that count, oldest first; with latest_only, only each KPI's newest one. Dashboards need no
+    more than that, and five years of quarters would otherwise load twenty rows per KPI."""
+    actuals = KPIActual.objects.filter(state__in=counted_states(tracking))
+    if latest_only:
+        newest = actuals.filter(kpi=OuterRef("kpi")).order_by("-as_of", "-pk").values("pk")[:1]
+        actuals = actuals.filter(pk=Subquery(newest))
+    return actuals.order_by("as_of", "pk")
+
+
+def tracked_measures(scope, plan, tracking, *, department=None, all_actuals=False):
     measures = scope.filter(plan.measures.all()).select_related("owner", "policy")
     if department is not None:
         measures = measures.filter(owner=department)
@@ -71,16 +81,15 @@ def tracked_measures(scope, plan, tracking, *, department=None):
             "kpis",
             queryset=KPI.objects.prefetch_related(
                 "targets",
-                Prefetch(
-                    "actuals",
-                    queryset=KPIActual.objects.filter(state__in=counted_states(tracking)).order_by("as_of", "pk"),
-                    to_attr="counted",
-                ),
+                Prefetch("actuals", queryset=counted_actuals(tracking, latest_only=not all_actuals), to_attr="counted"),
             ),
         ),
+        # Only what the late and stale checks read: the full rows come in a separate query for the feed.
         Prefetch(
             "updates",
-            queryset=MeasureUpdate.objects.select_related("period", "submitted_by").order_by("-period__starts_on"),
+            queryset=MeasureUpdate.objects.only("id", "measure_id", "period_id", "state", "submitted_at").order_by(
+                "-period__starts_on"
+            ),
         ),
         "steps",
         Prefetch(
@@ -108,13 +117,13 @@ def kpi_row(kpi, on: dt.date) -> KPIRow:
     return KPIRow(kpi, targets, actuals, signal)
 
 
-def measure_rows(scope, plan, on: dt.date, *, department=None) -> list[MeasureRow]:
+def measure_rows(scope, plan, on: dt.date, *, department=None, all_actuals=False) -> list[MeasureRow]:
     from banso.plans.selectors import measure_sort_key
 
     tracking = settings_for(plan.municipality)
     plan_start = max(plan.created_at.date(), dt.date(plan.start_year, 4, 1))
     rows = []
-    for measure in tracked_measures(scope, plan, tracking, department=department):
+    for measure in tracked_measures(scope, plan, tracking, department=department, all_actuals=all_actuals):
         updates = list(measure.updates.all())
         last_day = updates[0].submitted_at.date() if updates and updates[0].submitted_at else plan_start
         stale = measure.status not in (Measure.Status.DONE, Measure.Status.STOPPED) and (
@@ -205,12 +214,18 @@ def dashboard(scope, plan, on: dt.date, *, department=None) -> Dashboard:
         by_department=_by_group(rows, lambda r: [r.measure.owner.name]),
         by_focus=_by_group(rows, lambda r: [t.item.name for t in r.measure.focus_tags]),
         late=_with_notices(late_items(rows, periods, tracking, on), plan.municipality),
-        latest_updates=sorted(
-            (u for r in rows for u in r.updates if u.submitted_at), key=lambda u: u.submitted_at, reverse=True
-        )[:10],
+        latest_updates=latest_updates(scope, plan, department),
         period=current_period(periods, on),
         tracking=tracking,
     )
+
+
+def latest_updates(scope, plan, department=None, count=10) -> list[MeasureUpdate]:
+    updates = MeasureUpdate.objects.filter(measure__plan=plan, submitted_at__isnull=False)
+    if department is not None:
+        updates = updates.filter(measure__owner=department)
+    updates = scope.filter(updates).select_related("measure", "submitted_by", "period")
+    return list(updates.order_by("-submitted_at")[:count])
 
 
 def _with_notices(items, municipality):
