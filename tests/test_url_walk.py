@@ -158,6 +158,16 @@ def pending_update(which):
     return {"code": town(which).code, "update_id": found.pk}
 
 
+def evidence_update(which):
+    from django.core.files.base import ContentFile
+
+    from banso.tracking.models import MeasureUpdate
+
+    found = MeasureUpdate.objects.filter(period__municipality=town(which), state="submitted").first()
+    found.evidence_file.save("evidence.pdf", ContentFile(b"%PDF-1.4 evidence"), save=True)
+    return {"code": town(which).code, "update_id": found.pk}
+
+
 def department_of_town(which):
     return {
         "code": town(which).code,
@@ -271,6 +281,8 @@ ROUTES = {
     # 保健福祉課's pending update: invisible to 住民課's staff.
     "tracking:review": Route(pending_update, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
     "tracking:publication": Route(code, MANAGERS, forbidden=READ_ONLY),
+    # 保健福祉課's update with a file: town-wide readers download it, 住民課's staff cannot see it.
+    "tracking:evidence": Route(evidence_update, TOWN_WIDE),
     # Residents' pages: what a town published is for everyone, logged in or not.
     "public:progress": Route(code, set(PERSONAS), public=True),
     "public:open_data": Route(lambda which: {**code(which), "fmt": "csv"}, set(PERSONAS), public=True),

@@ -58,7 +58,9 @@ def check_upload_size(size: int, name: str) -> None:
     if size > settings.BANSO_MAX_UPLOAD_BYTES:
         limit = settings.BANSO_MAX_UPLOAD_BYTES // 1024 // 1024
         raise UploadError(
-            _("%(name)s is %(size)s MB; files up to %(limit)s MB can be imported. Split it by department.")
+            _(
+                "%(name)s is %(size)s MB; files up to %(limit)s MB can be uploaded. Make it smaller or split it into several files."
+            )
             % {"name": name, "size": round(size / 1024 / 1024, 1), "limit": limit}
         )
 

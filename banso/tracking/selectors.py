@@ -81,7 +81,9 @@ def tracked_measures(scope, plan, tracking, *, department=None, all_actuals=Fals
             "kpis",
             queryset=KPI.objects.prefetch_related(
                 "targets",
-                Prefetch("actuals", queryset=counted_actuals(tracking, latest_only=not all_actuals), to_attr="counted"),
+                Prefetch(
+                    "actuals", queryset=counted_actuals(tracking, latest_only=not all_actuals), to_attr="counted"
+                ),
             ),
         ),
         # Only what the late and stale checks read: the full rows come in a separate query for the feed.

@@ -23,5 +23,6 @@ urlpatterns = [
     path("m/<str:code>/tracking/settings/", views.settings_edit, name="settings"),
     path("m/<str:code>/tracking/reviews/", views.reviews, name="reviews"),
     path("m/<str:code>/tracking/updates/<int:update_id>/review/", views.review, name="review"),
+    path("m/<str:code>/tracking/updates/<int:update_id>/evidence/", views.evidence, name="evidence"),
     path("m/<str:code>/tracking/publication/", views.publication_edit, name="publication"),
 ]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -227,3 +227,14 @@ def publication_edit(request, code):
     return render(
         request, "tracking/publication_form.html", {"municipality": municipality, "plan": plan, "form": form}
     )
+
+
+def evidence(request, code, update_id):
+    """An update's evidence file, for those who may read the update; always as a download, never shown inline,
+    so an uploaded HTML or SVG file cannot run in Banso's pages."""
+    municipality = _municipality(request, code)
+    update = get_scoped(request, MeasureUpdate, pk=update_id, period__municipality=municipality)
+    if not update.evidence_file:
+        raise Http404
+    name = update.evidence_file.name.rsplit("/", 1)[-1]
+    return FileResponse(update.evidence_file.open("rb"), as_attachment=True, filename=name)

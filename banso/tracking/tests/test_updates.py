@@ -165,3 +165,23 @@ def test_it_makes_quarters_and_refuses_an_overlapping_period(town):
             due_on=dt.date(2028, 6, 10),
         )
     assert "重なって" in err.value.messages[0]
+
+
+def test_it_keeps_evidence_files_and_refuses_one_over_the_size_limit(dept_staff, town, period, measure, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"revision": 0, "status": "in_progress", "note": "写真を添付"}
+    files = {"evidence_file": SimpleUploadedFile("窓口の写真.pdf", b"%PDF-1.4 photo")}
+    assert dept_staff.post(form_url(town, period, measure), {**data, **files}).status_code == 302
+    update = MeasureUpdate.objects.get(measure=measure, period=period)
+    download = dept_staff.get(reverse("tracking:evidence", args=[town.code, update.pk]))
+    assert (
+        download["Content-Disposition"].startswith("attachment")
+        and b"".join(download.streaming_content) == b"%PDF-1.4 photo"
+    )
+    settings.BANSO_MAX_UPLOAD_BYTES = 10
+    big = {"evidence_file": SimpleUploadedFile("大きい.pdf", b"x" * 100)}
+    page = dept_staff.post(
+        form_url(town, period, measure), {**data, "revision": update.revision, **big}
+    ).content.decode()
+    assert "MB" in page and "写真を添付" in page
