@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "banso.hearings",
     "banso.plans",
     "banso.tracking",
+    "banso.training",
     "banso.public",
     "banso.demo",
 ]

@@ -54,6 +54,10 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
 
         create_sample_tracking(Municipality.objects.get(code="999997"))
         create_sample_tracking(Municipality.objects.get(code="999971"))
+        from banso.training.demo import create_sample_training
+
+        create_sample_training(Municipality.objects.get(code="999997"))
+        create_sample_training(Municipality.objects.get(code="999971"))
 
 
 @pytest.fixture(autouse=True)

@@ -168,6 +168,31 @@ def evidence_update(which):
     return {"code": town(which).code, "update_id": found.pk}
 
 
+def course(which):
+    from banso.training.models import Course
+
+    return {"code": town(which).code, "course_id": Course.objects.filter(municipality=town(which)).first().pk}
+
+
+def training_session(which):
+    from banso.training.models import Session
+
+    found = Session.objects.filter(course__municipality=town(which)).first()
+    return {"code": town(which).code, "session_id": found.pk}
+
+
+def upload_token(which):
+    return {**training_session(which), "token": "0" * 32}
+
+
+def staff_member(which):
+    from banso.training.models import StaffMember
+
+    # Not dept_staff's own record, and in another department than theirs.
+    found = StaffMember.objects.filter(municipality=town(which), user__isnull=True).exclude(department__name="住民課")
+    return {"code": town(which).code, "staff_id": found.first().pk}
+
+
 def department_of_town(which):
     return {
         "code": town(which).code,
@@ -283,6 +308,19 @@ ROUTES = {
     "tracking:publication": Route(code, MANAGERS, forbidden=READ_ONLY),
     # 保健福祉課's update with a file: town-wide readers download it, 住民課's staff cannot see it.
     "tracking:evidence": Route(evidence_update, TOWN_WIDE),
+    "training:home": Route(code, READERS),
+    "training:course_create": Route(code, MANAGERS, forbidden=READ_ONLY),
+    "training:course": Route(course, READERS),
+    "training:course_edit": Route(course, MANAGERS, forbidden=READ_ONLY),
+    "training:session": Route(training_session, READERS),
+    # Without a file the upload goes back to the session with a message.
+    "training:questionnaire_upload": Route(training_session, MANAGERS, method="post", ok=302, forbidden=READ_ONLY),
+    # A column-mapping page exists only for a file just uploaded in the same session.
+    "training:questionnaire_map": Route(upload_token, set(), forbidden=READ_ONLY),
+    # Names and training records: the DX office, and each person their own (tested in banso/training).
+    "training:staff": Route(code, MANAGERS, forbidden=READ_ONLY),
+    "training:staff_detail": Route(staff_member, MANAGERS, forbidden=NOT_EDITORS),
+    "training:helpdesk": Route(code, READERS),
     # Residents' pages: what a town published is for everyone, logged in or not.
     "public:progress": Route(code, set(PERSONAS), public=True),
     "public:open_data": Route(lambda which: {**code(which), "fmt": "csv"}, set(PERSONAS), public=True),
