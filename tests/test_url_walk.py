@@ -189,8 +189,19 @@ def staff_member(which):
     from banso.training.models import StaffMember
 
     # Not dept_staff's own record, and in another department than theirs.
-    found = StaffMember.objects.filter(municipality=town(which), user__isnull=True).exclude(department__name="住民課")
+    found = StaffMember.objects.filter(municipality=town(which), user__isnull=True).exclude(
+        department__name="住民課"
+    )
     return {"code": town(which).code, "staff_id": found.first().pk}
+
+
+def kpi_of_town(which):
+    from banso.plans.models import KPI
+
+    # 総務課's KPI: not visible to 住民課's staff.
+    found = KPI.objects.filter(measure__plan__municipality=town(which), measure__owner__name="総務課").first()
+    found = found or KPI.objects.filter(measure__plan__municipality=town(which)).first()
+    return {"code": town(which).code, "kpi_id": found.pk}
 
 
 def department_of_town(which):
@@ -306,6 +317,7 @@ ROUTES = {
     # 保健福祉課's pending update: invisible to 住民課's staff.
     "tracking:review": Route(pending_update, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
     "tracking:publication": Route(code, MANAGERS, forbidden=READ_ONLY),
+    "tracking:automatic": Route(kpi_of_town, MANAGERS, forbidden=NOT_EDITORS),
     # 保健福祉課's update with a file: town-wide readers download it, 住民課's staff cannot see it.
     "tracking:evidence": Route(evidence_update, TOWN_WIDE),
     "training:home": Route(code, READERS),

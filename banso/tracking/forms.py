@@ -123,3 +123,19 @@ class PublicationForm(forms.Form):
         self.fields["measures"].label_from_instance = str
         self.fields["kpis"].queryset = KPI.objects.filter(measure__plan=plan).select_related("measure")
         self.fields["kpis"].label_from_instance = lambda k: f"{k.measure.number}：{k.name}"
+
+
+class AutomaticForm(forms.Form):
+    source_key = forms.ChoiceField(label=_("take the value from"), required=False)
+    parameter = forms.CharField(label=_("which one"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from banso.tracking.actual_sources import SOURCES
+
+        choices = [("", _("nowhere: owners enter it"))]
+        choices += [
+            (s.key, f"{s.label}（{s.parameter_label}）" if s.parameter_label else s.label)
+            for s in SOURCES.values()
+        ]
+        self.fields["source_key"].choices = choices

@@ -283,3 +283,31 @@ def publication_save(*, plan, user=None, is_published, intro="", measures=(), kp
     publication.measures.set(measures)
     publication.kpis.set(kpis)
     return publication
+
+
+@transaction.atomic
+def automatic_set(*, kpi, source_key: str, parameter: str = ""):
+    """Bind a KPI to one of Banso's own data sources, or unbind it with an empty key. A binding that reads
+    nothing today (a course title with a typo) is refused, so the owner is never offered an empty value."""
+    from banso.tracking.actual_sources import SOURCES, reading_for
+    from banso.tracking.models import AutomaticActual
+
+    if not source_key:
+        AutomaticActual.objects.filter(kpi=kpi).delete()
+        return None
+    if source_key not in SOURCES:
+        raise ValidationError({"source_key": _("Choose a source from the list.")})
+    binding, _created = AutomaticActual.objects.update_or_create(
+        kpi=kpi, defaults={"source_key": source_key, "parameter": nfkc(parameter)}
+    )
+    kpi.automatic = binding
+    if reading_for(kpi, timezone.localdate()) is None:
+        raise ValidationError(
+            {
+                "parameter": _(
+                    "Banso finds no value for this KPI with “%(parameter)s”. Check the name against the list."
+                )
+                % {"parameter": parameter}
+            }
+        )
+    return binding

@@ -238,3 +238,36 @@ def evidence(request, code, update_id):
         raise Http404
     name = update.evidence_file.name.rsplit("/", 1)[-1]
     return FileResponse(update.evidence_file.open("rb"), as_attachment=True, filename=name)
+
+
+@require_http_methods(["GET", "POST"])
+def automatic_edit(request, code, kpi_id):
+    """Bind a KPI to data Banso already has (survey hours, training completion, DX leaders, help-desk cases)."""
+    from banso.plans.models import KPI
+    from banso.tracking.forms import AutomaticForm
+
+    municipality = _municipality(request, code)
+    kpi = get_scoped(
+        request,
+        KPI.objects.select_related("measure", "automatic"),
+        pk=kpi_id,
+        measure__plan__municipality=municipality,
+    )
+    require_manage(request, municipality.pk)
+    current = getattr(kpi, "automatic", None)
+    form = AutomaticForm(
+        request.POST or None,
+        initial={
+            "source_key": current.source_key if current else "",
+            "parameter": current.parameter if current else "",
+        },
+    )
+    if request.method == "POST" and submit(form, services.automatic_set, kpi=kpi):
+        messages.success(request, _("The KPI “%(name)s” now takes its value from Banso.") % {"name": kpi.name})
+        return redirect("tracking:dashboard", code=code)
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["source_key"]:
+        messages.success(request, _("Owners enter the values of “%(name)s” themselves.") % {"name": kpi.name})
+        return redirect("tracking:dashboard", code=code)
+    return render(
+        request, "tracking/automatic_form.html", {"municipality": municipality, "kpi": kpi, "form": form}
+    )
