@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
 from banso.core.fiscal import FiscalYear
-from banso.text.normalize import fold, ngrams
+from banso.text.normalize import fold
 from banso.training.models import Attendance, Consultation, Designation, Question, ResidentCount, StaffMember
 
 
@@ -163,19 +165,19 @@ def trends(consultations, *, months=12, on: dt.date | None = None) -> Trends:
     )
 
 
+_WORDS = re.compile(r"[一-龥々]{2,}|[ァ-ヶー]{2,}|[A-Za-z]{2,}")
+
+
 def _suggestions(rows, topics, count=3) -> list[dict]:
-    """The most asked topics as class themes, each with the words that keep coming back in its questions."""
+    """The most asked topics as class themes, each with the words that keep coming back in its questions
+    (runs of kanji, katakana or Latin letters: 写真, アプリ, LINE)."""
     result = []
     for topic, n in topics.most_common(count):
-        grams = Counter()
+        words = Counter()
         for row in rows:
             if row["topic"] == topic:
-                grams.update(
-                    g
-                    for g in ngrams(fold(row["question"]), 2)
-                    if not any(c in "のをにはがでとへもてた、。" for c in g)
-                )
-        result.append({"topic": topic, "n": n, "words": [g for g, _n in grams.most_common(4)]})
+                words.update(set(_WORDS.findall(unicodedata.normalize("NFKC", row["question"]))))
+        result.append({"topic": topic, "n": n, "words": [w for w, _n in words.most_common(4)]})
     return result
 
 

@@ -1,0 +1,77 @@
+"""The DX office runs a course, imports its questionnaire, sees completion, logs the help desk, and the KPI moves."""
+
+import pytest
+
+from tests.browser.conftest import SHOTS, assert_accessible, log_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def training_site(site):
+    from banso.core.audit import acting_as
+    from banso.hearings.demo import create_sample_hearings
+    from banso.orgs.models import Municipality
+    from banso.plans.demo import create_sample_plan
+    from banso.tracking.demo import create_sample_tracking
+    from banso.training.demo import create_sample_training
+
+    town = Municipality.objects.get(code="999997")
+    with acting_as(None, label="browser test setup"):
+        create_sample_hearings(town)
+        create_sample_plan(town)
+        create_sample_tracking(town)
+        create_sample_training(town)
+    return site
+
+
+def shot(page, name):
+    page.screenshot(path=str(SHOTS / f"training-{name}.png"), full_page=True)
+    assert_accessible(page)
+
+
+def test_it_runs_a_course_imports_its_questionnaire_and_moves_the_kpi(browser, training_site, tmp_path):
+    from banso.plans.models import KPI
+    from banso.tracking.actual_sources import reading_for
+
+    site = training_site
+    page = log_in(browser, site, "dx-staff")
+    page.goto(f"{site}/m/999997/training/")
+    shot(page, "home")
+    page.get_by_role("link", name="情報セキュリティ研修").click()
+    shot(page, "course")
+    kpi = KPI.objects.get(measure__plan__municipality__code="999997", name="情報セキュリティ研修の受講率")
+    before = reading_for(kpi, __import__("datetime").date.today()).value
+
+    # Someone who has not taken the course yet comes to this session.
+    from banso.training.models import StaffMember
+
+    newcomer = StaffMember.objects.filter(municipality__code="999997").exclude(attendances__attended=True).first()
+    page.locator("a[href*='/training/sessions/']").first.click()
+    page.locator(f"input[name='enrolled_{newcomer.pk}']").check()
+    page.locator(f"input[name='attended_{newcomer.pk}']").check()
+    page.get_by_role("button", name="出席を保存する").click()
+    assert "出席を保存しました" in page.content()
+
+    csv = tmp_path / "回答.csv"
+    csv.write_bytes(
+        "タイムスタンプ,分かりやすかったですか,ご意見\n2026/6/1 10:00,そう思う,説明が丁寧だった\n".encode("cp932")
+    )
+    page.get_by_label("アンケートの回答").set_input_files(str(csv))
+    page.get_by_role("button", name="アップロードして列を選ぶ").click()
+    shot(page, "questionnaire-columns")
+    page.get_by_role("button", name="確認して取り込む").click()
+    assert "回答 1 件を取り込みました" in page.content()
+    shot(page, "session")
+
+    after = reading_for(kpi, __import__("datetime").date.today()).value
+    assert after > before  # the completion KPI moved without anyone typing it
+
+    page.goto(f"{site}/m/999997/training/helpdesk/")
+    page.get_by_text("相談を記録する").click()
+    page.locator("#id_topic").fill("LINE・アプリ")
+    page.locator("#id_question").fill("LINEで写真を送りたい")
+    page.get_by_role("button", name="記録する").click()
+    assert "相談を記録しました" in page.content()
+    shot(page, "helpdesk")
+    page.close()
