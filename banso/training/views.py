@@ -82,6 +82,8 @@ def course_detail(request, code, course_id):
             messages.success(request, _("The session on %(date)s was added.") % {"date": saved.held_on})
             return redirect("training:session", code=code, session_id=saved.pk)
     rows = selectors.completion(course) if course.audience == Audience.STAFF else []
+    if request.GET.get("export") in ("xlsx", "csv"):
+        return _download(_completion_table(course, rows, names=can_manage), "completion", request.GET["export"])
     return render(
         request,
         "training/course_detail.html",
@@ -327,11 +329,52 @@ def _export_consultations(consultations, fmt):
         ],
         [12, 10, 8, 10, 20, 40, 40, 10, 8],
     )
+    return _download(table, "consultations", fmt)
+
+
+def _completion_table(course, rows, *, names: bool) -> Table:
+    headers = [_("department"), _("staff"), _("completed"), _("rate")] + ([_("not yet")] if names else [])
+    return Table(
+        course.title[:31],
+        headers,
+        [
+            [r.department.name, r.staff, r.done, round(r.rate * 100, 1)]
+            + (["、".join(m.name for m in r.missing)] if names else [])
+            for r in rows
+        ],
+        [20, 8, 8, 8, 60],
+    )
+
+
+def _staff_table(staff) -> Table:
+    today = dt.date.today()
+    return Table(
+        _("Staff"),
+        [_("department"), _("name"), _("staff number"), _("role"), _("in service")],
+        [
+            [
+                m.department.name,
+                m.name,
+                m.staff_number,
+                "、".join(
+                    str(d.get_kind_display())
+                    for d in m.designations.all()
+                    if d.starts_on <= today and (d.ends_on is None or d.ends_on >= today)
+                ),
+                m.is_active,
+            ]
+            for m in staff
+        ],
+        [20, 16, 10, 20, 8],
+    )
+
+
+def _download(table, name, fmt):
     if fmt == "csv":
         response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
             xlsx_bytes([table]), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-    response["Content-Disposition"] = f"attachment; filename=consultations.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename={name}.{fmt}"
     return response

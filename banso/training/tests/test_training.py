@@ -94,8 +94,19 @@ def test_it_feeds_the_plans_kpis_without_typing_a_number_twice(town):
 def test_it_binds_a_kpi_to_training_data_and_refuses_a_name_that_reads_nothing(town_staff, town):
     kpi = KPI.objects.get(measure__plan__municipality=town, name="情報セキュリティ研修の受講率")
     url = reverse("tracking:automatic", args=[town.code, kpi.pk])
-    page = town_staff.post(url, {"source_key": "training_completion", "parameter": "情報セキュリティ研集"}).content.decode()
+    page = town_staff.post(
+        url, {"source_key": "training_completion", "parameter": "情報セキュリティ研集"}
+    ).content.decode()
     assert "情報セキュリティ研集" in page and "見つかりません" in page
     assert town_staff.post(url, {"source_key": "consultations", "parameter": ""}).status_code == 302
     kpi.refresh_from_db()
     assert kpi.automatic.source_key == "consultations"
+
+
+def test_it_exports_completion_with_names_only_for_the_dx_office(town_staff, executive, town):
+    course = Course.objects.get(municipality=town, title="情報セキュリティ研修")
+    url = reverse("training:course", args=[town.code, course.pk])
+    office = town_staff.get(url, {"export": "csv"}).content.decode("utf-8-sig")
+    mayor = executive.get(url, {"export": "csv"}).content.decode("utf-8-sig")
+    assert "未受講" in office.splitlines()[0] and "未受講" not in mayor.splitlines()[0]
+    assert len(office.splitlines()) == len(mayor.splitlines()) > 2
