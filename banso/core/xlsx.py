@@ -75,3 +75,18 @@ def csv_bytes(table: Table) -> bytes:
             ["" if v is None else safe_cell(("有" if v else "無") if isinstance(v, bool) else str(v)) for v in row]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_response(table: Table, name: str, fmt: str):
+    """A table as a download, .xlsx or CSV: what every "Excel" and "CSV" link on a list returns."""
+    from django.http import HttpResponse
+
+    if fmt == "csv":
+        response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(xlsx_bytes([table]), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename={name}.{'csv' if fmt == 'csv' else 'xlsx'}"
+    return response

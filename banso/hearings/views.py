@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.core.access import get_scoped, require_manage, scoped
 from banso.core.forms import submit
-from banso.core.xlsx import Table, csv_bytes, xlsx_bytes
+from banso.core.xlsx import Table, table_response
 from banso.hearings import selectors, services
 from banso.hearings.forms import ChallengeForm, SessionForm, ThemesForm
 from banso.hearings.models import Challenge, HearingSession, Priority
@@ -170,15 +169,7 @@ def _export(municipality, challenges, kind):
         ],
         [30, 14, 14, 8, 8, 8, 8, 14, 24, 40, 30],
     )
-    if kind == "csv":
-        response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = "attachment; filename=challenges.csv"
-    else:
-        response = HttpResponse(
-            xlsx_bytes([table]), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = "attachment; filename=challenges.xlsx"
-    return response
+    return table_response(table, "challenges", kind)
 
 
 def challenge_matrix(request, code):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from banso.core.access import get_scoped, require_manage
 from banso.core.documents import docx_bytes, pdf_bytes
-from banso.core.xlsx import Table, csv_bytes, xlsx_bytes
+from banso.core.xlsx import Table, table_response
 from banso.orgs.models import Department
 from banso.plans.document_views import CONTENT_TYPES
 from banso.plans.views import require_read_all
@@ -131,15 +131,9 @@ def _group_table(title, label, groups) -> Table:
 
 
 def _export(tables, name, fmt):
-    table = tables.get(name)
-    if table is None or fmt not in ("xlsx", "csv"):
+    if name not in tables or fmt not in ("xlsx", "csv"):
         raise Http404
-    if fmt == "csv":
-        response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(xlsx_bytes([table]), content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f"attachment; filename={name}.{fmt}"
-    return response
+    return table_response(tables[name], name, fmt)
 
 
 def _board_page(request, municipality, template, department=None):

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from banso.core.access import get_scoped, require_manage
 from banso.core.forms import submit
 from banso.core.uploads import UploadError, check_upload_size
-from banso.core.xlsx import Table, csv_bytes, xlsx_bytes
+from banso.core.xlsx import Table, table_response
 from banso.orgs.models import Municipality
 from banso.training import questionnaire, selectors, services
 from banso.training.forms import (
@@ -83,7 +83,7 @@ def course_detail(request, code, course_id):
             return redirect("training:session", code=code, session_id=saved.pk)
     rows = selectors.completion(course) if course.audience == Audience.STAFF else []
     if request.GET.get("export") in ("xlsx", "csv"):
-        return _download(_completion_table(course, rows, names=can_manage), "completion", request.GET["export"])
+        return table_response(_completion_table(course, rows, names=can_manage), "completion", request.GET["export"])
     return render(
         request,
         "training/course_detail.html",
@@ -329,7 +329,7 @@ def _export_consultations(consultations, fmt):
         ],
         [12, 10, 8, 10, 20, 40, 40, 10, 8],
     )
-    return _download(table, "consultations", fmt)
+    return table_response(table, "consultations", fmt)
 
 
 def _completion_table(course, rows, *, names: bool) -> Table:
@@ -367,14 +367,3 @@ def _staff_table(staff) -> Table:
         ],
         [20, 16, 10, 20, 8],
     )
-
-
-def _download(table, name, fmt):
-    if fmt == "csv":
-        response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            xlsx_bytes([table]), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f"attachment; filename={name}.{fmt}"
-    return response

@@ -50,6 +50,24 @@ def site(live_server, transactional_db):
     return live_server.url
 
 
+@pytest.fixture
+def demo_site(site):
+    """The sample world with サンプル町's hearings, plan, progress reports and trainings, as `banso demo` makes it."""
+    from banso.hearings.demo import create_sample_hearings
+    from banso.orgs.models import Municipality
+    from banso.plans.demo import create_sample_plan
+    from banso.tracking.demo import create_sample_tracking
+    from banso.training.demo import create_sample_training
+
+    town = Municipality.objects.get(code="999997")
+    with acting_as(None, label="browser test setup"):
+        create_sample_hearings(town)
+        create_sample_plan(town)
+        create_sample_tracking(town)
+        create_sample_training(town)
+    return site
+
+
 def log_in(browser, site, username, width=1280):
     page = browser.new_page(viewport={"width": width, "height": 900}, locale="ja-JP")
     page.goto(f"{site}/login/")

@@ -9,26 +9,10 @@ from tests.browser.conftest import SHOTS, assert_accessible, log_in
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def tracked_site(site):
-    from banso.core.audit import acting_as
-    from banso.hearings.demo import create_sample_hearings
-    from banso.orgs.models import Municipality
-    from banso.plans.demo import create_sample_plan
-    from banso.tracking.demo import create_sample_tracking
-
-    town = Municipality.objects.get(code="999997")
-    with acting_as(None, label="browser test setup"):
-        create_sample_hearings(town)
-        create_sample_plan(town)
-        create_sample_tracking(town)
-    return site
-
-
-def test_it_lets_an_owner_report_from_the_inbox_in_under_a_minute(browser, tracked_site):
-    page = log_in(browser, tracked_site, "dept-staff")
+def test_it_lets_an_owner_report_from_the_inbox_in_under_a_minute(browser, demo_site):
+    page = log_in(browser, demo_site, "dept-staff")
     started = time.monotonic()
-    page.goto(f"{tracked_site}/m/999997/tracking/inbox/")
+    page.goto(f"{demo_site}/m/999997/tracking/inbox/")
     page.screenshot(path=str(SHOTS / "tracking-inbox.png"), full_page=True)
     assert_accessible(page)
     page.locator("a.button", has_text="報告する").first.click()
@@ -42,22 +26,22 @@ def test_it_lets_an_owner_report_from_the_inbox_in_under_a_minute(browser, track
     page.close()
 
 
-def test_it_shows_the_dx_office_what_is_late_and_the_mayor_one_page(browser, tracked_site):
-    page = log_in(browser, tracked_site, "dx-staff")
-    page.goto(f"{tracked_site}/m/999997/tracking/")
+def test_it_shows_the_dx_office_what_is_late_and_the_mayor_one_page(browser, demo_site):
+    page = log_in(browser, demo_site, "dx-staff")
+    page.goto(f"{demo_site}/m/999997/tracking/")
     assert "所属長へ通知" in page.content()
     page.screenshot(path=str(SHOTS / "tracking-dashboard.png"), full_page=True)
     assert_accessible(page)
     for name in ("summary", "reviews", "periods", "publication"):
-        page.goto(f"{tracked_site}/m/999997/tracking/{name}/")
+        page.goto(f"{demo_site}/m/999997/tracking/{name}/")
         page.screenshot(path=str(SHOTS / f"tracking-{name}.png"), full_page=True)
         assert_accessible(page)
     page.close()
 
 
-def test_it_lets_a_resident_read_the_progress_on_a_phone(browser, tracked_site):
+def test_it_lets_a_resident_read_the_progress_on_a_phone(browser, demo_site):
     phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="ja-JP")
-    phone.goto(f"{tracked_site}/p/999997/")
+    phone.goto(f"{demo_site}/p/999997/")
     assert "書かない窓口の導入" in phone.content()
     overflow = phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
     assert not overflow

@@ -7,34 +7,16 @@ from tests.browser.conftest import SHOTS, assert_accessible, log_in
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def training_site(site):
-    from banso.core.audit import acting_as
-    from banso.hearings.demo import create_sample_hearings
-    from banso.orgs.models import Municipality
-    from banso.plans.demo import create_sample_plan
-    from banso.tracking.demo import create_sample_tracking
-    from banso.training.demo import create_sample_training
-
-    town = Municipality.objects.get(code="999997")
-    with acting_as(None, label="browser test setup"):
-        create_sample_hearings(town)
-        create_sample_plan(town)
-        create_sample_tracking(town)
-        create_sample_training(town)
-    return site
-
-
 def shot(page, name):
     page.screenshot(path=str(SHOTS / f"training-{name}.png"), full_page=True)
     assert_accessible(page)
 
 
-def test_it_runs_a_course_imports_its_questionnaire_and_moves_the_kpi(browser, training_site, tmp_path):
+def test_it_runs_a_course_imports_its_questionnaire_and_moves_the_kpi(browser, demo_site, tmp_path):
     from banso.plans.models import KPI
     from banso.tracking.actual_sources import reading_for
 
-    site = training_site
+    site = demo_site
     page = log_in(browser, site, "dx-staff")
     page.goto(f"{site}/m/999997/training/")
     shot(page, "home")
