@@ -83,7 +83,9 @@ def course_detail(request, code, course_id):
             return redirect("training:session", code=code, session_id=saved.pk)
     rows = selectors.completion(course) if course.audience == Audience.STAFF else []
     if request.GET.get("export") in ("xlsx", "csv"):
-        return table_response(_completion_table(course, rows, names=can_manage), "completion", request.GET["export"])
+        return table_response(
+            _completion_table(course, rows, names=can_manage), "completion", request.GET["export"]
+        )
     return render(
         request,
         "training/course_detail.html",
