@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "banso.plans",
     "banso.tracking",
     "banso.training",
+    "banso.programs",
     "banso.public",
     "banso.demo",
 ]

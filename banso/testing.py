@@ -58,6 +58,9 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
 
         create_sample_training(Municipality.objects.get(code="999997"))
         create_sample_training(Municipality.objects.get(code="999971"))
+        from banso.programs.demo import create_sample_programme
+
+        create_sample_programme()
 
 
 @pytest.fixture(autouse=True)

@@ -204,6 +204,41 @@ def kpi_of_town(which):
     return {"code": town(which).code, "kpi_id": found.pk}
 
 
+def programme(which):
+    import datetime as dt
+
+    from banso.programs.models import Participant, Programme
+
+    if which == "own":
+        return {"programme_id": Programme.objects.get(owner_prefecture__code="990001").pk}
+    # Run by a provider no persona works for, with only 手本町, whom nobody may see.
+    provider = SupportProvider.objects.get(name="みほんデジタル合同会社")
+    hidden, _created = Programme.objects.get_or_create(
+        title="見えない事業", owner_provider=provider, defaults={"starts_on": dt.date(2026, 4, 1), "ends_on": dt.date(2027, 3, 31)}
+    )
+    Participant.objects.get_or_create(programme=hidden, municipality=town("hidden"), defaults={"theme": "非公開"})
+    return {"programme_id": hidden.pk}
+
+
+def assignment_of_town(which):
+    from banso.orgs.models import AdvisorAssignment
+
+    return {
+        "code": town(which).code,
+        "assignment_id": AdvisorAssignment.objects.filter(municipality=town(which)).first().pk,
+    }
+
+
+def published_measure(which):
+    from banso.plans.models import Measure
+
+    # サンプル町's published measure, adopted into the persona's own town (見本町 for other_town_staff).
+    return {
+        "code": town(which).code,
+        "measure_id": Measure.objects.filter(plan__municipality__code="999997", number="1-1").first().pk,
+    }
+
+
 def department_of_town(which):
     return {
         "code": town(which).code,
@@ -333,6 +368,33 @@ ROUTES = {
     "training:staff": Route(code, MANAGERS, forbidden=READ_ONLY),
     "training:staff_detail": Route(staff_member, MANAGERS, forbidden=NOT_EDITORS),
     "training:helpdesk": Route(code, READERS),
+    # Programmes are listed to whoever takes part: the prefecture, the towns, the providers.
+    "programs:programmes": Route(none, LOGGED_IN),
+    "programs:programme_create": Route(none, {"pref_staff"}, forbidden=frozenset(LOGGED_IN - {"pref_staff"})),
+    # サンプル県's programme: its prefecture, its towns' members and its provider's advisor see it.
+    "programs:programme": Route(programme, READERS | {"other_town_staff"}),
+    "programs:programme_edit": Route(
+        programme, {"pref_staff"}, forbidden=frozenset(READERS | {"other_town_staff"} - {"pref_staff"})
+    ),
+    "programs:participant_add": Route(
+        programme,
+        {"pref_staff"},
+        method="post",
+        ok=302,
+        forbidden=frozenset(READERS | {"other_town_staff"} - {"pref_staff"}),
+    ),
+    "programs:meeting_create": Route(
+        programme, {"pref_staff"}, forbidden=frozenset(READERS | {"other_town_staff"} - {"pref_staff"})
+    ),
+    # Every town's status in one document: for the programme's owner.
+    "programs:programme_report": Route(
+        programme, {"pref_staff"}, forbidden=frozenset(READERS | {"other_town_staff"} - {"pref_staff"})
+    ),
+    "programs:support": Route(code, READERS),
+    # The advisor's own report, and town-wide readers'; department staff may not.
+    "programs:advisor_report": Route(assignment_of_town, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
+    # Only a town's DX office adopts, into its own plan.
+    "programs:adopt": Route(published_measure, {"town_staff"}, method="post", ok=302, forbidden=READ_ONLY),
     # Residents' pages: what a town published is for everyone, logged in or not.
     "public:progress": Route(code, set(PERSONAS), public=True),
     "public:open_data": Route(lambda which: {**code(which), "fmt": "csv"}, set(PERSONAS), public=True),

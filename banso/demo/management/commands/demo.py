@@ -7,6 +7,7 @@ from banso.hearings.demo import create_sample_hearings
 from banso.orgs.loader import load_master
 from banso.orgs.models import Municipality
 from banso.plans.demo import create_sample_plan
+from banso.programs.demo import create_sample_programme
 from banso.survey.demo import create_sample_survey
 from banso.tracking.demo import create_sample_tracking
 from banso.training.demo import create_sample_training
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             create_sample_plan(town)
             create_sample_tracking(town)
             create_sample_training(town)
+            create_sample_programme()
         self.stdout.write(self.style.SUCCESS(_("Sample data is ready (サンプル県, サンプル町, 見本町, 手本町).")))
         self.stdout.write(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for login in logins:

@@ -1,0 +1,206 @@
+"""Every write of 広域連携・伴走支援. Each checks its rule before anything is saved."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from banso.core.fields import nfkc
+from banso.orgs.models import AdvisorAssignment
+from banso.programs.models import (
+    Adoption,
+    Dispatch,
+    Meeting,
+    Participant,
+    ParticipantProvider,
+    Programme,
+    StatusSnapshot,
+    SupportActivity,
+)
+
+
+def _save(instance, **values):
+    for key, value in values.items():
+        setattr(instance, key, value.strip() if isinstance(value, str) else value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@transaction.atomic
+def programme_save(
+    *,
+    programme=None,
+    title,
+    starts_on,
+    ends_on,
+    owner_prefecture=None,
+    owner_provider=None,
+    funding="",
+    description="",
+):
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The programme cannot end before it starts.")})
+    if owner_prefecture is None and owner_provider is None:
+        raise ValidationError(
+            {"owner_prefecture": _("Choose the prefecture or the provider that runs the programme.")}
+        )
+    programme = programme or Programme()
+    return _save(
+        programme,
+        title=nfkc(title),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        owner_prefecture=owner_prefecture,
+        owner_provider=owner_provider,
+        funding=funding,
+        description=description,
+    )
+
+
+@transaction.atomic
+def participant_save(*, programme, municipality, theme, summary="", providers=()) -> Participant:
+    """A town joins the programme with its theme; `providers`: [(provider, role)]."""
+    participant, _created = Participant.objects.get_or_create(
+        programme=programme, municipality=municipality, defaults={"theme": theme}
+    )
+    _save(participant, theme=theme, summary=summary)
+    participant.providers.all().delete()
+    for provider, role in providers:
+        ParticipantProvider.objects.create(participant=participant, provider=provider, role=role)
+    return participant
+
+
+@transaction.atomic
+def meeting_save(*, programme, meeting=None, **values) -> Meeting:
+    meeting = meeting or Meeting(programme=programme)
+    return _save(meeting, **values)
+
+
+@transaction.atomic
+def dispatch_save(
+    *, programme, advisor, provider, municipality, title, starts_on, ends_on, time_share_percent=None
+) -> AdvisorAssignment:
+    """Assign an advisor to a town for the programme. Access to the town follows the assignment's dates
+    (orgs.scoping), so it starts and ends without anyone touching permissions."""
+    if not programme.participants.filter(municipality=municipality).exists():
+        raise ValidationError(
+            {"municipality": _("%(town)s does not take part in this programme.") % {"town": municipality}}
+        )
+    if not ParticipantProvider.objects.filter(participant__programme=programme, provider=provider).exists():
+        raise ValidationError(
+            {
+                "provider": _(
+                    "%(provider)s is not a support provider of this programme. Add it to a participating town first."
+                )
+                % {"provider": provider}
+            }
+        )
+    if starts_on < programme.starts_on or ends_on > programme.ends_on or ends_on < starts_on:
+        raise ValidationError(
+            {
+                "starts_on": _("The assignment must lie within the programme period (%(start)s to %(end)s).")
+                % {"start": programme.starts_on, "end": programme.ends_on}
+            }
+        )
+    if not advisor.memberships.filter(provider=provider, is_active=True).exists():
+        raise ValidationError(
+            {
+                "advisor": _("%(person)s does not work for %(provider)s.")
+                % {"person": advisor, "provider": provider}
+            }
+        )
+    assignment = _save(
+        AdvisorAssignment(advisor=advisor, provider=provider, municipality=municipality),
+        title=nfkc(title),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        time_share_percent=time_share_percent,
+    )
+    Dispatch.objects.create(programme=programme, assignment=assignment)
+    return assignment
+
+
+@transaction.atomic
+def activity_save(*, municipality, activity=None, **values) -> SupportActivity:
+    if values.get("held_on") and values["held_on"] > timezone.localdate():
+        raise ValidationError(
+            {
+                "held_on": _("Log activities that have taken place: %(date)s is in the future.")
+                % {"date": values["held_on"]}
+            }
+        )
+    activity = activity or SupportActivity(municipality=municipality)
+    return _save(activity, **values)
+
+
+@transaction.atomic
+def snapshot_save(
+    *, municipality, as_of, user=None, programme=None, vision="", people="", implementation="", next_steps=""
+) -> StatusSnapshot:
+    """A new snapshot; earlier ones are kept as the history."""
+    if as_of > timezone.localdate():
+        raise ValidationError(
+            {"as_of": _("A status is as of a date that has come: %(date)s is in the future.") % {"date": as_of}}
+        )
+    if not any(v.strip() for v in (vision, people, implementation, next_steps)):
+        raise ValidationError(_("Write the status under at least one outcome category, or the next steps."))
+    return _save(
+        StatusSnapshot(municipality=municipality, programme=programme, written_by=user),
+        as_of=as_of,
+        vision=vision,
+        people=people,
+        implementation=implementation,
+        next_steps=next_steps,
+    )
+
+
+@transaction.atomic
+def measure_adopt(*, source, plan, user=None, number=None):
+    """横展開: copy another town's published measure into this plan as a not-started draft, with its steps that
+    fit the plan period and its KPIs (targets that fit), and record where it came from."""
+    from banso.plans import services as plan_services
+    from banso.tracking.models import Publication
+
+    published = Publication.objects.filter(plan=source.plan, is_published=True, measures=source).exists()
+    if not published:
+        raise ValidationError(_("Only measures another municipality has published can be adopted."))
+    if source.plan.municipality_id == plan.municipality_id:
+        raise ValidationError(_("This measure is already your municipality's own."))
+    owner = plan.municipality.departments.filter(is_active=True).order_by("order").first()
+    if owner is None:
+        raise ValidationError(_("Register your departments first: an adopted measure needs an owner department."))
+    years = range(plan.start_year, plan.end_year + 1)
+    offset = plan.start_year - source.plan.start_year  # keep the step sequence: year 1 of theirs is year 1 of ours
+    steps = {s.fiscal_year + offset: s.description for s in source.steps.all() if s.fiscal_year + offset in years}
+    number = number or _next_number(plan)
+    measure = plan_services.measure_save(
+        plan=plan,
+        number=number,
+        title=source.title,
+        owner=owner,
+        steps=steps,
+        purpose=source.purpose,
+        audience=source.audience,
+        content=source.content,
+        goal=source.goal,
+    )
+    for kpi in source.kpis.prefetch_related("targets"):
+        targets = {t.fiscal_year + offset: t.value for t in kpi.targets.all() if t.fiscal_year + offset in years}
+        if targets:
+            plan_services.kpi_save(
+                measure=measure, name=kpi.name, unit=kpi.unit, targets=targets, direction=kpi.direction
+            )
+    label = f"{source.plan.municipality.name}「{source.plan.title}」{source.number} {source.title}"
+    Adoption.objects.create(source=source, source_label=label[:250], adopted=measure, adopted_by=user)
+    return measure
+
+
+def _next_number(plan) -> str:
+    taken = set(plan.measures.values_list("number", flat=True))
+    n = 1
+    while f"横-{n}" in taken:
+        n += 1
+    return f"横-{n}"

@@ -1,0 +1,152 @@
+"""Programmes, dispatches, the support log and snapshots, reports, the prefecture's view, and 横展開."""
+
+import datetime as dt
+import io
+import re
+import unicodedata
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from banso.core.documents import docx_bytes, pdf_bytes
+from banso.orgs.models import AdvisorAssignment, SupportProvider, User
+from banso.plans.models import Measure
+from banso.programs import services
+from banso.programs.models import Adoption, Programme
+from banso.programs.reports import programme_overview, programme_workbook
+from banso.programs.tests.hyogo import AS_OF, TOWNS, enter_hyogo_programme
+
+
+def squeeze(text):
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@pytest.fixture
+def programme(db):
+    return Programme.objects.get(owner_prefecture__code="990001")
+
+
+def test_it_puts_all_of_hyogos_programme_into_the_overview(db):
+    import pypdfium2
+    from docx import Document
+
+    programme = enter_hyogo_programme()
+    document = programme_overview(programme, AS_OF)
+    pdf = squeeze("".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(pdf_bytes(document))))
+    word = Document(io.BytesIO(docx_bytes(document)))
+    docx = squeeze(
+        "".join([p.text for p in word.paragraphs] + [c.text for t in word.tables for r in t.rows for c in r.cells])
+    )
+    expected = ["令和6年10月"]
+    for name, _code, _kind, theme, providers, vision, people, implementation, next_steps in TOWNS:
+        expected += [name, theme, vision, people, implementation, next_steps, *(p for p, _role in providers)]
+    for text in (pdf, docx):
+        assert not [e for e in expected if squeeze(e) not in text]
+    sheet = (
+        CalamineWorkbook.from_filelike(io.BytesIO(programme_workbook(programme, AS_OF)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert [row[0] for row in sheet[1:]] == ["282022", "282049", "282090", "282201", "283657", "284815"]
+
+
+def test_it_refuses_an_assignment_outside_the_programme_or_from_another_provider(programme, town):
+    advisor = User.objects.get(username="advisor")
+    provider = programme.participants.first().providers.first().provider
+    with pytest.raises(ValidationError) as err:
+        services.dispatch_save(
+            programme=programme,
+            advisor=advisor,
+            provider=provider,
+            municipality=town,
+            title="DX推進アドバイザー",
+            starts_on=programme.starts_on - dt.timedelta(days=1),
+            ends_on=programme.ends_on,
+        )
+    assert "期間" in err.value.messages[0]
+    stranger = SupportProvider.objects.create(name="関係のない株式会社")
+    with pytest.raises(ValidationError) as err:
+        services.dispatch_save(
+            programme=programme,
+            advisor=advisor,
+            provider=stranger,
+            municipality=town,
+            title="DX推進アドバイザー",
+            starts_on=programme.starts_on,
+            ends_on=programme.ends_on,
+        )
+    assert "関係のない株式会社" in err.value.messages[0]
+    assert not AdvisorAssignment.objects.filter(provider=stranger).exists()
+
+
+def test_it_refuses_a_snapshot_dated_in_the_future_and_keeps_the_history(town):
+    with pytest.raises(ValidationError) as err:
+        services.snapshot_save(
+            municipality=town, as_of=dt.date.today() + dt.timedelta(days=3), next_steps="先の話"
+        )
+    assert "未来" in err.value.messages[0]
+    before = town.status_snapshots.count()
+    services.snapshot_save(municipality=town, as_of=dt.date.today(), next_steps="次の一歩")
+    assert town.status_snapshots.count() == before + 1
+
+
+def test_it_shows_the_prefecture_every_town_side_by_side(pref_staff, programme):
+    page = pref_staff.get(reverse("programs:programme", args=[programme.pk])).content.decode()
+    for name in ("サンプル町", "見本町"):
+        assert name in page
+    assert "窓口DX" in page and "農業DX" in page
+    csv = pref_staff.get(reverse("programs:programme", args=[programme.pk]), {"export": "csv"}).content.decode(
+        "utf-8-sig"
+    )
+    assert csv.splitlines()[0].startswith("団体コード") and "999997" in csv
+
+
+def test_it_shows_a_participating_town_only_itself_among_the_towns(other_town_staff, programme):
+    page = other_town_staff.get(reverse("programs:programme", args=[programme.pk])).content.decode()
+    table = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert "見本町" in table and "サンプル町" not in table
+    assert other_town_staff.get(reverse("programs:programme_report", args=[programme.pk])).status_code == 403
+
+
+def test_it_lets_the_advisor_log_support_and_write_the_report(advisor, town):
+    url = reverse("programs:support", args=[town.code])
+    response = advisor.post(
+        url,
+        {
+            "activity": "1",
+            "a-held_on": str(dt.date.today()),
+            "a-kind": "workshop",
+            "a-category": "people",
+            "a-title": "ノーコード研修",
+            "a-description": "申請フォームを作った",
+            "a-lessons": "",
+        },
+    )
+    assert response.status_code == 302
+    assignment = AdvisorAssignment.objects.filter(municipality=town, advisor__username="advisor").first()
+    report = advisor.get(reverse("programs:advisor_report", args=[town.code, assignment.pk]), {"format": "pdf"})
+    import pypdfium2
+
+    text = "".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(report.content))
+    for section in ("派遣先の概要", "課題", "取組", "苦労・成功体験", "今後の展開", "ノーコード研修", "人口"):
+        assert section in text
+
+
+def test_it_adopts_a_published_measure_as_a_draft_with_its_kpis_and_lineage(
+    town_staff, other_town_staff, town, other_town
+):
+    source = Measure.objects.get(plan__municipality=town, number="1-2")
+    response = other_town_staff.post(reverse("programs:adopt", args=[other_town.code, source.pk]))
+    adopted = Adoption.objects.get(source=source).adopted
+    assert (
+        response.status_code == 302 and adopted.plan.municipality == other_town and adopted.status == "not_started"
+    )
+    assert (
+        adopted.kpis.get().name == "オンラインで申請できる手続の数"
+        and adopted.steps.count() == source.steps.count()
+    )
+    hidden = Measure.objects.get(plan__municipality=town, number="2-2")  # not published
+    other_town_staff.post(reverse("programs:adopt", args=[other_town.code, hidden.pk]))
+    assert not Adoption.objects.filter(source=hidden).exists()

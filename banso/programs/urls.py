@@ -1,0 +1,18 @@
+from django.urls import path
+
+from banso.programs import views
+
+app_name = "programs"
+
+urlpatterns = [
+    path("programmes/", views.programme_list, name="programmes"),
+    path("programmes/new/", views.programme_edit, name="programme_create"),
+    path("programmes/<int:programme_id>/", views.programme_detail, name="programme"),
+    path("programmes/<int:programme_id>/edit/", views.programme_edit, name="programme_edit"),
+    path("programmes/<int:programme_id>/participants/", views.participant_add, name="participant_add"),
+    path("programmes/<int:programme_id>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("programmes/<int:programme_id>/report/", views.programme_report, name="programme_report"),
+    path("m/<str:code>/support/", views.support, name="support"),
+    path("m/<str:code>/support/report/<int:assignment_id>/", views.advisor_report, name="advisor_report"),
+    path("m/<str:code>/adopt/<int:measure_id>/", views.adopt, name="adopt"),
+]

@@ -1,0 +1,286 @@
+"""Pages of 広域連携・伴走支援: programmes side by side, each town's support log and status, reports, 横展開."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from banso.core.access import get_scoped, require_manage
+from banso.core.documents import docx_bytes, pdf_bytes
+from banso.core.forms import submit
+from banso.core.xlsx import XLSX_TYPE, Table, table_response
+from banso.orgs.models import AdvisorAssignment, Municipality, Prefecture, Role
+from banso.plans.document_views import CONTENT_TYPES
+from banso.plans.models import Measure
+from banso.programs import reports, selectors, services
+from banso.programs.forms import ActivityForm, MeetingForm, ParticipantForm, ProgrammeForm, SnapshotForm
+
+
+def _programme(request, programme_id):
+    return get_object_or_404(selectors.programmes_for(request.scope), pk=programme_id)
+
+
+def _require_owner(request, programme):
+    if not selectors.sees_every_town(request.scope, programme):
+        raise PermissionDenied
+
+
+def programme_list(request):
+    return render(
+        request,
+        "programs/programme_list.html",
+        {"programmes": selectors.programmes_for(request.scope), "can_create": bool(request.scope.prefecture_ids)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, programme_id=None):
+    programme = _programme(request, programme_id) if programme_id else None
+    if programme is not None:
+        _require_owner(request, programme)
+    elif not request.scope.prefecture_ids:
+        raise PermissionDenied
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    # A prefecture officer's new programme belongs to their prefecture; an existing one keeps its owner.
+    owner = (
+        programme.owner_prefecture if programme else Prefecture.objects.get(pk=min(request.scope.prefecture_ids))
+    )
+    saved = request.method == "POST" and submit(
+        form,
+        services.programme_save,
+        programme=programme,
+        owner_prefecture=owner,
+        owner_provider=programme.owner_provider if programme else None,
+    )
+    if saved:
+        messages.success(request, _("The programme was saved."))
+        return redirect("programs:programme", programme_id=saved.pk)
+    return render(request, "programs/programme_form.html", {"form": form, "programme": programme})
+
+
+def programme_detail(request, programme_id):
+    programme = _programme(request, programme_id)
+    today = timezone.localdate()
+    rows = selectors.side_by_side(request.scope, programme, today)
+    if request.GET.get("export") in ("xlsx", "csv"):
+        return table_response(_comparison_table(rows), "programme", request.GET["export"])
+    owner = selectors.sees_every_town(request.scope, programme)
+    own_towns = [m for m in request.scope.grants if request.scope.can_manage(m)]
+    return render(
+        request,
+        "programs/programme_detail.html",
+        {
+            "programme": programme,
+            "rows": rows,
+            "chart": [
+                {"label": r.participant.municipality.name, "n": round((r.attainment or 0) * 100)} for r in rows
+            ],
+            "meetings": programme.meetings.all(),
+            "dispatches": programme.dispatches.select_related(
+                "assignment__advisor", "assignment__municipality", "assignment__provider"
+            ),
+            "models": selectors.models_to_adopt(programme),
+            "owner": owner,
+            # The DX office of a town adopts into its own plan; an adopting town need not be a participant.
+            "adopt_town": Municipality.objects.filter(pk__in=own_towns).order_by("code").first(),
+            "participant_form": ParticipantForm(
+                municipalities=Municipality.objects.filter(prefecture=programme.owner_prefecture)
+            )
+            if owner and programme.owner_prefecture
+            else None,
+            "today": today,
+        },
+    )
+
+
+def _comparison_table(rows) -> Table:
+    return Table(
+        _("municipalities"),
+        [
+            _("code"),
+            _("municipality"),
+            _("theme"),
+            _("plan"),
+            _("measures"),
+            _("KPIs on track"),
+            _("KPIs off track"),
+            _("late"),
+            _("latest status"),
+        ],
+        [
+            [
+                r.participant.municipality.code,
+                r.participant.municipality.name,
+                r.participant.theme,
+                r.plan.title if r.plan else "",
+                r.measures,
+                r.signals["on_track"],
+                r.signals["off_track"],
+                r.late,
+                r.snapshot.as_of.isoformat() if r.snapshot else "",
+            ]
+            for r in rows
+        ],
+        [10, 12, 30, 24, 8, 10, 10, 8, 12],
+    )
+
+
+@require_POST
+def participant_add(request, programme_id):
+    programme = _programme(request, programme_id)
+    _require_owner(request, programme)
+    form = ParticipantForm(
+        request.POST, municipalities=Municipality.objects.filter(prefecture=programme.owner_prefecture)
+    )
+    if form.is_valid():
+        services.participant_save(
+            programme=programme,
+            municipality=form.cleaned_data["municipality"],
+            theme=form.cleaned_data["theme"],
+            summary=form.cleaned_data["summary"],
+            providers=form.providers(),
+        )
+        messages.success(
+            request, _("%(town)s takes part in the programme.") % {"town": form.cleaned_data["municipality"]}
+        )
+    else:
+        messages.error(request, _("Choose a municipality and write its theme."))
+    return redirect("programs:programme", programme_id=programme.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_create(request, programme_id):
+    programme = _programme(request, programme_id)
+    _require_owner(request, programme)
+    form = MeetingForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and submit(form, services.meeting_save, programme=programme, meeting=None):
+        messages.success(request, _("The meeting was saved."))
+        return redirect("programs:programme", programme_id=programme.pk)
+    return render(request, "programs/meeting_form.html", {"programme": programme, "form": form})
+
+
+def programme_report(request, programme_id):
+    programme = _programme(request, programme_id)
+    _require_owner(request, programme)  # every town's status: the owner shares it at the 検討会
+    as_of = _date(request.GET.get("as_of")) or timezone.localdate()
+    fmt = request.GET.get("format", "pdf")
+    if fmt == "xlsx":
+        content, kind = reports.programme_workbook(programme, as_of), XLSX_TYPE
+    elif fmt in ("docx", "pdf"):
+        document = reports.programme_overview(programme, as_of)
+        content, kind = (
+            (docx_bytes(document), CONTENT_TYPES["docx"])
+            if fmt == "docx"
+            else (pdf_bytes(document), CONTENT_TYPES["pdf"])
+        )
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f"attachment; filename=programme-{as_of}.{fmt}"
+    return response
+
+
+def _date(text):
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+# -- a town's support -----------------------------------------------------------------------------
+
+
+def _may_log(request, town) -> bool:
+    """The town's DX office and an advisor assigned there today write the support log."""
+    grant = request.scope.grants.get(town.pk)
+    return grant is not None and (grant.manage or Role.ADVISOR in grant.roles)
+
+
+@require_http_methods(["GET", "POST"])
+def support(request, code):
+    town = get_scoped(request, Municipality, code=code)
+    may_log = _may_log(request, town)
+    activity_form = ActivityForm(request.POST if "activity" in request.POST else None, prefix="a")
+    snapshot_form = SnapshotForm(request.POST if "snapshot" in request.POST else None, prefix="s")
+    if request.method == "POST":
+        if not may_log:
+            raise PermissionDenied
+        programme = town.participations.values_list("programme", flat=True).first()
+        if "activity" in request.POST and submit(
+            activity_form,
+            services.activity_save,
+            municipality=town,
+            activity=None,
+            advisor=request.user,
+            programme_id=programme,
+        ):
+            messages.success(request, _("The activity was logged."))
+            return redirect("programs:support", code=code)
+        if "snapshot" in request.POST and submit(
+            snapshot_form, services.snapshot_save, municipality=town, user=request.user, programme_id=programme
+        ):
+            messages.success(request, _("The status was recorded. Earlier ones are kept below."))
+            return redirect("programs:support", code=code)
+    return render(
+        request,
+        "programs/support.html",
+        {
+            "municipality": town,
+            "activities": selectors.activities_of(town).order_by("-held_on", "-id"),
+            "snapshots": town.status_snapshots.select_related("written_by"),
+            "assignments": AdvisorAssignment.objects.filter(municipality=town).select_related(
+                "advisor", "provider"
+            ),
+            "activity_form": activity_form if may_log else None,
+            "snapshot_form": snapshot_form if may_log else None,
+            "participations": town.participations.select_related("programme"),
+        },
+    )
+
+
+def advisor_report(request, code, assignment_id):
+    town = get_scoped(request, Municipality, code=code)
+    assignment = get_object_or_404(
+        AdvisorAssignment.objects.select_related("advisor", "provider", "municipality__prefecture"),
+        pk=assignment_id,
+        municipality=town,
+    )
+    if assignment.advisor_id != request.user.pk and not request.scope.can_read_all(town.pk):
+        raise PermissionDenied
+    document = reports.advisor_report(assignment)
+    fmt = request.GET.get("format", "pdf")
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    response = HttpResponse(
+        docx_bytes(document) if fmt == "docx" else pdf_bytes(document), content_type=CONTENT_TYPES[fmt]
+    )
+    response["Content-Disposition"] = f"attachment; filename=activity-report-{town.code}.{fmt}"
+    return response
+
+
+@require_POST
+def adopt(request, code, measure_id):
+    """横展開: take another town's published measure into this town's latest plan as a draft."""
+    town = get_scoped(request, Municipality, code=code)
+    require_manage(request, town.pk)
+    plan = town.plans.first()
+    source = Measure.objects.filter(pk=measure_id).select_related("plan__municipality").first()
+    if plan is None or source is None:
+        messages.error(request, _("Start your plan first: an adopted measure goes into it."))
+        return redirect("plans:plans", code=code)
+    try:
+        measure = services.measure_adopt(source=source, plan=plan, user=request.user)
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+        return redirect("programs:programmes")
+    messages.success(
+        request,
+        _("“%(title)s” was added to your plan as %(number)s. Adjust it to your town.")
+        % {"title": measure.title, "number": measure.number},
+    )
+    return redirect("plans:measure", code=code, measure_id=measure.pk)
