@@ -214,7 +214,9 @@ def programme(which):
     # Run by a provider no persona works for, with only 手本町, whom nobody may see.
     provider = SupportProvider.objects.get(name="みほんデジタル合同会社")
     hidden, _created = Programme.objects.get_or_create(
-        title="見えない事業", owner_provider=provider, defaults={"starts_on": dt.date(2026, 4, 1), "ends_on": dt.date(2027, 3, 31)}
+        title="見えない事業",
+        owner_provider=provider,
+        defaults={"starts_on": dt.date(2026, 4, 1), "ends_on": dt.date(2027, 3, 31)},
     )
     Participant.objects.get_or_create(programme=hidden, municipality=town("hidden"), defaults={"theme": "非公開"})
     return {"programme_id": hidden.pk}

@@ -55,7 +55,8 @@ def create_sample_programme(*, today: dt.date | None = None):
     if Programme.objects.filter(owner_prefecture=prefecture).exists():
         return None
     fy = FiscalYear.of(today)
-    providers = list(SupportProvider.objects.filter(is_sample=True).order_by("name"))
+    lead = SupportProvider.objects.get(name="サンプル伴走支援株式会社")  # the advisor's company
+    on_site = SupportProvider.objects.filter(name="みほんデジタル合同会社").first()
     programme = services.programme_save(
         title=f"サンプル県 地域DX推進事業（{fy.era_label}）",
         owner_prefecture=prefecture,

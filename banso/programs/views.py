@@ -205,8 +205,9 @@ def _may_log(request, town) -> bool:
 def support(request, code):
     town = get_scoped(request, Municipality, code=code)
     may_log = _may_log(request, town)
-    activity_form = ActivityForm(request.POST if "activity" in request.POST else None, prefix="a")
-    snapshot_form = SnapshotForm(request.POST if "snapshot" in request.POST else None, prefix="s")
+    today = {"held_on": timezone.localdate(), "as_of": timezone.localdate()}
+    activity_form = ActivityForm(request.POST if "activity" in request.POST else None, prefix="a", initial=today)
+    snapshot_form = SnapshotForm(request.POST if "snapshot" in request.POST else None, prefix="s", initial=today)
     if request.method == "POST":
         if not may_log:
             raise PermissionDenied
