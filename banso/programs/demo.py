@@ -67,9 +67,7 @@ def create_sample_programme(*, today: dt.date | None = None):
     )
     for code, theme, summary in TOWNS:
         town = Municipality.objects.get(code=code)
-        chosen = [(providers[0], "representative")] + (
-            [(providers[1], "resident")] if code == "999989" and len(providers) > 1 else []
-        )
+        chosen = [(lead, "representative")] + ([(on_site, "resident")] if code == "999989" and on_site else [])
         services.participant_save(
             programme=programme, municipality=town, theme=theme, summary=summary, providers=chosen
         )

@@ -61,9 +61,8 @@ def test_it_lets_an_advisor_log_support_and_download_the_report(browser, program
 
 
 def test_it_lets_a_town_adopt_a_neighbours_published_measure(browser, programme_site):
-    from banso.programs.models import Programme
-
     from banso.plans.models import Measure
+    from banso.programs.models import Programme
 
     programme = Programme.objects.get(owner_prefecture__code="990001")
     online = Measure.objects.get(plan__municipality__code="999997", number="1-2")
