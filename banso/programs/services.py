@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banso.core.fields import nfkc
+from banso.core.services import save_validated
 from banso.orgs.models import AdvisorAssignment
 from banso.programs.models import (
     Adoption,
@@ -19,14 +20,6 @@ from banso.programs.models import (
     StatusSnapshot,
     SupportActivity,
 )
-
-
-def _save(instance, **values):
-    for key, value in values.items():
-        setattr(instance, key, value.strip() if isinstance(value, str) else value)
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 @transaction.atomic
@@ -48,7 +41,7 @@ def programme_save(
             {"owner_prefecture": _("Choose the prefecture or the provider that runs the programme.")}
         )
     programme = programme or Programme()
-    return _save(
+    return save_validated(
         programme,
         title=nfkc(title),
         starts_on=starts_on,
@@ -66,7 +59,7 @@ def participant_save(*, programme, municipality, theme, summary="", providers=()
     participant, _created = Participant.objects.get_or_create(
         programme=programme, municipality=municipality, defaults={"theme": theme}
     )
-    _save(participant, theme=theme, summary=summary)
+    save_validated(participant, theme=theme, summary=summary)
     participant.providers.all().delete()
     for provider, role in providers:
         ParticipantProvider.objects.create(participant=participant, provider=provider, role=role)
@@ -76,7 +69,7 @@ def participant_save(*, programme, municipality, theme, summary="", providers=()
 @transaction.atomic
 def meeting_save(*, programme, meeting=None, **values) -> Meeting:
     meeting = meeting or Meeting(programme=programme)
-    return _save(meeting, **values)
+    return save_validated(meeting, **values)
 
 
 @transaction.atomic
@@ -112,7 +105,7 @@ def dispatch_save(
                 % {"person": advisor, "provider": provider}
             }
         )
-    assignment = _save(
+    assignment = save_validated(
         AdvisorAssignment(advisor=advisor, provider=provider, municipality=municipality),
         title=nfkc(title),
         starts_on=starts_on,
@@ -133,7 +126,7 @@ def activity_save(*, municipality, activity=None, **values) -> SupportActivity:
             }
         )
     activity = activity or SupportActivity(municipality=municipality)
-    return _save(activity, **values)
+    return save_validated(activity, **values)
 
 
 @transaction.atomic
@@ -147,7 +140,7 @@ def snapshot_save(
         )
     if not any(v.strip() for v in (vision, people, implementation, next_steps)):
         raise ValidationError(_("Write the status under at least one outcome category, or the next steps."))
-    return _save(
+    return save_validated(
         StatusSnapshot(municipality=municipality, programme=programme, written_by=user),
         as_of=as_of,
         vision=vision,

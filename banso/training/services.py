@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from banso.core.fields import nfkc
+from banso.core.services import save_validated
 from banso.training.models import (
     Answer,
     Attendance,
@@ -22,20 +23,12 @@ from banso.training.models import (
 )
 
 
-def _save(instance, **values):
-    for key, value in values.items():
-        setattr(instance, key, value.strip() if isinstance(value, str) else value)
-    instance.full_clean()
-    instance.save()
-    return instance
-
-
 @transaction.atomic
 def staff_save(*, municipality, staff=None, department, name, staff_number="", user=None, is_active=True):
     if department.municipality_id != municipality.pk:
         raise ValidationError({"department": _("The department belongs to another municipality.")})
     staff = staff or StaffMember(municipality=municipality)
-    return _save(
+    return save_validated(
         staff,
         department=department,
         name=nfkc(name),
@@ -53,7 +46,7 @@ def course_save(
     if municipality.courses.filter(title=title).exclude(pk=getattr(course, "pk", None)).exists():
         raise ValidationError({"title": _("A course called “%(title)s” already exists.") % {"title": title}})
     course = course or Course(municipality=municipality)
-    return _save(
+    return save_validated(
         course,
         title=title,
         audience=audience,
@@ -67,7 +60,9 @@ def course_save(
 @transaction.atomic
 def session_save(*, course, session=None, held_on, place="", is_online=False, instructor=""):
     session = session or Session(course=course)
-    return _save(session, held_on=held_on, place=nfkc(place), is_online=is_online, instructor=nfkc(instructor))
+    return save_validated(
+        session, held_on=held_on, place=nfkc(place), is_online=is_online, instructor=nfkc(instructor)
+    )
 
 
 @transaction.atomic
@@ -99,14 +94,14 @@ def designation_save(*, staff, designation=None, kind, starts_on, ends_on=None):
     if ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": _("The designation cannot end before it starts.")})
     designation = designation or Designation(staff=staff)
-    return _save(designation, kind=kind, starts_on=starts_on, ends_on=ends_on)
+    return save_validated(designation, kind=kind, starts_on=starts_on, ends_on=ends_on)
 
 
 @transaction.atomic
 def consultation_save(*, municipality, consultation=None, **values):
     values["topic"] = nfkc(values.get("topic", ""))
     consultation = consultation or Consultation(municipality=municipality)
-    return _save(consultation, **values)
+    return save_validated(consultation, **values)
 
 
 @transaction.atomic
