@@ -29,3 +29,10 @@ def require_manage(request, municipality_id: int) -> None:
 def require_department_edit(request, municipality_id: int, department_id: int | None) -> None:
     if not request.scope.can_edit_department(municipality_id, department_id):
         raise PermissionDenied
+
+
+def id_param(value) -> int | None:
+    """A query or form parameter that should be an object id: the number, or None for anything else, so a
+    hand-edited URL (?version=abc) finds nothing instead of failing."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() else None

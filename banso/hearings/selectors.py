@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Prefetch
 
+from banso.core.access import id_param
 from banso.hearings.models import Challenge, HearingSession
 from banso.text.normalize import content_characters
 from banso.text.similarity import similar_pairs
@@ -21,10 +22,11 @@ def open_challenges(scope, municipality, *, priority=None, theme=None, departmen
     queryset = scope.filter(Challenge.objects.filter(municipality=municipality, status=Challenge.Status.OPEN))
     if priority:
         queryset = queryset.filter(priority=priority)
+    # Filters come from the query string: a value that is not an id matches nothing rather than failing.
     if theme:
-        queryset = queryset.filter(theme_id=theme)
+        queryset = queryset.filter(theme_id=id_param(theme))
     if department:
-        queryset = queryset.filter(department_id=department)
+        queryset = queryset.filter(department_id=id_param(department))
     return queryset.select_related("theme", "department", "session").prefetch_related(
         Prefetch("survey_tasks", to_attr="linked_tasks")
     )

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from banso.core.access import id_param
 from banso.core.documents import docx_bytes, pdf_bytes
 from banso.core.uploads import Problem, UploadError, check_upload_size
 from banso.plans import selectors, services, workbook
@@ -51,7 +52,7 @@ def plan_export(request, code, pk, fmt):
     require_read_all(request, municipality)
     if fmt not in CONTENT_TYPES:
         raise Http404
-    version = plan.versions.filter(pk=request.GET.get("version") or None).first()
+    version = plan.versions.filter(pk=id_param(request.GET.get("version"))).first()
     content, name = render_plan(plan, fmt, version)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f"attachment; filename=plan.{fmt}; filename*=UTF-8''{quote(name)}"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from banso.core.access import id_param
 from banso.core.fiscal import FiscalYear
 from banso.plans.models import KPI, Measure, MeasureStep, MeasureTag, Plan
 
@@ -21,14 +22,16 @@ def measures_of(scope, plan, *, policy=None, department=None, tag=None) -> Query
     """The plan's measures this scope may read, with everything a list or the roadmap shows, in a fixed
     number of queries whatever the size of the plan."""
     measures = scope.filter(plan.measures.all()).select_related("owner", "policy")
+    # Filters come from the query string: a value that is not an id matches nothing rather than failing.
     if policy:
-        measures = measures.filter(policy_id=policy)
+        measures = measures.filter(policy_id=id_param(policy))
     if department:
+        department = id_param(department)
         measures = measures.filter(Q(owner_id=department) | Q(related_departments=department)).distinct()
     if tag:
         kind, _, pk = str(tag).partition("-")
         lookup = "tags__item_id" if kind == "item" else "tags__goal_id"
-        measures = measures.filter(**{lookup: pk, "tags__status": MeasureTag.Status.CONFIRMED})
+        measures = measures.filter(**{lookup: id_param(pk), "tags__status": MeasureTag.Status.CONFIRMED})
     return measures.prefetch_related(
         "steps",
         "related_departments",

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from banso.core.access import get_scoped, require_manage
+from banso.core.access import get_scoped, id_param, require_manage
 from banso.core.forms import submit
 from banso.orgs.models import Municipality
 from banso.plans import selectors, services
@@ -207,7 +207,7 @@ def _measure_form(request, municipality, plan, measure):
 
 def _from_challenge(request, municipality):
     """「施策にする」 from a challenge starts the measure with its words, its department and its link."""
-    challenge = municipality.challenges.filter(pk=request.GET.get("challenge") or None).first()
+    challenge = municipality.challenges.filter(pk=id_param(request.GET.get("challenge"))).first()
     if challenge is None:
         return {}
     return {
@@ -291,7 +291,7 @@ def tags_suggest(request, code, measure_id):
 def tag_decide(request, code, measure_id):
     municipality, measure = _measure(request, code, measure_id)
     require_manage(request, municipality.pk)
-    tag = measure.tags.filter(pk=request.POST.get("tag") or None).first()
+    tag = measure.tags.filter(pk=id_param(request.POST.get("tag"))).first()
     if tag is None:
         raise Http404
     services.tag_decide(tag=tag, confirm=request.POST.get("decision") == "confirm", user=request.user)
