@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from banso.core.access import get_scoped, require_manage
 from banso.core.documents import docx_bytes, pdf_bytes
+from banso.core.fiscal import FiscalYear
 from banso.core.xlsx import Table, table_response
 from banso.orgs.models import Department
 from banso.plans.document_views import CONTENT_TYPES
@@ -158,6 +159,8 @@ def _board_page(request, municipality, template, department=None):
             "signal_chart": [{"label": label, "n": n} for _s, label, n in board.by_signal],
             "can_manage": request.scope.can_manage(municipality.pk),
             "today": timezone.localdate(),
+            # The annual review of this 年度, or of the plan's nearest year when the plan has not started or ended.
+            "review_year": min(max(FiscalYear.of(timezone.localdate()).year, plan.start_year), plan.end_year),
         },
     )
 
