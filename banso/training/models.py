@@ -270,9 +270,9 @@ class Consultation(AuditedModel):
         REFERRED = "referred", _("referred elsewhere")
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="consultations")
-    received_on = models.DateField(_("date"))
+    received_on = models.DateField(_("date received"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.DESK)
-    requester = models.CharField(_("from"), max_length=10, choices=Requester.choices, default=Requester.RESIDENT)
+    requester = models.CharField(_("who asked"), max_length=10, choices=Requester.choices, default=Requester.RESIDENT)
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
     topic = models.CharField(_("topic"), max_length=40)
     question = models.TextField(_("question"))

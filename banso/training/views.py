@@ -305,9 +305,9 @@ def _export_consultations(consultations, fmt):
     table = Table(
         _("consultations"),
         [
-            _("date"),
+            _("date received"),
             _("channel"),
-            _("from"),
+            _("who asked"),
             _("age band"),
             _("topic"),
             _("question"),
