@@ -72,3 +72,18 @@ class AuditEntry(models.Model):
             field = fields.get(key)
             label = field.verbose_name if field is not None else key
             yield label, (self.before or {}).get(key), (self.after or {}).get(key)
+
+
+def ends_after_starts(start: str, end: str, name: str, *, optional_end: bool = False) -> models.CheckConstraint:
+    """The database rule that a period cannot end before it starts, with the message a form shows when a
+    person types it the wrong way round (Django's default names the constraint, which means nothing to them)."""
+    from django.db.models import F, Q
+
+    condition = Q(**{f"{end}__gte": F(start)})
+    if optional_end:
+        condition |= Q(**{f"{end}__isnull": True})
+    return models.CheckConstraint(
+        condition=condition,
+        name=name,
+        violation_error_message=_("The end comes before the start. Check the two dates."),
+    )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from banso.core.fields import FiscalYearField
-from banso.core.models import AuditedModel
+from banso.core.models import AuditedModel, ends_after_starts
 from banso.orgs.models import Department, Municipality
 
 
@@ -51,11 +51,7 @@ class FiscalPeriod(models.Model):
 
     class Meta:
         abstract = True
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_year__gte=F("start_year")), name="%(app_label)s_%(class)s_period_ordered"
-            )
-        ]
+        constraints = [ends_after_starts("start_year", "end_year", "%(app_label)s_%(class)s_period_ordered")]
 
     def years(self):
         from banso.core.fiscal import fiscal_years

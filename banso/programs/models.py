@@ -3,10 +3,10 @@ dispatches, the support log, dated status snapshots, and 横展開 (adopting a p
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from banso.core.models import AuditedModel
+from banso.core.models import AuditedModel, ends_after_starts
 from banso.orgs.models import AdvisorAssignment, Municipality, Prefecture, SupportProvider
 
 
@@ -48,7 +48,7 @@ class Programme(AuditedModel):
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="programme_period_ordered"),
+            ends_after_starts("starts_on", "ends_on", "programme_period_ordered"),
             models.CheckConstraint(
                 condition=Q(owner_prefecture__isnull=False) | Q(owner_provider__isnull=False),
                 name="programme_has_owner",

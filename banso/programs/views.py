@@ -211,19 +211,20 @@ def support(request, code):
     if request.method == "POST":
         if not may_log:
             raise PermissionDenied
-        programme = town.participations.values_list("programme", flat=True).first()
+        participation = town.participations.select_related("programme").first()
+        programme = participation.programme if participation else None
         if "activity" in request.POST and submit(
             activity_form,
             services.activity_save,
             municipality=town,
             activity=None,
             advisor=request.user,
-            programme_id=programme,
+            programme=programme,
         ):
             messages.success(request, _("The activity was logged."))
             return redirect("programs:support", code=code)
         if "snapshot" in request.POST and submit(
-            snapshot_form, services.snapshot_save, municipality=town, user=request.user, programme_id=programme
+            snapshot_form, services.snapshot_save, municipality=town, user=request.user, programme=programme
         ):
             messages.success(request, _("The status was recorded. Earlier ones are kept below."))
             return redirect("programs:support", code=code)

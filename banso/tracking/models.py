@@ -2,11 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from banso.core.fields import FiscalYearField
-from banso.core.models import AuditedModel
+from banso.core.models import AuditedModel, ends_after_starts
 from banso.orgs.models import Department, Municipality
 from banso.plans.models import KPI, Measure, Plan
 
@@ -54,8 +53,8 @@ class ReportingPeriod(AuditedModel):
         verbose_name = _("reporting period")
         verbose_name_plural = _("reporting periods")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="period_ordered"),
-            models.CheckConstraint(condition=Q(due_on__gte=F("starts_on")), name="period_due_after_start"),
+            ends_after_starts("starts_on", "ends_on", "period_ordered"),
+            ends_after_starts("starts_on", "due_on", "period_due_after_start"),
             models.UniqueConstraint(fields=["municipality", "starts_on"], name="unique_period_start"),
         ]
 

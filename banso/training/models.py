@@ -4,10 +4,10 @@ staff member alone."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from banso.core.models import AuditedModel
+from banso.core.models import AuditedModel, ends_after_starts
 from banso.orgs.models import Department, Municipality, SupportProvider
 
 
@@ -160,11 +160,7 @@ class Designation(AuditedModel):
         ordering = ["staff", "-starts_on"]
         verbose_name = _("designation")
         verbose_name_plural = _("designations")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")), name="designation_ordered"
-            )
-        ]
+        constraints = [ends_after_starts("starts_on", "ends_on", "designation_ordered", optional_end=True)]
 
     def __str__(self):
         return f"{self.staff} {self.get_kind_display()}"
@@ -272,7 +268,9 @@ class Consultation(AuditedModel):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="consultations")
     received_on = models.DateField(_("date received"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.DESK)
-    requester = models.CharField(_("who asked"), max_length=10, choices=Requester.choices, default=Requester.RESIDENT)
+    requester = models.CharField(
+        _("who asked"), max_length=10, choices=Requester.choices, default=Requester.RESIDENT
+    )
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
     topic = models.CharField(_("topic"), max_length=40)
     question = models.TextField(_("question"))
