@@ -113,16 +113,16 @@ def test_a_support_activity_or_status_dated_in_the_future(advisor, town):
     ("command", "options", "message"),
     [
         ("remind", {"date": "2026/04/15"}, "2026-04-15"),
-        ("plan_export", {"municipality": "999997", "format": "pdf", "out": "/tmp/x.pdf", "edition": "9.9"}, "9.9"),
+        ("plan_export", {"municipality": "999997", "format": "pdf", "out": "never-written.pdf", "edition": "9.9"}, "9.9"),
         ("plan_import", {"municipality": "999997"}, "見つかりません"),
         (
             "report_advisor",
-            {"municipality": "999997", "advisor": "dx-staff", "format": "pdf", "out": "/tmp/x.pdf"},
+            {"municipality": "999997", "advisor": "dx-staff", "format": "pdf", "out": "never-written.pdf"},
             "派遣がありません",
         ),
         (
             "report_programme",
-            {"programme": "存在しない事業", "format": "pdf", "out": "/tmp/x.pdf"},
+            {"programme": "存在しない事業", "format": "pdf", "out": "never-written.pdf"},
             "という事業はありません",
         ),
     ],
