@@ -302,3 +302,28 @@ def _repeat_header(row) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     properties.append(header)
+
+
+# -- downloads -------------------------------------------------------------------------------
+
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def document_bytes(document: Document, fmt: str) -> bytes:
+    """The document as .docx or PDF."""
+    return docx_bytes(document) if fmt == "docx" else pdf_bytes(document)
+
+
+def download(content: bytes, fmt: str, filename: str):
+    """A generated file as an attachment; `filename` may be Japanese (RFC 5987), with an ASCII fallback."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f"attachment; filename=banso.{fmt}; filename*=UTF-8''{quote(filename)}"
+    return response

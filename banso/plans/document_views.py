@@ -2,29 +2,22 @@
 
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from banso.core.access import id_param
-from banso.core.documents import docx_bytes, pdf_bytes
+from banso.core.documents import CONTENT_TYPES, document_bytes, download
 from banso.core.uploads import Problem, UploadError, check_upload_size
 from banso.plans import selectors, services, workbook
 from banso.plans.diff import diff_snapshots
 from banso.plans.documents import plan_document
 from banso.plans.forms import PlanImportForm, VersionForm
 from banso.plans.views import _managed_plan, _plan, require_read_all
-
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def versions_as_issued(plan, up_to=None) -> list[dict]:
@@ -42,7 +35,7 @@ def render_plan(plan, fmt: str, version=None) -> tuple[bytes, str]:
         content = workbook.export_workbook(snapshot)
     else:
         document = plan_document(snapshot, versions_as_issued(plan, up_to=version))
-        content = docx_bytes(document) if fmt == "docx" else pdf_bytes(document)
+        content = document_bytes(document, fmt)
     suffix = f"_{version.label}" if version else ""
     return content, f"{plan.title}{suffix}.{fmt}"
 
@@ -54,9 +47,7 @@ def plan_export(request, code, pk, fmt):
         raise Http404
     version = plan.versions.filter(pk=id_param(request.GET.get("version"))).first()
     content, name = render_plan(plan, fmt, version)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f"attachment; filename=plan.{fmt}; filename*=UTF-8''{quote(name)}"
-    return response
+    return download(content, fmt, name)
 
 
 @require_http_methods(["GET", "POST"])

@@ -184,15 +184,26 @@ class Measure(PlanPart):
         return f"{self.number} {self.title}"
 
 
-class MeasureStep(PlanPart):
+class MeasurePart(PlanPart):
+    """Something that belongs to one measure (its steps, KPIs, tags, reviews): scoped and audited through it,
+    so department staff see it exactly when they see the measure."""
+
+    scope_municipality_path = "measure__plan__municipality"
+    scope_department_path = "measure__owner"
+
+    class Meta:
+        abstract = True
+
+    def audit_municipality_id(self):
+        return self.measure.plan.municipality_id
+
+
+class MeasureStep(MeasurePart):
     """What the measure does in one 年度 (the R5 … R9 rows of a plan)."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="steps")
     fiscal_year = FiscalYearField(_("fiscal year"))
     description = models.TextField(_("step"))
-
-    scope_municipality_path = "measure__plan__municipality"
-    scope_department_path = "measure__owner"
 
     class Meta:
         ordering = ["measure", "fiscal_year"]
@@ -203,11 +214,8 @@ class MeasureStep(PlanPart):
     def __str__(self):
         return f"{self.measure.number} {self.fiscal_year}"
 
-    def audit_municipality_id(self):
-        return self.measure.plan.municipality_id
 
-
-class KPI(PlanPart):
+class KPI(MeasurePart):
     class Direction(models.TextChoices):
         UP = "up", _("higher is better")
         DOWN = "down", _("lower is better")
@@ -220,9 +228,6 @@ class KPI(PlanPart):
     direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
     data_source = models.CharField(_("data source"), max_length=150, blank=True)
 
-    scope_municipality_path = "measure__plan__municipality"
-    scope_department_path = "measure__owner"
-
     class Meta:
         ordering = ["measure", "id"]
         verbose_name = _("KPI")
@@ -230,9 +235,6 @@ class KPI(PlanPart):
 
     def __str__(self):
         return self.name
-
-    def audit_municipality_id(self):
-        return self.measure.plan.municipality_id
 
 
 class KPITarget(PlanPart):
@@ -338,7 +340,7 @@ class AlignmentItem(models.Model):
         return [w.strip() for w in self.keywords.splitlines() if w.strip()]
 
 
-class MeasureTag(PlanPart):
+class MeasureTag(MeasurePart):
     """A measure's link to a national plan item or to a goal of the town's 総合計画.
 
     Banso suggests tags from the measure's text with a confidence and the words
@@ -369,9 +371,6 @@ class MeasureTag(PlanPart):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
-    scope_municipality_path = "measure__plan__municipality"
-    scope_department_path = "measure__owner"
-
     class Meta:
         ordering = ["measure", "-confidence"]
         verbose_name = _("measure tag")
@@ -391,6 +390,3 @@ class MeasureTag(PlanPart):
     @property
     def target(self):
         return self.item if self.item_id else self.goal
-
-    def audit_municipality_id(self):
-        return self.measure.plan.municipality_id

@@ -4,18 +4,17 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.core.access import get_scoped, require_manage
-from banso.core.documents import docx_bytes, pdf_bytes
+from banso.core.documents import document_bytes, download
 from banso.core.forms import submit
-from banso.core.xlsx import XLSX_TYPE, Table, table_response
+from banso.core.xlsx import Table, table_response
 from banso.orgs.models import AdvisorAssignment, Municipality, Prefecture, Role
-from banso.plans.document_views import CONTENT_TYPES
 from banso.plans.models import Measure
 from banso.programs import reports, selectors, services
 from banso.programs.forms import ActivityForm, MeetingForm, ParticipantForm, ProgrammeForm, SnapshotForm
@@ -170,19 +169,12 @@ def programme_report(request, programme_id):
     as_of = _date(request.GET.get("as_of")) or timezone.localdate()
     fmt = request.GET.get("format", "pdf")
     if fmt == "xlsx":
-        content, kind = reports.programme_workbook(programme, as_of), XLSX_TYPE
+        content = reports.programme_workbook(programme, as_of)
     elif fmt in ("docx", "pdf"):
-        document = reports.programme_overview(programme, as_of)
-        content, kind = (
-            (docx_bytes(document), CONTENT_TYPES["docx"])
-            if fmt == "docx"
-            else (pdf_bytes(document), CONTENT_TYPES["pdf"])
-        )
+        content = document_bytes(reports.programme_overview(programme, as_of), fmt)
     else:
         raise Http404
-    response = HttpResponse(content, content_type=kind)
-    response["Content-Disposition"] = f"attachment; filename=programme-{as_of}.{fmt}"
-    return response
+    return download(content, fmt, f"{programme.title}_{as_of}.{fmt}")
 
 
 def _date(text):
@@ -258,11 +250,7 @@ def advisor_report(request, code, assignment_id):
     fmt = request.GET.get("format", "pdf")
     if fmt not in ("docx", "pdf"):
         raise Http404
-    response = HttpResponse(
-        docx_bytes(document) if fmt == "docx" else pdf_bytes(document), content_type=CONTENT_TYPES[fmt]
-    )
-    response["Content-Disposition"] = f"attachment; filename=activity-report-{town.code}.{fmt}"
-    return response
+    return download(document_bytes(document, fmt), fmt, f"派遣活動報告_{town.name}.{fmt}")
 
 
 @require_POST

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,11 +11,10 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from banso.core.access import get_scoped, require_manage
-from banso.core.documents import docx_bytes, pdf_bytes
+from banso.core.documents import document_bytes, download
 from banso.core.fiscal import FiscalYear
 from banso.core.xlsx import Table, table_response
 from banso.orgs.models import Department
-from banso.plans.document_views import CONTENT_TYPES
 from banso.plans.views import require_read_all
 from banso.tracking import progress, review, selectors
 from banso.tracking.views import _municipality, current_plan
@@ -195,12 +194,9 @@ def annual_review(request, code, year):
     report = review.annual_report(request.scope, plan, year)
     fmt = request.GET.get("format")
     if fmt in ("docx", "pdf"):
-        document = review.review_document(report)
-        response = HttpResponse(
-            docx_bytes(document) if fmt == "docx" else pdf_bytes(document), content_type=CONTENT_TYPES[fmt]
+        return download(
+            document_bytes(review.review_document(report), fmt), fmt, f"年次評価_{report.year.era_label}.{fmt}"
         )
-        response["Content-Disposition"] = f"attachment; filename=annual-review-{year}.{fmt}"
-        return response
     return render(
         request,
         "tracking/annual_review.html",

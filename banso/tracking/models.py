@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from banso.core.fields import FiscalYearField
 from banso.core.models import AuditedModel, ends_after_starts
 from banso.orgs.models import Department, Municipality
-from banso.plans.models import KPI, Measure, Plan
+from banso.plans.models import KPI, Measure, MeasurePart, Plan
 
 
 class TrackingSettings(AuditedModel):
@@ -240,7 +240,7 @@ class AutomaticActual(models.Model):
         return f"{self.kpi} ← {self.source_key}"
 
 
-class ReviewEntry(AuditedModel):
+class ReviewEntry(MeasurePart):
     """年次評価: what a measure achieved in a 年度, the DX office's assessment and the next steps."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="review_entries")
@@ -248,9 +248,6 @@ class ReviewEntry(AuditedModel):
     result = models.TextField(_("what was done"), blank=True)
     assessment = models.TextField(_("assessment"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
-
-    scope_municipality_path = "measure__plan__municipality"
-    scope_department_path = "measure__owner"
 
     class Meta:
         ordering = ["measure", "fiscal_year"]
@@ -260,6 +257,3 @@ class ReviewEntry(AuditedModel):
 
     def __str__(self):
         return f"{self.measure.number} {self.fiscal_year}"
-
-    def audit_municipality_id(self):
-        return self.measure.plan.municipality_id

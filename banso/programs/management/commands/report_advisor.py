@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from banso.core.documents import docx_bytes, pdf_bytes
+from banso.core.documents import document_bytes
 from banso.orgs.lookups import municipality_for_command
 from banso.orgs.models import AdvisorAssignment
 from banso.programs.reports import advisor_report
@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 % {"advisor": options["advisor"], "town": town.name}
             )
         document = advisor_report(assignment)
-        content = docx_bytes(document) if options["format"] == "docx" else pdf_bytes(document)
+        content = document_bytes(document, options["format"])
         Path(options["out"]).write_bytes(content)
         self.stdout.write(
             _("Wrote %(file)s (%(size)s KB).") % {"file": options["out"], "size": len(content) // 1024}

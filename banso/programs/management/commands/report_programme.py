@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from banso.core.documents import docx_bytes, pdf_bytes
+from banso.core.documents import document_bytes
 from banso.programs.models import Programme
 from banso.programs.reports import programme_overview, programme_workbook
 
@@ -37,7 +37,7 @@ class Command(BaseCommand):
             content = programme_workbook(programme, as_of)
         else:
             document = programme_overview(programme, as_of)
-            content = docx_bytes(document) if options["format"] == "docx" else pdf_bytes(document)
+            content = document_bytes(document, options["format"])
         Path(options["out"]).write_bytes(content)
         self.stdout.write(
             _("Wrote %(file)s (%(size)s KB).") % {"file": options["out"], "size": len(content) // 1024}
