@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "banso.tracking",
     "banso.training",
     "banso.programs",
+    "banso.cases",
     "banso.public",
     "banso.demo",
 ]

@@ -61,6 +61,19 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
         from banso.programs.demo import create_sample_programme
 
         create_sample_programme()
+        from banso.cases.demo import create_sample_cases
+
+        create_sample_cases()
+        from banso.cases.services import case_save
+
+        hidden = Municipality.objects.get(code="999971")
+        case_save(
+            municipality=hidden,
+            title="手本町の下書きの事例",
+            summary="まだ誰にも見せていない下書き。",
+            theme="divide",
+            kind="service",
+        )
 
 
 @pytest.fixture(autouse=True)

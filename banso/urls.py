@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("banso.tracking.urls")),
     path("", include("banso.training.urls")),
     path("", include("banso.programs.urls")),
+    path("", include("banso.cases.urls")),
     path("", include("banso.public.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -241,6 +241,29 @@ def published_measure(which):
     }
 
 
+def code_of(which):
+    return {"municipality": town(which).code}
+
+
+def case_of_town(which):
+    from banso.cases.models import Case
+
+    # サンプル町's case waiting for review; 手本町's draft, which nobody else may see.
+    return {"pk": Case.objects.filter(municipality=town(which)).first().pk}
+
+
+def seed_case(which):
+    from banso.cases.models import Case
+
+    # A published case for the own town; for "hidden", 手本町's draft.
+    found = (
+        Case.objects.filter(seed_key="natori-smart-store")
+        if which == "own"
+        else Case.objects.filter(municipality=town(which))
+    )
+    return {"pk": found.first().pk}
+
+
 def department_of_town(which):
     return {
         "code": town(which).code,
@@ -397,6 +420,27 @@ ROUTES = {
     "programs:advisor_report": Route(assignment_of_town, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
     # Only a town's DX office adopts, into its own plan.
     "programs:adopt": Route(published_measure, {"town_staff"}, method="post", ok=302, forbidden=READ_ONLY),
+    # The case library: every member reads the published cases; a town's own cases in review are read by its
+    # readers and reviewed by the prefecture or the advisor; only the town's DX office writes and adopts.
+    "cases:library": Route(none, LOGGED_IN - {"no_membership"}, forbidden=frozenset({"no_membership"})),
+    "cases:case": Route(case_of_town, READERS),
+    "cases:case_edit": Route(case_of_town, {"town_staff"}, ok=302, forbidden=READ_ONLY),
+    "cases:case_status": Route(
+        case_of_town,
+        {"pref_staff", "advisor"},
+        method="post",
+        ok=302,
+        forbidden=frozenset({"town_staff", "dept_staff", "executive"}),
+        data=lambda which: {"action": "publish"},
+    ),
+    "cases:case_adopt": Route(
+        seed_case, {"town_staff"}, method="post", ok=302, forbidden=READ_ONLY, data=lambda which: code_of(which)
+    ),
+    "cases:town_cases": Route(code, READERS),
+    "cases:case_create": Route(code, {"town_staff"}, forbidden=READ_ONLY),
+    "cases:recommended": Route(code, READERS),
+    "cases:similar": Route(code, READERS),
+    "cases:measure_to_case": Route(measure, {"town_staff"}, method="post", ok=302, forbidden=NOT_EDITORS),
     # Residents' pages: what a town published is for everyone, logged in or not.
     "public:progress": Route(code, set(PERSONAS), public=True),
     "public:open_data": Route(lambda which: {**code(which), "fmt": "csv"}, set(PERSONAS), public=True),

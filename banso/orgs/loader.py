@@ -102,8 +102,9 @@ def _kana(half_width: str) -> str:
 
 
 @transaction.atomic
-def load_master() -> dict[str, int]:
-    """Create or refresh every prefecture and municipality. Returns counts."""
+def load_master(codes: set[str] | None = None) -> dict[str, int]:
+    """Create or refresh every prefecture and municipality (or only the municipalities with these codes, for
+    data that names a few towns before the whole master is loaded). Returns counts."""
     items = json.loads((DATA_DIR / "jichitai-code-index.json").read_text("utf-8"))["items"]
     census = read_census()
     localgov = read_localgov()
@@ -121,10 +122,11 @@ def load_master() -> dict[str, int]:
     municipalities = [
         _municipality(item, prefectures, census.get(item["s"]), localgov.get(item["c"]))
         for item in items
-        if item["t"] != "prefecture"
+        if item["t"] != "prefecture" and (codes is None or item["c"] in codes)
     ]
     created, updated = _upsert(municipalities)
-    _link_wards(items)
+    if codes is None:
+        _link_wards(items)
     return {"prefectures": len(prefectures), "created": created, "updated": updated}
 
 

@@ -57,11 +57,14 @@ class Scope:
     prefecture_ids: set[int]
     provider_ids: set[int]
     on: dt.date
+    # A command run by the installation's operator (`banso cases search`): it reads what is shared with
+    # every member even without a grant.
+    operator: bool = False
 
     # -- what exists --------------------------------------------------------
     @property
     def is_empty(self) -> bool:
-        return not self.grants and not self.prefecture_ids and not self.provider_ids
+        return not (self.grants or self.prefecture_ids or self.provider_ids or self.operator)
 
     @property
     def municipality_ids(self) -> set[int]:
@@ -86,13 +89,19 @@ class Scope:
         if muni_path is None:
             raise TypeError(f"{model.__name__} does not declare scope_municipality_path")
         dept_path = getattr(model, "scope_department_path", None)
-        if not self.grants:
+        # Some rows are shared beyond their municipality (the published case library): the model says
+        # which, as a condition on this scope. A user with no membership at all still sees nothing.
+        shared = getattr(model, "scope_shared_condition", None)
+        if self.is_empty or (not self.grants and shared is None):
             return queryset.none()
         if dept_path is None:
-            return queryset.filter(**{f"{muni_path}__in": list(self.grants)})
-        whole = [m for m, g in self.grants.items() if g.read_all]
-        dept_ids = {d for g in self.grants.values() if not g.read_all for d in g.departments}
-        condition = Q(**{f"{muni_path}__in": whole}) | Q(**{f"{dept_path}__in": list(dept_ids)})
+            condition = Q(**{f"{muni_path}__in": list(self.grants)})
+        else:
+            whole = [m for m, g in self.grants.items() if g.read_all]
+            dept_ids = {d for g in self.grants.values() if not g.read_all for d in g.departments}
+            condition = Q(**{f"{muni_path}__in": whole}) | Q(**{f"{dept_path}__in": list(dept_ids)})
+        if shared is not None:
+            condition |= shared(self)
         return queryset.filter(condition)
 
     def can_view(self, municipality_id: int | None) -> bool:
@@ -159,3 +168,10 @@ def scope_for(user, on: dt.date | None = None) -> Scope:
         for muni_id in assigned.values_list("municipality_id", flat=True):
             _add(scope.grants, Grant(muni_id, {Role.ADVISOR}, read_all=True))
     return scope
+
+
+def operator_scope(municipality_ids=()) -> Scope:
+    """What a command of the operator reads: the named municipalities whole (as their executives do) and
+    whatever is shared with every member."""
+    grants = {m: Grant(m, {Role.EXECUTIVE}, read_all=True) for m in municipality_ids}
+    return Scope(None, grants, set(), set(), timezone.localdate(), operator=True)

@@ -154,7 +154,6 @@ def snapshot_save(
 def measure_adopt(*, source, plan, user=None, number=None):
     """横展開: copy another town's published measure into this plan as a not-started draft, with its steps that
     fit the plan period and its KPIs (targets that fit), and record where it came from."""
-    from banso.plans import services as plan_services
     from banso.tracking.models import Publication
 
     published = Publication.objects.filter(plan=source.plan, is_published=True, measures=source).exists()
@@ -162,33 +161,56 @@ def measure_adopt(*, source, plan, user=None, number=None):
         raise ValidationError(_("Only measures another municipality has published can be adopted."))
     if source.plan.municipality_id == plan.municipality_id:
         raise ValidationError(_("This measure is already your municipality's own."))
-    owner = plan.municipality.departments.filter(is_active=True).order_by("order").first()
-    if owner is None:
-        raise ValidationError(_("Register your departments first: an adopted measure needs an owner department."))
-    years = range(plan.start_year, plan.end_year + 1)
     offset = plan.start_year - source.plan.start_year  # keep the step sequence: year 1 of theirs is year 1 of ours
-    steps = {s.fiscal_year + offset: s.description for s in source.steps.all() if s.fiscal_year + offset in years}
-    number = number or _next_number(plan)
-    measure = plan_services.measure_save(
+    kpis = [
+        (kpi, {t.fiscal_year + offset: t.value for t in kpi.targets.all()})
+        for kpi in source.kpis.prefetch_related("targets")
+    ]
+    adoption = adopt_into_plan(
         plan=plan,
+        user=user,
         number=number,
+        source=source,
+        label=f"{source.plan.municipality.name}「{source.plan.title}」{source.number} {source.title}",
         title=source.title,
-        owner=owner,
-        steps=steps,
         purpose=source.purpose,
         audience=source.audience,
         content=source.content,
         goal=source.goal,
+        steps={s.fiscal_year + offset: s.description for s in source.steps.all()},
+        kpis=kpis,
     )
-    for kpi in source.kpis.prefetch_related("targets"):
-        targets = {t.fiscal_year + offset: t.value for t in kpi.targets.all() if t.fiscal_year + offset in years}
+    return adoption.adopted
+
+
+@transaction.atomic
+def adopt_into_plan(
+    *, plan, label, title, steps, kpis=(), user=None, number=None, source=None, **texts
+) -> Adoption:
+    """The one way something from elsewhere (a peer's measure, a case) enters a plan: as a not-started draft
+    numbered 横-n, owned by the first department until the town says otherwise, with the steps and KPI
+    targets that fall in the plan period, and an Adoption that says where it came from."""
+    from banso.plans import services as plan_services
+
+    owner = plan.municipality.departments.filter(is_active=True).order_by("order").first()
+    if owner is None:
+        raise ValidationError(_("Register your departments first: an adopted measure needs an owner department."))
+    years = range(plan.start_year, plan.end_year + 1)
+    measure = plan_services.measure_save(
+        plan=plan,
+        number=number or _next_number(plan),
+        title=title,
+        owner=owner,
+        steps={year: text for year, text in steps.items() if year in years},
+        **texts,
+    )
+    for kpi, targets in kpis:
+        targets = {year: value for year, value in targets.items() if year in years}
         if targets:
             plan_services.kpi_save(
                 measure=measure, name=kpi.name, unit=kpi.unit, targets=targets, direction=kpi.direction
             )
-    label = f"{source.plan.municipality.name}「{source.plan.title}」{source.number} {source.title}"
-    Adoption.objects.create(source=source, source_label=label[:250], adopted=measure, adopted_by=user)
-    return measure
+    return Adoption.objects.create(source=source, source_label=label[:250], adopted=measure, adopted_by=user)
 
 
 def _next_number(plan) -> str:

@@ -62,10 +62,12 @@ SYNONYMS = (
 _SPACE_RE = re.compile(r"[\s\u3000()（）\[\]「」『』【】〈〉《》、。,.:：;；!！?？/／\-ー－~〜]+")
 
 
+KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
+
+
 def fold(text: str) -> str:
     """NFKC, lower case, katakana to hiragana: the width- and script-blind form."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
+    return unicodedata.normalize("NFKC", text or "").lower().translate(KATAKANA_TO_HIRAGANA)
 
 
 _FOLDED_STOP_WORDS = tuple(fold(word) for word in STOP_WORDS)

@@ -98,3 +98,30 @@ def wareki_day(day):
     from banso.core.fiscal import wareki_date
 
     return wareki_date(day) if day else ""
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes):
+    """The page's query string with some parameters changed (an empty value removes one): pagination and
+    export links keep the search and its filters."""
+    params = context["request"].GET.copy()
+    params.pop("export", None)
+    for key, value in changes.items():
+        if value in ("", None):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_toggle(context, name, value):
+    """The query string with a filter switched on, or off when it is already on; back to the first page."""
+    params = context["request"].GET.copy()
+    for key in ("page", "export"):
+        params.pop(key, None)
+    if params.get(name) == str(value):
+        params.pop(name)
+    else:
+        params[name] = value
+    return params.urlencode()

@@ -8,14 +8,19 @@ from banso.orgs.models import Municipality, Prefecture
 
 @pytest.fixture(scope="module")
 def master(django_db_setup, django_db_blocker):
-    """Load the national master once for this module (it takes a few seconds)."""
+    """Load the national master once for this module (it takes a few seconds), and remove afterwards only what
+    it added: the session's world already holds the towns of the seed cases."""
     with django_db_blocker.unblock():
+        towns = set(Municipality.objects.values_list("pk", flat=True))
+        prefectures = set(Prefecture.objects.values_list("pk", flat=True))
         call_command("orgs_load", stdout=StringIO())
     yield
     with django_db_blocker.unblock():
-        Municipality.objects.filter(is_sample=False).exclude(parent=None).delete()
-        Municipality.objects.filter(is_sample=False).delete()
-        Prefecture.objects.filter(is_sample=False).delete()
+        added = Municipality.objects.exclude(pk__in=towns)
+        Municipality.objects.filter(pk__in=towns).update(parent=None)  # the load linked wards to their city
+        added.exclude(parent=None).delete()
+        added.delete()
+        Prefecture.objects.exclude(pk__in=prefectures).delete()
 
 
 def test_it_loads_every_prefecture_and_municipality(db, master):

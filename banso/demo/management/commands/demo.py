@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from banso.cases.demo import create_sample_cases
 from banso.core.audit import acting_as
 from banso.demo.sample import DEMO_PASSWORD, create_sample
 from banso.hearings.demo import create_sample_hearings
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             create_sample_tracking(town)
             create_sample_training(town)
             create_sample_programme()
+            create_sample_cases()
         self.stdout.write(self.style.SUCCESS(_("Sample data is ready (サンプル県, サンプル町, 見本町, 手本町).")))
         self.stdout.write(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for login in logins:

@@ -1,0 +1,375 @@
+"""Reads of the case library shared by the pages, the commands and the quality script: search with facets and
+highlights, recommendations with their reasons, and who may do what with a case."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
+from banso.cases.models import Case
+from banso.cases.services import INDEX
+from banso.orgs.models import Role
+from banso.text import highlight
+from banso.text.search import Word, parse, text_word
+
+FACETS = ("theme", "tag", "band", "prefecture", "funding")
+# Read with every hit, in the ranking query: the facets, then the profile for recommendations.
+HIT_FIELDS = ("theme", "population_band", "prefecture_id", "tag_list", "funding_list")
+PROFILE_FIELDS = ("population", "aged_65_share", "area_km2", "prefecture_id", "prefecture__number")
+NO_FUNDING = "none"
+
+
+# -- visibility and rights -------------------------------------------------------------------------
+
+
+def visible_cases(scope) -> QuerySet[Case]:
+    return scope.filter(Case.objects.all())
+
+
+def published_cases(scope) -> QuerySet[Case]:
+    return visible_cases(scope).filter(status=Case.Status.PUBLISHED)
+
+
+def can_edit(scope, case: Case) -> bool:
+    return case.status == Case.Status.DRAFT and scope.can_manage(case.municipality_id)
+
+
+def can_review(scope, case: Case) -> bool:
+    """The prefecture's staff, or an advisor assigned to the town today, review a town's case; the town's own
+    staff cannot publish alone."""
+    if case.status != Case.Status.IN_REVIEW:
+        return False
+    grant = scope.grants.get(case.municipality_id)
+    return case.prefecture_id in scope.prefecture_ids or (grant is not None and Role.ADVISOR in grant.roles)
+
+
+def can_withdraw(scope, case: Case) -> bool:
+    if case.status != Case.Status.PUBLISHED or case.seed_key:
+        return False
+    return scope.can_manage(case.municipality_id) or case.prefecture_id in scope.prefecture_ids
+
+
+def adopting_towns(scope, case: Case) -> list:
+    """The municipalities this reader manages that could take the case into their plan."""
+    if case.status != Case.Status.PUBLISHED:
+        return []
+    return [m for m in scope.municipalities() if scope.can_manage(m.pk) and m.pk != case.municipality_id]
+
+
+# -- search -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    theme: str = ""
+    tag: int | None = None
+    band: str = ""
+    prefecture: int | None = None
+    funding: str = ""  # a scheme's id, or "none"
+
+    def apply(self, cases: QuerySet[Case]) -> QuerySet[Case]:
+        if self.theme:
+            cases = cases.filter(theme=self.theme)
+        if self.tag:
+            cases = cases.filter(tags=self.tag)
+        if self.band:
+            cases = cases.filter(population_band=self.band)
+        if self.prefecture:
+            cases = cases.filter(prefecture_id=self.prefecture)
+        if self.funding == NO_FUNDING:
+            cases = cases.filter(funding_list="")
+        elif self.funding.isdigit():
+            cases = cases.filter(funding=int(self.funding))
+        return cases
+
+    def active(self) -> dict:
+        return {name: getattr(self, name) for name in FACETS if getattr(self, name)}
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class CaseHit:
+    case: Case
+    score: int
+    title: list = field(default_factory=list)  # highlight segments
+    snippet: list = field(default_factory=list)
+
+
+@dataclass
+class SearchPage:
+    query: str
+    hits: list[CaseHit]
+    total: int
+    facets: dict[str, list[FacetValue]]
+    unknown_words: list[str] = field(default_factory=list)
+    partial: bool = False  # no case has every word; these have some
+
+
+def search(scope, query: str, filters: Filters | None = None, *, limit: int = 20, offset: int = 0) -> SearchPage:
+    """Published cases for a query, best first, with facet counts over every hit and highlights on this page."""
+    filters = filters or Filters()
+    cases = filters.apply(published_cases(scope))
+    words = parse(query)
+    unknown, partial = [], False
+    if words:
+        INDEX.prepare(words)
+        unknown = [w.text for w in words if not w.findable]
+        counted = range(len(HIT_FIELDS))
+        found = INDEX.page(words, within=cases, fields=HIT_FIELDS, counted=counted, limit=limit, offset=offset)
+        if not found.total and len([w for w in words if w.findable]) > 1:
+            # No case has every word: show those with most of them, and say so.
+            partial = True
+            found = INDEX.page(
+                words, within=cases, fields=HIT_FIELDS, counted=counted, limit=limit, offset=offset, require="any"
+            )
+        ids, total, counts = [h.obj_id for h in found.hits], found.total, found.counts
+        scores = {h.obj_id: h.score for h in found.hits}
+    else:  # no query: the library, newest first
+        ids = list(cases.order_by("-published_on", "-id").values_list("id", flat=True)[offset : offset + limit])
+        counts = {
+            i: list(cases.order_by().values_list(f).annotate(n=Count("pk"))) for i, f in enumerate(HIT_FIELDS)
+        }
+        total, scores = sum(n for _value, n in counts[0]), {}
+    by_id = Case.objects.select_related("municipality", "prefecture").in_bulk(ids)
+    terms = highlight.query_terms(query) if words else set()
+    hits = []
+    for obj_id in ids:
+        case = by_id[obj_id]
+        body = " ".join([case.summary, case.actions, case.results_quantitative, case.results_qualitative])
+        hits.append(
+            CaseHit(
+                case, scores.get(obj_id, 0), highlight.highlight(case.title, terms), highlight.snippet(body, terms)
+            )
+        )
+    return SearchPage(query, hits, total, _facets(counts, filters), unknown, partial)
+
+
+def _facets(counts: dict[int, list[tuple]], filters: Filters) -> dict[str, list[FacetValue]]:
+    """Facet values with their numbers of hits, from the counts per value of HIT_FIELDS."""
+    from banso.orgs.models import Prefecture
+    from banso.plans.models import AlignmentItem, FundingScheme
+
+    def spread(pairs, empty=None):  # "1 5 12" counted n times -> 1, 5 and 12 counted n times each
+        result = Counter()
+        for value, n in pairs:
+            for part in (value or "").split() or ([empty] if empty else []):
+                result[part] += n
+        return result
+
+    tally = {
+        "theme": Counter(dict(counts[0])),
+        "band": Counter(dict(counts[1])),
+        "prefecture": Counter({str(value): n for value, n in counts[2]}),
+        "tag": spread(counts[3]),
+        "funding": spread(counts[4], NO_FUNDING),
+    }
+    labels = {
+        "theme": dict(Case.Theme.choices),
+        "band": dict(Case.PopulationBand.choices),
+        "prefecture": {str(p.pk): p.name for p in Prefecture.objects.filter(pk__in=_ids(tally["prefecture"]))},
+        "tag": {str(i.pk): i.name for i in AlignmentItem.objects.filter(pk__in=_ids(tally["tag"]))},
+        "funding": {str(f.pk): f.name for f in FundingScheme.objects.filter(pk__in=_ids(tally["funding"]))}
+        | {NO_FUNDING: _("not stated")},
+    }
+    order = {"theme": list(labels["theme"]), "band": list(labels["band"])}
+    facets = {}
+    for name in FACETS:
+        selected = str(getattr(filters, name) or "")
+        values = [
+            FacetValue(value, str(labels[name].get(value, value)), n, value == selected)
+            for value, n in tally[name].items()
+        ]
+        if name in order:
+            values.sort(key=lambda v: order[name].index(v.value) if v.value in order[name] else 99)
+        else:
+            values.sort(key=lambda v: (-v.count, v.label))
+        facets[name] = values
+    return facets
+
+
+def _ids(values) -> list[int]:
+    return [int(v) for v in values if str(v).isdigit()]
+
+
+# -- recommendations ----------------------------------------------------------------------------
+
+REGIONS = [  # 地方区分 by prefecture number
+    (range(1, 2), "北海道"),
+    (range(2, 8), "東北"),
+    (range(8, 15), "関東"),
+    (range(15, 24), "中部"),
+    (range(24, 31), "近畿"),
+    (range(31, 36), "中国"),
+    (range(36, 40), "四国"),
+    (range(40, 48), "九州・沖縄"),
+]
+TEXT_SHARE = 0.7  # of the final score; the rest is profile similarity
+RECOMMEND_COVERAGE = 0.25  # share of a challenge's distinctive wording a case must contain to be considered
+SAME_CHALLENGE = 0.5  # ... and to be called "the same challenge"
+
+
+def region_of(number: int | None) -> str:
+    return next((name for numbers, name in REGIONS if number in numbers), "")
+
+
+@dataclass
+class Profile:
+    population: int | None
+    aged: float | None
+    area: float | None
+    prefecture_id: int | None
+    prefecture_number: int | None
+    prefecture_name: str = ""
+
+    @property
+    def density(self) -> float | None:
+        return self.population / self.area if self.population and self.area else None
+
+
+@dataclass
+class Recommendation:
+    case: Case
+    score: float
+    text_score: float
+    profile_score: float
+    reasons: list[str]
+    matched: str = ""  # the challenge (or text) it answers
+
+
+def profile_similarity(ours: Profile, theirs: Profile) -> tuple[float, list[str]]:
+    """0–1 with the reasons a person can check: size, ageing, density, place."""
+    score, reasons = 0.0, []
+    if ours.population and theirs.population:
+        near = max(0.0, 1 - abs(math.log(theirs.population / ours.population)) / math.log(10))
+        score += 0.35 * near
+        if near >= 0.7:
+            reasons.append(
+                _("Population of a similar size (%(theirs)s / yours %(ours)s)")
+                % {"theirs": f"{theirs.population:,}", "ours": f"{ours.population:,}"}
+            )
+    if ours.aged is not None and theirs.aged is not None:
+        near = max(0.0, 1 - abs(theirs.aged - ours.aged) / 0.15)
+        score += 0.25 * near
+        if abs(theirs.aged - ours.aged) <= 0.03:
+            reasons.append(
+                _("Similar share aged 65 and over (%(theirs)s%% / yours %(ours)s%%)")
+                % {"theirs": f"{theirs.aged * 100:.1f}", "ours": f"{ours.aged * 100:.1f}"}
+            )
+    if ours.density and theirs.density:
+        near = max(0.0, 1 - abs(math.log(theirs.density / ours.density)) / math.log(30))
+        score += 0.2 * near
+        if near >= 0.8:
+            reasons.append(_("Similar population density"))
+    if ours.prefecture_id and ours.prefecture_id == theirs.prefecture_id:
+        score += 0.2
+        reasons.append(_("Same prefecture (%(name)s)") % {"name": ours.prefecture_name})
+    elif region_of(ours.prefecture_number) and region_of(ours.prefecture_number) == region_of(
+        theirs.prefecture_number
+    ):
+        score += 0.12
+        reasons.append(_("Same region (%(name)s)") % {"name": region_of(theirs.prefecture_number)})
+    return score, reasons
+
+
+def profile_of(municipality) -> Profile:
+    return Profile(
+        municipality.population,
+        float(municipality.aged_65_share) if municipality.aged_65_share is not None else None,
+        float(municipality.area_km2) if municipality.area_km2 else None,
+        municipality.prefecture_id,
+        municipality.prefecture.number,
+        municipality.prefecture.name,
+    )
+
+
+def open_challenges(scope, municipality, count: int = 10):
+    from banso.hearings.models import Challenge
+
+    challenges = scope.filter(Challenge.objects.filter(municipality=municipality, status=Challenge.Status.OPEN))
+    return list(challenges.order_by("priority", "-impact", "-urgency", "pk")[:count])
+
+
+def recommend(scope, municipality, *, texts: list[tuple[str, str]] | None = None, limit: int = 10, exclude=()):
+    """Published cases of other municipalities for this one: relevance to its open challenges (or to the given
+    (label, text) pairs) and similarity of profile, each with its reasons. `exclude`: case ids not to offer
+    (the case a measure was adopted from)."""
+    if texts is None:
+        texts = [(c.title, f"{c.title} {c.description}") for c in open_challenges(scope, municipality)]
+    words = [text_word(text, label=label) for label, text in texts if text.strip()]
+    candidates = published_cases(scope).exclude(municipality=municipality).exclude(pk__in=list(exclude))
+    ours = profile_of(municipality)
+    if words:
+        INDEX.prepare(words, max_share=0.25, top=25)
+        for word in words:  # lenient: a case answers a challenge with a quarter of its distinctive words
+            word.thresholds = [max(1, math.ceil(RECOMMEND_COVERAGE * len(k))) for k in word.known]
+        hits = INDEX.search(words, require="any", within=candidates, fields=PROFILE_FIELDS, limit=300)
+        top_score = max((h.score for h in hits), default=1)
+        scored = [_scored(h.obj_id, h.row, ours, words, h.coverage, h.score / top_score) for h in hits]
+    else:
+        rows = candidates.values_list("id", *PROFILE_FIELDS)
+        scored = [_scored(r[0], r[1:], ours, [], [], 0.0) for r in rows]
+    scored.sort(key=lambda s: (-s[1], s[0]))
+    top = scored[:limit]
+    by_id = Case.objects.select_related("municipality", "prefecture").in_bulk([s[0] for s in top])
+    result = []
+    for obj_id, score, text_score, profile_score, reasons, matched in top:
+        result.append(Recommendation(by_id[obj_id], round(score, 4), text_score, profile_score, reasons, matched))
+    return result
+
+
+def _scored(obj_id, row, ours: Profile, words: list[Word], coverage: list[float], relative_score: float):
+    population, aged, area, prefecture_id, number = row
+    theirs = Profile(
+        population, float(aged) if aged is not None else None, float(area) if area else None, prefecture_id, number
+    )
+    profile_score, reasons = profile_similarity(ours, theirs)
+    text_score, matched = 0.0, ""
+    if words:
+        best = max(range(len(words)), key=lambda i: (coverage[i], -i))
+        matched = words[best].text
+        # How much of the challenge it shares, and how strongly (rare words, in the title) against the best.
+        text_score = (coverage[best] + relative_score) / 2
+        if coverage[best] >= SAME_CHALLENGE:
+            reasons.insert(0, _("Same challenge: %(challenge)s") % {"challenge": matched})
+        score = TEXT_SHARE * text_score + (1 - TEXT_SHARE) * profile_score
+    else:
+        score = profile_score
+    return obj_id, score, text_score, profile_score, reasons, matched
+
+
+# -- theme from words ---------------------------------------------------------------------------
+
+THEME_WORDS = {
+    Case.Theme.FRONT_OFFICE: ("窓口", "申請", "手続", "書かない", "証明", "マイナンバー"),
+    Case.Theme.BACK_OFFICE: ("電子決裁", "ペーパーレス", "RPA", "業務改善", "BPR", "文書", "チャット"),
+    Case.Theme.PLANNING: ("計画", "ロードマップ", "推進体制", "推進本部"),
+    Case.Theme.PEOPLE: ("研修", "人材", "リーダー", "リテラシー"),
+    Case.Theme.DIVIDE: ("スマホ教室", "デジタルデバイド", "高齢者", "操作"),
+    Case.Theme.COMMUNICATION: ("情報発信", "LINE", "アプリ", "ホームページ", "広報", "配信"),
+    Case.Theme.MOBILITY: ("交通", "バス", "デマンド", "乗合"),
+    Case.Theme.COMMERCE: ("買い物", "店舗", "地域通貨", "キャッシュレス", "商店"),
+    Case.Theme.WELFARE: ("介護", "福祉", "健康", "見守り", "予防接種"),
+    Case.Theme.EDUCATION: ("学校", "教育", "教員", "子育て", "児童"),
+    Case.Theme.DISASTER: ("防災", "災害", "除雪", "積雪", "ため池", "水位"),
+    Case.Theme.AGRICULTURE: ("農業", "営農", "農産物", "林業", "スマート農業"),
+    Case.Theme.TOURISM: ("観光",),
+    Case.Theme.DATA: ("データ", "スマートシティ", "EBPM", "オープンデータ"),
+    Case.Theme.LOGISTICS: ("配送", "ドローン", "物流"),
+}
+
+
+def guess_theme(text: str) -> str:
+    counts = {theme: sum(text.count(word) for word in words) for theme, words in THEME_WORDS.items()}
+    best = max(counts, key=lambda theme: counts[theme])
+    return best if counts[best] else Case.Theme.BACK_OFFICE

@@ -1,0 +1,255 @@
+"""Every write of the case library: cases and their sources, review, cases from finished measures, adoption,
+and the search index that follows each change."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from banso.cases.models import Case, CaseAdoption, CasePosting, CaseSource, CaseTransition, band_for
+from banso.core.fiscal import FiscalYear
+from banso.core.services import save_validated
+from banso.text.search import SearchIndex
+
+INDEX = SearchIndex(CasePosting)
+
+# from -> the statuses it may move to
+TRANSITIONS = {
+    Case.Status.DRAFT: {Case.Status.IN_REVIEW},
+    Case.Status.IN_REVIEW: {Case.Status.PUBLISHED, Case.Status.DRAFT},
+    Case.Status.PUBLISHED: {Case.Status.DRAFT},
+}
+
+
+def search_fields(case: Case) -> list[tuple[str, int]]:
+    """What the index reads, with weights: the title counts three times, labels and the summary twice."""
+    with translation.override("ja"):
+        labels = [case.get_theme_display(), case.get_kind_display()]
+        tags = [t.name for t in case.tags.all()]
+        funding = [f.name for f in case.funding.all()]
+    place = f"{case.prefecture.name} {case.municipality.name}"
+    return [
+        (case.title, 3),
+        (case.summary, 2),
+        (" ".join(labels + tags), 2),
+        (place, 2),
+        (case.background, 1),
+        (case.actions, 1),
+        (case.organisation, 1),
+        (" ".join([case.cost, *funding]), 1),
+        (case.results_quantitative, 1),
+        (case.results_qualitative, 1),
+        (case.difficulties, 1),
+    ]
+
+
+def index_case(case: Case) -> None:
+    INDEX.replace(case.pk, search_fields(case))
+
+
+def index_rebuild() -> int:
+    """Index every case again (after a bulk load, or to apply a change of the folding rules)."""
+    cases = Case.objects.select_related("municipality", "prefecture").prefetch_related("tags", "funding")
+    return INDEX.rebuild((c.pk, search_fields(c)) for c in cases.iterator(chunk_size=500))
+
+
+@transaction.atomic
+def case_save(*, municipality=None, case=None, tags=(), funding=(), sources=None, reindex=True, **values) -> Case:
+    """Create or change a case. A new case takes a snapshot of its municipality's profile; only drafts change."""
+    if case is not None and case.status != Case.Status.DRAFT:
+        raise ValidationError(_("Only a draft can be changed. Withdraw the case to a draft first."))
+    if case is None:
+        case = Case(municipality=municipality)
+        _snapshot(case, municipality)
+    return _write(case, tags, funding, sources, reindex, values)
+
+
+def seed_case_save(*, key, municipality, published_on, tags=(), funding=(), sources=(), **values) -> Case:
+    """A case of the seed documents, created published or updated in place (`banso cases load`). The caller
+    rebuilds the index once at the end."""
+    case = Case.objects.filter(seed_key=key).first()
+    if case is None:
+        case = Case(seed_key=key, status=Case.Status.PUBLISHED, published_on=published_on)
+    case.municipality = municipality
+    _snapshot(case, municipality)
+    return _write(case, tags, funding, sources, False, values)
+
+
+def _write(case, tags, funding, sources, reindex, values) -> Case:
+    case.prefecture_id = case.municipality.prefecture_id
+    case.population_band = band_for(values.get("population", case.population))
+    case.tag_list = " ".join(str(t.pk) for t in tags)
+    case.funding_list = " ".join(str(f.pk) for f in funding)
+    save_validated(case, **values)
+    case.tags.set(tags)
+    case.funding.set(funding)
+    if sources is not None:
+        _sources_replace(case, sources)
+    if reindex:
+        index_case(case)
+    return case
+
+
+def _snapshot(case: Case, municipality) -> None:
+    case.population = municipality.population
+    case.aged_65_share = municipality.aged_65_share
+    case.area_km2 = municipality.area_km2
+    case.profile_year = municipality.census_year
+
+
+def _sources_replace(case: Case, sources) -> None:
+    case.sources.all().delete()
+    for order, source in enumerate(sources):
+        if not (source.get("title") or "").strip():
+            continue
+        item = CaseSource(case=case, order=order)
+        save_validated(
+            item, title=source["title"], published_on=source.get("published_on"), url=source.get("url") or ""
+        )
+
+
+@transaction.atomic
+def case_transition(*, case: Case, to_status: str, user=None, label: str = "", note: str = "") -> Case:
+    """Move a case along draft → in review → published (or back), recording who did it.
+    A case is published by someone else than who sent it for review, and sent back with a reason."""
+    if to_status not in TRANSITIONS.get(case.status, set()):
+        raise ValidationError(
+            _("A case that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": case.get_status_display(), "target": Case.Status(to_status).label}
+        )
+    if case.status == Case.Status.IN_REVIEW and to_status == Case.Status.DRAFT and not note.strip():
+        raise ValidationError({"note": _("Say what should change, so the author can fix it.")})
+    if to_status == Case.Status.PUBLISHED and user is not None:
+        submitted = case.transitions.filter(to_status=Case.Status.IN_REVIEW).first()
+        if submitted is not None and submitted.by_id == user.pk:
+            raise ValidationError(_("Someone else must review the case you sent for review."))
+    if to_status == Case.Status.IN_REVIEW and not (case.summary.strip() and (case.actions or "").strip()):
+        raise ValidationError(_("Write the summary and what was done before sending the case for review."))
+    if to_status == Case.Status.IN_REVIEW and not case.sources.exists():
+        raise ValidationError(_("Name at least one source (the document the facts come from) before sending the case for review."))
+    CaseTransition.objects.create(
+        case=case,
+        from_status=case.status,
+        to_status=to_status,
+        by=user,
+        by_label=label or (user.get_username() if user is not None else "system"),
+        note=note.strip(),
+    )
+    case.status = to_status
+    case.published_on = timezone.localdate() if to_status == Case.Status.PUBLISHED else case.published_on
+    case.save(update_fields=["status", "published_on", "updated_at"])
+    return case
+
+
+@transaction.atomic
+def case_from_measure(*, measure, user=None) -> Case:
+    """A finished measure written up as a case draft: its words, steps, owner, budget, funding, tags and the
+    KPIs' figures. Staff then add what only they know (difficulties, partners) and send it for review."""
+    from banso.plans.models import Measure, MeasureTag
+
+    if measure.status != Measure.Status.DONE:
+        raise ValidationError(_("Only a completed measure can become a case."))
+    existing = measure.cases.first()
+    if existing is not None:
+        raise ValidationError(_("This measure already has a case: “%(title)s”.") % {"title": existing.title})
+    plan = measure.plan
+    steps = "\n".join(f"{FiscalYear(s.fiscal_year).era_label}：{s.description}" for s in measure.steps.all())
+    challenges = [c.title for c in measure.challenges.all()]
+    departments = [measure.owner.name, *(d.name for d in measure.related_departments.all())]
+    years = [s.fiscal_year for s in measure.steps.all()] or [plan.start_year]
+    tags = [
+        t.item
+        for t in measure.tags.filter(status=MeasureTag.Status.CONFIRMED, item__isnull=False).select_related("item")
+    ]
+    return case_save(
+        municipality=plan.municipality,
+        title=measure.title,
+        summary=measure.goal or measure.purpose or measure.title,
+        theme=_theme_guess(measure),
+        kind=Case.Kind.SERVICE if measure.audience else Case.Kind.PROCESS,
+        start_year=min(years),
+        end_year=max(years),
+        background="\n".join(filter(None, [measure.purpose, *(f"・{c}" for c in challenges)])),
+        actions="\n".join(filter(None, [measure.content, steps])),
+        organisation=_("Owner: %(departments)s") % {"departments": "、".join(departments)},
+        cost=_budget_text(measure),
+        budget_thousand_yen=measure.budget_thousand_yen,
+        results_quantitative=_kpi_results(measure),
+        source_measure=measure,
+        tags=tags,
+        funding=list(measure.funding.all()),
+        sources=[{"title": f"{plan.municipality.name}「{plan.title}」{measure.number}", "published_on": None}],
+    )
+
+
+def _theme_guess(measure) -> str:
+    from banso.cases.selectors import guess_theme
+
+    return guess_theme(" ".join([measure.title, measure.purpose, measure.content]))
+
+
+def _budget_text(measure) -> str:
+    if not measure.budget_thousand_yen:
+        return ""
+    return _("Budget %(amount)s thousand yen") % {"amount": f"{measure.budget_thousand_yen:,}"}
+
+
+def _kpi_results(measure) -> str:
+    from banso.tracking.selectors import counted_actuals
+    from banso.tracking.services import settings_for
+
+    tracking = settings_for(measure.plan.municipality)
+    latest = {a.kpi_id: a for a in counted_actuals(tracking).filter(kpi__measure=measure)}
+    lines = []
+    for kpi in measure.kpis.prefetch_related("targets"):
+        actual = latest.get(kpi.pk)
+        target = max(kpi.targets.all(), key=lambda t: t.fiscal_year, default=None)
+        parts = [kpi.name]
+        if kpi.baseline_value is not None:
+            parts.append(_("baseline %(value)s%(unit)s") % {"value": _num(kpi.baseline_value), "unit": kpi.unit})
+        if actual is not None:
+            parts.append(
+                _("actual %(value)s%(unit)s (%(date)s)")
+                % {"value": _num(actual.value), "unit": kpi.unit, "date": actual.as_of.isoformat()}
+            )
+        if target is not None:
+            parts.append(
+                _("target %(value)s%(unit)s (%(year)s)")
+                % {"value": _num(target.value), "unit": kpi.unit, "year": FiscalYear(target.fiscal_year).era_label}
+            )
+        lines.append("・" + "、".join(parts))
+    return "\n".join(lines)
+
+
+def _num(value) -> str:
+    return f"{value.normalize():,f}" if hasattr(value, "normalize") else str(value)
+
+
+@transaction.atomic
+def case_adopt(*, case: Case, plan, user=None):
+    """事例を取り入れる: the case becomes a not-started draft measure of this plan, through the same
+    横展開 mechanism as a peer's measure, with its source recorded."""
+    from banso.programs.services import adopt_into_plan
+
+    if case.status != Case.Status.PUBLISHED:
+        raise ValidationError(_("Only a published case can be adopted."))
+    if case.municipality_id == plan.municipality_id:
+        raise ValidationError(_("This case is already your municipality's own."))
+    year = max(plan.start_year, min(plan.end_year, FiscalYear.current().year))
+    adoption = adopt_into_plan(
+        plan=plan,
+        user=user,
+        label=f"{case.municipality.name}の事例「{case.title}」",
+        title=case.title,
+        purpose=case.background,
+        content=case.actions,
+        goal=case.results_quantitative or case.results_qualitative,
+        steps={
+            year: _("Study the case of %(town)s and decide how, with whom and at what cost.")
+            % {"town": case.municipality.name}
+        },
+    )
+    CaseAdoption.objects.create(case=case, adoption=adoption)
+    return adoption.adopted

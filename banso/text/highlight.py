@@ -1,0 +1,106 @@
+"""Show why a text matched: mark the characters that carry a query's bigrams, and cut a snippet around them.
+
+The index folds text before cutting it into bigrams (banso.text.search); here we fold character by
+character so that each mark lands on the characters the person wrote, full-width or half, katakana or
+hiragana. Near-synonyms are folded by whole words, so the query is also cut as typed and as each variant
+of the synonyms it uses: 「スマホ」 then marks both スマホ and スマートフォン.
+"""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+
+from banso.text.normalize import fold
+from banso.text.search import _LONG_VOWEL, _SEPARATORS, SYNONYMS, canonical, chunk_terms, code
+
+Segment = tuple[str, bool]  # (text, marked)
+
+
+class QueryTerms(set):
+    """The bigrams to mark, and whether any of them only exists without the hiragana (申込 in 申し込み)."""
+
+    bridging = False
+
+
+def query_terms(query: str) -> QueryTerms:
+    canon = canonical(query)
+    typed = unicodedata.normalize("NFKC", query or "").lower()
+    texts = [canon, typed] + [variant for variant, form in SYNONYMS if form in canon]
+    terms, bridges = QueryTerms(), set()
+    for text in texts:
+        for chunk in _SEPARATORS.split(text):
+            if chunk:
+                folded, content = chunk_terms(chunk)
+                terms |= folded | content
+                bridges |= content - folded
+    terms.bridging = bool(bridges)
+    return terms
+
+
+@functools.lru_cache(maxsize=20000)
+def _folded(ch: str) -> str | None:
+    """A character as the index sees it (None for a separator), remembered: a page marks thousands."""
+    return None if _SEPARATORS.fullmatch(ch) else fold(ch).translate(_LONG_VOWEL)
+
+
+def marks(text: str, terms: set[int]) -> list[bool]:
+    """Per character of `text`: is it part of a bigram (or a one-character word) in `terms`?"""
+    marked = [False] * len(text)
+    # The second pass finds 申込 in 申し込み; most queries have no such bigram and skip it.
+    for without_hiragana in (False, True) if getattr(terms, "bridging", True) else (False,):
+        previous: tuple[str, int] | None = None
+        for i, ch in enumerate(text):
+            folded_char = _folded(ch)
+            if folded_char is None:
+                previous = None
+                continue
+            if without_hiragana and "ぁ" <= ch <= "ゖ":
+                continue
+            for folded in folded_char:
+                if code(folded) in terms:
+                    marked[i] = True
+                if previous is not None and code(previous[0], folded) in terms:
+                    marked[previous[1]] = marked[i] = True
+                previous = (folded, i)
+    # The long-vowel mark is dropped before cutting: mark it when both its neighbours are (ドロ-ン).
+    for i in range(1, len(text) - 1):
+        if not text[i].translate(_LONG_VOWEL) and marked[i - 1] and marked[i + 1]:
+            marked[i] = True
+    return marked
+
+
+def snippet(text: str, terms: set[int], width: int = 110) -> list[Segment]:
+    """The part of `text` with the most marked characters, as segments; the whole text when it is short."""
+    text = " ".join((text or "").split())
+    flags = marks(text, terms)
+    start = 0
+    if len(text) > width:
+        window = best = sum(flags[:width])
+        for i in range(1, len(text) - width + 1):
+            window += flags[i + width - 1] - flags[i - 1]
+            if window > best:
+                best, start = window, i
+        start = max(0, start - 10) if best else 0  # a little context before the first mark
+    end = min(len(text), start + width)
+    segments = _segments(text[start:end], flags[start:end])
+    if start > 0:
+        segments.insert(0, ("…", False))
+    if end < len(text):
+        segments.append(("…", False))
+    return segments
+
+
+def highlight(text: str, terms: set[int]) -> list[Segment]:
+    """The whole text as segments (for a title)."""
+    return _segments(text, marks(text, terms))
+
+
+def _segments(text: str, flags: list[bool]) -> list[Segment]:
+    segments: list[Segment] = []
+    for ch, flag in zip(text, flags, strict=True):
+        if segments and segments[-1][1] == flag:
+            segments[-1] = (segments[-1][0] + ch, flag)
+        else:
+            segments.append((ch, flag))
+    return segments

@@ -1,0 +1,535 @@
+"""One Japanese full-text search for every collection, the same on SQLite and PostgreSQL (ADR 15).
+
+Japanese has no spaces between words, so we index character bigrams rather than words: 「除雪ドローン」
+is 除雪, 雪ど, どろ, ろん. A bigram index finds partial words (「デマンド」 in 「AIオンデマンド交通」) and
+survives a small typo (most bigrams of 「オンデマントバス」 are still right). Before cutting, text is
+folded so that what a person means the same is the same:
+
+- width and case (NFKC: ＡＩ = AI, ｽﾏﾎ = スマホ), katakana = hiragana, the long-vowel mark dropped
+  (サーバー = サーバ);
+- near-synonyms to one form (写し → 写, 発行 → 交付, スマホ → スマートフォン; the tables below);
+- okurigana: each chunk is indexed a second time without its hiragana, so 「申し込み」 also yields
+  申込 and meets 「申込」.
+
+Terms are integers (the two code points side by side), so postings are three small integers per row and
+the whole index is one table per collection with an index on (term, obj, weight). A query is one SQL
+aggregation over the postings of its terms; every number in it is an integer computed the same way on
+both databases (idf from document counts, weights from term counts), and ties are broken by id, so SQLite
+and PostgreSQL return the same ranking on the same data.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+
+from banso.text.normalize import KATAKANA_TO_HIRAGANA
+from banso.text.normalize import SYNONYMS as NAME_SYNONYMS
+
+# (variant, canonical) for the vocabulary of DX cases, applied to documents and queries alike. Only
+# replacements that cannot change another word's meaning: 「ライン」 is not LINE (オンライン contains it).
+SEARCH_SYNONYMS = (
+    ("スマホ", "スマートフォン"),
+    ("お年寄り", "高齢者"),
+    ("シニア", "高齢者"),
+    ("人工知能", "ai"),
+    ("在宅勤務", "テレワーク"),
+    ("リモートワーク", "テレワーク"),
+    ("無人店舗", "スマートストア"),
+    ("無人売店", "スマートストア"),
+    ("電子決済", "キャッシュレス決済"),
+    ("ウェブサイト", "ホームページ"),
+    ("webサイト", "ホームページ"),
+    ("電子申請", "オンライン申請"),
+    ("物流", "配送"),
+    ("宅配", "配送"),
+    ("乗合タクシー", "デマンド交通"),
+    ("デマンドバス", "デマンド交通"),
+    ("要介護認定", "介護認定"),
+    ("かかない", "書かない"),
+    ("見える化", "可視化"),
+    ("ai乗合バス", "aiデマンド交通・ai乗合バス"),  # both, so either name finds it
+)
+SYNONYMS = tuple(NAME_SYNONYMS) + SEARCH_SYNONYMS
+
+_SEPARATORS = re.compile(
+    r"[\s、。，．,.!?！？「」『』（）()\[\]【】〈〉《》・:：;；/／\"'“”‘’…‥〜~|｜→⇒=＝+＋*＊#＃%％&＆@＠<>＜＞]+"
+)
+_HIRAGANA = re.compile(r"[ぁ-ゖ]+")
+_LONG_VOWEL = str.maketrans("", "", "ーｰ－")
+MARKER = 0  # the term every indexed object has once; its weight is the object's length
+MAX_PREFIX_TERMS = 64  # a one-character word stands for the commonest bigrams that start with it
+SATURATION = 2  # stored weight = 100·tf/(tf+SATURATION): repeating a word helps, but less and less
+COVERAGE_BONUS = 50  # added to every matched weight, so matching more of the query beats repeating part of it
+
+
+def canonical(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    for variant, canonical_form in SYNONYMS:
+        text = text.replace(variant, canonical_form)
+    return text
+
+
+def code(a: str, b: str = "") -> int:
+    """A bigram as one integer: both code points fit in 21 bits."""
+    return (ord(a) << 21) | (ord(b) if b else 0)
+
+
+def _grams(stream: str) -> set[int]:
+    if len(stream) == 1:
+        return {code(stream)}
+    codes = map(ord, stream)  # code() inlined: indexing calls this a million times
+    return {(a << 21) | b for a, b in itertools.pairwise(codes)}
+
+
+# Katakana to hiragana and the long-vowel mark dropped, in one C-level pass: the chunk is already NFKC and
+# lower case (canonical), and indexing 10,000 cases calls this a million times.
+_FOLD_CHUNK = {**KATAKANA_TO_HIRAGANA, **{ord(c): None for c in "ーｰ－"}}
+
+
+def streams(chunk: str) -> tuple[str, str]:
+    """A canonical chunk folded, and folded again without its hiragana (particles and okurigana)."""
+    folded = chunk.translate(_FOLD_CHUNK)
+    content = _HIRAGANA.sub("", chunk).translate(_FOLD_CHUNK)
+    return folded, content
+
+
+def chunks(text: str) -> list[str]:
+    return _split(canonical(text))
+
+
+def _split(canonical_text: str) -> list[str]:
+    return [c for c in _SEPARATORS.split(canonical_text) if c]
+
+
+def chunk_terms(chunk: str) -> tuple[set[int], set[int]]:
+    folded, content = streams(chunk)
+    return (_grams(folded) if folded else set()), (_grams(content) if content else set())
+
+
+def document_terms(fields: Iterable[tuple[str, int]]) -> dict[int, int]:
+    """term -> stored weight for a document made of (text, field weight) pairs; title-like fields weigh more."""
+    counts: Counter[int] = Counter()
+    length = 0
+    for text, field_weight in fields:
+        for chunk in chunks(text):
+            length += len(chunk)
+            folded, content = chunk_terms(chunk)
+            for term in folded | content:
+                counts[term] += field_weight
+    weights = {term: round(100 * tf / (tf + SATURATION)) for term, tf in counts.items()}
+    weights[MARKER] = min(length, 32767)
+    return weights
+
+
+# -- the query ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Word:
+    """A word the person typed (or a whole text, for recommendations), with its ways of being found."""
+
+    text: str
+    alternatives: list[set[int]] = field(default_factory=list)
+    prefix: tuple[int, int] | None = None  # a single character: every bigram that starts with it
+    # Filled from the index:
+    known: list[dict[int, int]] = field(default_factory=list)  # per alternative: term -> idf, seen terms only
+    thresholds: list[int] = field(default_factory=list)
+    frequencies: dict[int, int] = field(default_factory=dict)  # term -> number of documents with it
+
+    def necessary_terms(self) -> set[int]:
+        """Terms of which a matching document has at least one: to reach k of an alternative's n terms it must
+        contain one of any n - k + 1 of them, so we take its rarest (the prefix filter)."""
+        needed: set[int] = set()
+        for known, threshold in zip(self.known, self.thresholds, strict=True):
+            if known:
+                rarest = sorted(known, key=lambda t: (self.frequencies[t], t))
+                needed |= set(rarest[: len(known) - threshold + 1])
+        return needed
+
+    @property
+    def findable(self) -> bool:
+        return any(self.known)
+
+
+# Words that nearly every DX case uses: in a query they rank but do not have to be found (「窓口DX」 is about
+# 窓口). Typed alone, they are searched for like any word.
+GENERIC_WORDS = ("dx", "デジタル", "推進", "活用", "導入", "取組", "取り組み", "事業")
+_GENERIC_RE = re.compile("|".join(GENERIC_WORDS))
+
+
+def parse(query: str) -> list[Word]:
+    words = []
+    for raw in canonical(query).split():
+        raw = _GENERIC_RE.sub(" ", raw).strip() or raw
+        parts = _split(raw)
+        if not parts:
+            continue
+        folded, content = set(), set()
+        for part in parts:
+            f, c = chunk_terms(part)
+            folded |= f
+            content |= c
+        word = Word(raw, [folded] if folded == content or not content else [folded, content])
+        joined = "".join(streams(p)[0] for p in parts)
+        if len(joined) == 1:
+            word.prefix = (code(joined), code(joined) | 0x1FFFFF)
+        words.append(word)
+    return words
+
+
+def text_word(text: str, *, label: str = "") -> Word:
+    """A whole passage as one word of a lenient query (challenge texts for recommendations). Only the runs of
+    kanji and katakana between the hiragana are cut: in a sentence, を相 or の使 are particles, and bigrams
+    across a particle (者ス in 高齢者がスマホ) join two words by chance."""
+    terms: set[int] = set()
+    for chunk in chunks(text):
+        for run in _HIRAGANA.split(chunk):
+            folded = run.translate(_FOLD_CHUNK)
+            if folded:
+                terms |= _grams(folded)
+    return Word(label or text[:40], [terms])
+
+
+def idf(documents: int, frequency: int) -> int:
+    """BM25's idf as an integer (× 1000), so sums are exact and equal on every database."""
+    return round(1000 * math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5)))
+
+
+def coverage_needed(known_terms: int) -> float:
+    """Share of a word's bigrams a document must contain. Counted, not weighted by idf: the rarest bigram of
+    「職員研修」 is 員研, where two words meet, and it must not decide alone. Short words must match nearly
+    whole; longer ones may carry a typo or, for a sentence, words the documents do not use."""
+    if known_terms <= 2:
+        return 0.75  # 「窓口DX」: 窓口 carries the word; DX is in half the library
+    if known_terms <= 6:
+        return 0.6
+    if known_terms <= 14:
+        return 0.4
+    return 0.3
+
+
+# -- the index ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    obj_id: int
+    score: int
+    coverage: list[float]  # per word: the best share of it the document contains
+    found: int = 0  # how many of the words it contains enough of
+    row: tuple = ()  # the extra fields asked for
+
+
+@dataclass
+class Page:
+    total: int
+    hits: list[Hit]
+    counts: dict[int, list[tuple]]  # field position -> (value, number of hits)
+
+
+def _sqlite_materializes() -> bool:
+    """AS MATERIALIZED exists from SQLite 3.35; older ones compute the shared part once per use instead."""
+    return connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35)
+
+
+class SearchIndex:
+    """The postings of one collection: a concrete `banso.text.models.Posting` with its `obj` foreign key."""
+
+    def __init__(self, posting_model):
+        self.model = posting_model
+        self.table = posting_model._meta.db_table
+        self.obj_column = posting_model._meta.get_field("obj").column
+
+    # -- writing ---------------------------------------------------------------------------------
+    def replace(self, obj_id: int, fields: Iterable[tuple[str, int]]) -> None:
+        """(Re)index one object."""
+        with transaction.atomic():
+            self.model.objects.filter(obj_id=obj_id).delete()
+            self.model.objects.bulk_create(
+                [self.model(obj_id=obj_id, term=t, weight=w) for t, w in document_terms(fields).items()],
+                batch_size=2000,
+            )
+
+    def remove(self, obj_id: int) -> None:
+        self.model.objects.filter(obj_id=obj_id).delete()
+
+    def rebuild(self, documents: Iterable[tuple[int, Iterable[tuple[str, int]]]]) -> int:
+        """Index every (id, fields) from scratch in one transaction. Returns the number of postings."""
+        written = 0
+        documents = iter(documents)
+        indexes = [
+            (i.name, [self.model._meta.get_field(f).column for f in i.fields]) for i in self.model._meta.indexes
+        ]
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                # The whole rebuild is one transaction: let its pages stay in memory rather than spill to the
+                # write-ahead log (256 MB for this connection, for the length of the rebuild).
+                cursor.execute("PRAGMA cache_size")
+                cache_size = cursor.fetchone()[0]
+                cursor.execute("PRAGMA cache_size = -262144")
+            # Millions of rows: drop the indexes, empty and load the table, and build the indexes once at the
+            # end, several times faster than keeping them up to date row by row. Both databases run DDL in a
+            # transaction, so a failed rebuild leaves the old index as it was.
+            for name, _columns in indexes:
+                cursor.execute(f"DROP INDEX {self._q(name)}")
+            cursor.execute(
+                f"{'TRUNCATE' if connection.vendor == 'postgresql' else 'DELETE FROM'} {self._q(self.table)}"
+            )
+            # In batches: reading the next documents must not happen while a COPY holds the connection.
+            while batch := list(itertools.islice(documents, 500)):
+                rows = [
+                    (obj_id, t, w) for obj_id, fields in batch for t, w in sorted(document_terms(fields).items())
+                ]
+                written += _bulk_insert(self.table, self.obj_column, rows)
+            for name, columns in indexes:
+                cursor.execute(
+                    f"CREATE INDEX {self._q(name)} ON {self._q(self.table)} ({', '.join(map(self._q, columns))})"
+                )
+            if connection.vendor == "sqlite":
+                cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            # VACUUM sets the visibility map, so queries read postings from the index alone (index-only
+            # scans); ANALYZE gives the planner the new term frequencies. Neither may run in a transaction.
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(self.table)}")
+        return written
+
+    # -- reading ---------------------------------------------------------------------------------
+    def prepare(self, words: list[Word], *, max_share: float = 1.0, top: int | None = None) -> int:
+        """Look the words' terms up: idf per known term and the weight each word must reach.
+        `max_share` drops terms in more than that share of documents, `top` keeps a word's rarest terms
+        (both for long texts, whose common bigrams only cost time). Returns the number of documents."""
+        wanted = {t for w in words for alt in w.alternatives for t in alt}
+        counts = self._frequencies(wanted)
+        for word in words:
+            if word.prefix:
+                word.alternatives = [set(self._prefix_terms(*word.prefix))]
+                counts.update(self._frequencies(word.alternatives[0] - counts.keys()))
+        documents = counts.pop(MARKER, 0)
+        for word in words:
+            word.known, word.thresholds = [], []
+            word.frequencies = {t: counts[t] for alt in word.alternatives for t in alt if counts.get(t)}
+            for alternative in word.alternatives:
+                known = {
+                    t: idf(documents, counts[t])
+                    for t in alternative
+                    if counts.get(t) and counts[t] <= max_share * documents
+                }
+                if top is not None and len(known) > top:
+                    known = dict(sorted(known.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
+                word.known.append(known)
+                share = 0.0 if word.prefix else coverage_needed(len(known))
+                word.thresholds.append(max(1, math.ceil(share * len(known))) if known else 0)
+        return documents
+
+    def search(
+        self,
+        words: list[Word],
+        *,
+        require: str = "all",
+        within: QuerySet | None = None,
+        fields: Sequence[str] = (),
+        limit: int | None = None,
+    ) -> list[Hit]:
+        """Objects that contain every word ("all") or any word ("any"), best first, ties by id.
+        `within` restricts to a queryset of the indexed model (what the reader may see, facets) and
+        `fields` are read from it for each hit in the same query."""
+        words = [w for w in words if w.findable]
+        if not words:
+            return []
+        sql, params = self._sql(words, require, within, fields, limit)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if require == "all":
+            return [
+                Hit(row[0], int(row[1]), [1.0] * len(words), len(words), row[3:]) for row in rows
+            ]  # row[2] is v._sid
+        # (word, number of terms, threshold) per alternative, in the order of the sums in each row
+        alternatives = [
+            (wi, len(w.known[ai]) or 1, w.thresholds[ai])
+            for wi, w in enumerate(words)
+            for ai in range(len(w.known))
+        ]
+        width = len(alternatives)
+        hits = []
+        for row in rows:
+            coverage, found = [0.0] * len(words), [False] * len(words)
+            for (wi, total, threshold), got in zip(alternatives, row[2 : 2 + width], strict=True):
+                got = got or 0
+                coverage[wi] = max(coverage[wi], min(1.0, got / total))
+                found[wi] = found[wi] or got >= threshold
+            hits.append(Hit(row[0], int(row[1]), coverage, sum(found), row[3 + width :]))
+        return hits
+
+    # -- SQL -------------------------------------------------------------------------------------
+    def _frequencies(self, terms: set[int]) -> Counter[int]:
+        terms = sorted(terms | {MARKER})
+        counts: Counter[int] = Counter()
+        with connection.cursor() as cursor:
+            for start in range(0, len(terms), 500):
+                part = terms[start : start + 500]
+                cursor.execute(
+                    f"SELECT term, COUNT(*) FROM {self._q(self.table)} WHERE term IN ({_ints(part)}) GROUP BY term"
+                )
+                counts.update(dict(cursor.fetchall()))
+        return counts
+
+    def _prefix_terms(self, low: int, high: int) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term FROM {self._q(self.table)} WHERE term BETWEEN {int(low)} AND {int(high)} "
+                f"GROUP BY term ORDER BY COUNT(*) DESC, term LIMIT {MAX_PREFIX_TERMS}"
+            )
+            return [t for (t,) in cursor.fetchall()]
+
+    def _aggregate(self, words, require) -> tuple[str, str]:
+        """The query's terms as a VALUES table q, and the aggregation of their postings into (obj, score,
+        found, a0…): one row per document that holds enough of every word ("all") or of any word ("any")."""
+        alternatives = [(w, ai) for w in words for ai in range(len(w.known))]
+        terms = sorted({t for w in words for known in w.known for t in known})
+        values = []
+        for term in terms:
+            weight = next(k[term] for w in words for k in w.known if term in k)
+            # Per alternative: 1 when the term is one of its terms, so the sums count matched terms.
+            columns = [term, weight] + [int(term in w.known[ai]) for w, ai in alternatives]
+            values.append("(" + ",".join(str(int(c)) for c in columns) + ")")
+        names = ["term", "idf"] + [f"a{i}" for i in range(len(alternatives))]
+        sums = ", ".join(f"SUM(q.a{i}) AS a{i}" for i in range(len(alternatives)))
+        conditions, i = [], 0
+        for word in words:
+            ors = []
+            for ai in range(len(word.known)):
+                if word.known[ai]:
+                    ors.append(f"SUM(q.a{i}) >= {int(word.thresholds[ai])}")
+                i += 1
+            conditions.append("(" + " OR ".join(ors) + ")")
+        having = (" AND " if require == "all" else " OR ").join(conditions)
+        found = (
+            str(len(words))
+            if require == "all"
+            else " + ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END" for c in conditions)
+        )
+        obj = f"p.{self._q(self.obj_column)}"
+        where = ""
+        if require == "all":
+            # Every word must be found, so only documents holding a necessary term of the most selective word
+            # can match: aggregate those, not every posting of a common bigram such as 地域 — when that is
+            # much less to read (otherwise the filter costs more than it saves).
+            frequency = {t: f for w in words for t, f in w.frequencies.items()}
+            needed = min((w.necessary_terms() for w in words), key=lambda found: sum(frequency[t] for t in found))
+            if 4 * sum(frequency[t] for t in needed) < sum(frequency[t] for t in terms):
+                postings = f"SELECT {self._q(self.obj_column)} FROM {self._q(self.table)} WHERE term IN ({_ints(sorted(needed))})"
+                where = f"WHERE {obj} IN ({postings}) "
+        cte = f"WITH q({', '.join(names)}) AS (VALUES {', '.join(values)})"
+        inner = (
+            f"SELECT {obj} AS obj, SUM((p.weight + {COVERAGE_BONUS}) * q.idf) AS score, {found} AS found, {sums} "
+            f"FROM {self._q(self.table)} p JOIN q ON q.term = p.term {where}GROUP BY {obj} HAVING {having}"
+        )
+        return cte, inner
+
+    @staticmethod
+    def _view(within: QuerySet, fields: Sequence[str]) -> tuple[str, list]:
+        """The readable objects as SQL with columns _sid, _f0, _f1 … (every column an annotation with a name
+        of ours, so that their order in the SQL is ours too)."""
+        aliases = {f"_f{k}": F(name) for k, name in enumerate(fields)}
+        # order_by(): the model's default ordering would sort the whole collection for nothing.
+        view = within.order_by().annotate(_sid=F("pk"), **aliases).values_list("_sid", *aliases)
+        sql, params = view.query.sql_with_params()
+        return sql, list(params)
+
+    def _sql(self, words, require, within, fields, limit) -> tuple[str, list]:
+        cte, inner = self._aggregate(words, require)
+        width = sum(len(w.known) for w in words)
+        # With every word required, each hit has them all: only the "any" search needs the sums back.
+        select = ", ".join(["m.obj", "m.score"] + ([f"m.a{k}" for k in range(width)] if require != "all" else []))
+        params: list = []
+        if within is not None:
+            view_sql, params = self._view(within, fields)
+            sql = f"{cte} SELECT {select}, v.* FROM ({inner}) m JOIN ({view_sql}) v ON v._sid = m.obj"
+        else:
+            sql = f"{cte} SELECT {select} FROM ({inner}) m"
+        sql += " ORDER BY m.score DESC, m.obj"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return sql, params
+
+    def page(
+        self,
+        words: list[Word],
+        *,
+        within: QuerySet,
+        fields: Sequence[str],
+        counted: Sequence[int],
+        limit: int,
+        offset: int = 0,
+        require: str = "all",
+    ) -> Page:
+        """One page of hits, the number of all hits and, for the fields at the positions `counted`, how many
+        hits have each value: all in one query, so a broad query does not carry thousands of rows to Python.
+        Hits with more of the words come first (for "any"), then the higher score, then the lower id."""
+        words = [w for w in words if w.findable]
+        if not words:
+            return Page(0, [], {i: [] for i in counted})
+        cte, inner = self._aggregate(words, require)
+        view_sql, params = self._view(within, fields)
+        columns = [f"_f{k}" for k in range(len(fields))]
+        blank = ["NULL"] * len(fields)
+        materialized = "MATERIALIZED " if connection.vendor == "postgresql" or _sqlite_materializes() else ""
+        parts = [
+            f"SELECT * FROM (SELECT 0 AS kind, obj, score, found, {', '.join(columns)} FROM m "
+            f"ORDER BY found DESC, score DESC, obj LIMIT {int(limit)} OFFSET {int(offset)}) top",
+            f"SELECT 1, NULL, COUNT(*), NULL, {', '.join(blank)} FROM m",
+        ]
+        for i in counted:
+            row = [*blank[:i], columns[i], *blank[i + 1 :]]
+            parts.append(f"SELECT {2 + i}, NULL, COUNT(*), NULL, {', '.join(row)} FROM m GROUP BY {columns[i]}")
+        sql = (
+            f"{cte}, m AS {materialized}(SELECT m.obj, m.score, m.found, v.* FROM ({inner}) m "
+            f"JOIN ({view_sql}) v ON v._sid = m.obj) " + " UNION ALL ".join(parts)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        result = Page(0, [], {i: [] for i in counted})
+        for kind, obj, score, found, *values in rows:
+            if kind == 0:
+                result.hits.append(Hit(obj, int(score), [], int(found), tuple(values)))
+            elif kind == 1:
+                result.total = int(score)
+            else:
+                result.counts[kind - 2].append((values[kind - 2], int(score)))
+        result.hits.sort(key=lambda h: (-h.found, -h.score, h.obj_id))  # UNION ALL keeps no order
+        return result
+
+    @staticmethod
+    def _q(name: str) -> str:
+        return connection.ops.quote_name(name)
+
+
+def _ints(values: Iterable[int]) -> str:
+    return ",".join(str(int(v)) for v in values)
+
+
+def _bulk_insert(table: str, obj_column: str, rows: list[tuple[int, int, int]]) -> int:
+    """Write postings as fast as each database allows: COPY on PostgreSQL, executemany on SQLite."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no COPY
+            with raw.copy(f"COPY {quote(table)} ({quote(obj_column)}, term, weight) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:  # sqlite3's own executemany: Django's wrapper iterates the rows in Python first
+            sql = f"INSERT INTO {quote(table)} ({quote(obj_column)}, term, weight) VALUES (?, ?, ?)"
+            connection.connection.executemany(sql, rows)
+    return len(rows)

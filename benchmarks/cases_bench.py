@@ -1,0 +1,126 @@
+"""事例ライブラリ at 10,000 cases: indexing, search and recommendation times.
+
+    python benchmarks/cases_bench.py               # SQLite (a temporary database)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/test python benchmarks/cases_bench.py
+
+The library is the seed cases plus generated ones: each generated case takes its sentences from several seed
+cases (so the vocabulary is real) and a municipality from the national master data (so profiles vary).
+Generation is not timed. Prints: indexing all cases (target ≤ 30 s); search over the labelled queries, as the
+search page runs it with facets and highlights (p50/p95, target p95 ≤ 50 ms); recommendations for a town from
+its open challenges and from a typed challenge (target ≤ 100 ms).
+"""
+
+import random
+import statistics
+import time
+
+from survey_bench import django_setup, setup_database
+
+CASES = 10_000
+TEXTS = ("background", "actions", "organisation", "results_quantitative", "results_qualitative", "difficulties")
+
+
+def build():
+    from django.core.management import call_command
+
+    from banso.cases import seeds
+    from banso.cases.models import Case, band_for
+    from banso.core.audit import acting_as
+    from banso.demo.sample import create_sample
+    from banso.hearings.demo import create_sample_hearings
+    from banso.orgs.loader import load_master
+    from banso.orgs.models import Municipality
+
+    call_command("migrate", verbosity=0)
+    load_master()
+    with acting_as(None, label="benchmark"):
+        create_sample()
+        create_sample_hearings(Municipality.objects.get(code="999997"))
+        seeds.load()
+    rng = random.Random(8)
+    templates = list(Case.objects.exclude(seed_key=None))
+    towns = list(
+        Municipality.objects.filter(is_sample=False, population__isnull=False).exclude(kind="designated_ward")
+    )
+    sentences = {f: [s for c in templates for s in getattr(c, f).split("。") if s.strip()] for f in TEXTS}
+    rows = []
+    for n in range(CASES - len(templates)):
+        base, town = rng.choice(templates), rng.choice(towns)
+        rows.append(
+            Case(
+                municipality=town,
+                prefecture_id=town.prefecture_id,
+                title=f"{base.title}（{town.name}の取組 {n}）",
+                summary=base.summary,
+                theme=base.theme,
+                kind=base.kind,
+                population=town.population,
+                aged_65_share=town.aged_65_share,
+                area_km2=town.area_km2,
+                population_band=band_for(town.population),
+                status=Case.Status.PUBLISHED,
+                **{f: "。".join(rng.sample(sentences[f], min(3, len(sentences[f])))) for f in TEXTS},
+            )
+        )
+    Case.objects.bulk_create(rows, batch_size=1000)
+    return Municipality.objects.get(code="999997")
+
+
+def timed(fn, runs):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def main():
+    database, cleanup = setup_database()
+    try:
+        django_setup()
+        from banso.cases import quality, selectors, services
+        from banso.cases.models import Case
+        from banso.orgs.scoping import operator_scope
+
+        town = build()
+        from django.db import connection
+
+        if connection.vendor == "postgresql":  # bulk-loaded tables get their statistics, as autovacuum would
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        start = time.perf_counter()
+        postings = services.index_rebuild()
+        seconds = time.perf_counter() - start
+        print(f"[{database}] indexing {Case.objects.count():,} cases: {seconds:.1f} s ({postings:,} postings)")
+        scope = operator_scope([town.pk])
+        queries = [q["q"] for q in quality.labelled()]
+        for q in queries:  # warm the caches once, as a running server has them
+            selectors.search(scope, q)
+        per_query = {q: timed(lambda q=q: selectors.search(scope, q), 3) for q in queries}
+        times = [t for ts in per_query.values() for t in ts]
+        slowest = sorted(per_query, key=lambda q: -max(per_query[q]))[:3]
+        p50, p95 = statistics.median(times), statistics.quantiles(times, n=20)[-1]
+        print(
+            f"[{database}] search, {len(queries)} labelled queries ×3 with facets and highlights: p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(times):.0f} ms"
+        )
+        print(f"[{database}] slowest: " + ", ".join(f"“{q}” {max(per_query[q]):.0f} ms" for q in slowest))
+        total = selectors.search(scope, "高齢者 スマホ").total
+        print(f"[{database}] (“高齢者 スマホ” finds {total:,} cases)")
+        rec = timed(lambda: selectors.recommend(scope, town), 10)
+        print(
+            f"[{database}] recommendation from サンプル町's open challenges: median {statistics.median(rec):.0f} ms, max {max(rec):.0f} ms"
+        )
+        typed = timed(
+            lambda: selectors.recommend(scope, town, texts=[("", "高齢者がスマホの使い方を相談できる場所がない")]),
+            10,
+        )
+        print(
+            f"[{database}] recommendation for a typed challenge: median {statistics.median(typed):.0f} ms, max {max(typed):.0f} ms"
+        )
+    finally:
+        cleanup()
+
+
+if __name__ == "__main__":
+    main()
