@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from banso.cases.models import Case
 from banso.plans.models import Measure, Plan
 from banso.programs.models import Programme, StatusSnapshot, SupportActivity
 from banso.tracking.models import ReportingPeriod
@@ -85,9 +86,7 @@ def test_a_designation_that_ends_before_it_starts(town_staff, town):
         reverse("training:staff_detail", args=[town.code, member.pk]),
         {"kind": "leader", "starts_on": "2026-04-01", "ends_on": "2026-03-01"},
     ).content.decode()
-    assert (
-        "始まりより前" in page and not Designation.objects.filter(staff=member, ends_on="2026-03-01").exists()
-    )
+    assert "始まりより前" in page and not Designation.objects.filter(staff=member, ends_on="2026-03-01").exists()
 
 
 def test_a_programme_that_ends_before_it_starts(pref_staff):
@@ -109,11 +108,54 @@ def test_a_support_activity_or_status_dated_in_the_future(advisor, town):
     assert "未来の日付" in page and not StatusSnapshot.objects.filter(next_steps="先の話").exists()
 
 
+def test_a_case_with_a_period_backwards_and_a_title_too_long(town_staff, town):
+    before = Case.objects.count()
+    page = town_staff.post(
+        reverse("cases:case_create", args=[town.code]),
+        {
+            "title": "長" * 151,
+            "summary": "逆の期間",
+            "theme": "divide",
+            "kind": "service",
+            "start_year": "令和9年度",
+            "end_year": "令和7年度",
+        },
+    ).content.decode()
+    assert "この値は 150 文字以下でなければなりません" in page
+    page = town_staff.post(
+        reverse("cases:case_create", args=[town.code]),
+        {
+            "title": "逆の期間",
+            "summary": "逆の期間",
+            "theme": "divide",
+            "kind": "service",
+            "start_year": "令和9年度",
+            "end_year": "令和7年度",
+        },
+    ).content.decode()
+    assert "終わりの日付が始まりより前になっています" in page and "逆の期間" in page
+    assert Case.objects.count() == before
+
+
+def test_a_typed_challenge_too_long_and_a_case_adopted_into_an_unknown_town(town_staff, town):
+    page = town_staff.get(reverse("cases:recommended", args=[town.code]), {"text": "課" * 2001}).content.decode()
+    assert "2000 文字以下" in page
+    case = Case.objects.get(seed_key="natori-smart-store")
+    before = Measure.objects.count()
+    assert town_staff.post(reverse("cases:case_adopt", args=[case.pk]), {"municipality": "abc"}).status_code == 404
+    assert town_staff.post(reverse("cases:case_status", args=[case.pk]), {"action": "delete"}).status_code == 403
+    assert Measure.objects.count() == before and Case.objects.get(pk=case.pk).status == "published"
+
+
 @pytest.mark.parametrize(
     ("command", "options", "message"),
     [
         ("remind", {"date": "2026/04/15"}, "2026-04-15"),
-        ("plan_export", {"municipality": "999997", "format": "pdf", "out": "never-written.pdf", "edition": "9.9"}, "9.9"),
+        (
+            "plan_export",
+            {"municipality": "999997", "format": "pdf", "out": "never-written.pdf", "edition": "9.9"},
+            "9.9",
+        ),
         ("plan_import", {"municipality": "999997"}, "見つかりません"),
         (
             "report_advisor",
@@ -125,6 +167,8 @@ def test_a_support_activity_or_status_dated_in_the_future(advisor, town):
             {"programme": "存在しない事業", "format": "pdf", "out": "never-written.pdf"},
             "という事業はありません",
         ),
+        ("cases_recommend", {"municipality": "12345"}, "12345"),
+        ("cases_load", {"file": "/nonexistent/cases.toml"}, "読み込めません"),
     ],
 )
 def test_commands_explain_wrong_arguments(db, command, options, message):

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from banso.core.fields import FiscalYearField
 from banso.core.models import AuditedModel, ends_after_starts
-from banso.orgs.models import Municipality, Prefecture
+from banso.orgs.models import HasDensity, Municipality, Prefecture
 from banso.text.models import Posting
 
 
-class Case(AuditedModel):
+class Case(HasDensity, AuditedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         IN_REVIEW = "in_review", _("in review")
@@ -97,6 +97,17 @@ class Case(AuditedModel):
     funding_list = models.CharField(max_length=200, blank=True, editable=False)
 
     scope_municipality_path = "municipality"
+    # The case's prose, in the order a reader meets it: the form, the seed file and the page follow it.
+    PROSE_FIELDS = (
+        "summary",
+        "background",
+        "actions",
+        "organisation",
+        "cost",
+        "results_quantitative",
+        "results_qualitative",
+        "difficulties",
+    )
 
     class Meta:
         ordering = ["-published_on", "-id"]
@@ -125,12 +136,6 @@ class Case(AuditedModel):
         return Q(status=cls.Status.PUBLISHED) | Q(
             status=cls.Status.IN_REVIEW, prefecture_id__in=scope.prefecture_ids
         )
-
-    @property
-    def density(self):
-        if self.population and self.area_km2:
-            return round(self.population / float(self.area_km2), 1)
-        return None
 
     def period_label(self) -> str:
         from banso.core.fiscal import FiscalYear

@@ -22,17 +22,7 @@ from banso.orgs.models import Municipality
 
 SEED_FILE = Path(__file__).resolve().parent / "data" / "seed_cases.toml"
 REQUIRED = ("key", "code", "name", "title", "theme", "kind", "summary", "sources")
-TEXTS = (
-    "title",
-    "summary",
-    "background",
-    "actions",
-    "organisation",
-    "cost",
-    "results_quantitative",
-    "results_qualitative",
-    "difficulties",
-)
+TEXTS = ("title", *Case.PROSE_FIELDS)
 
 
 def read(path: Path = SEED_FILE) -> dict:

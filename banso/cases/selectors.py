@@ -53,6 +53,27 @@ def can_withdraw(scope, case: Case) -> bool:
     return scope.can_manage(case.municipality_id) or case.prefecture_id in scope.prefecture_ids
 
 
+def cases_to_review(scope) -> list[Case]:
+    """Cases waiting for this reader's review."""
+    waiting = visible_cases(scope).filter(status=Case.Status.IN_REVIEW).select_related("municipality")
+    return [c for c in waiting if can_review(scope, c)]
+
+
+def finished_without_case(scope, municipality):
+    """The municipality's completed measures that have not been written up as a case yet."""
+    from banso.plans.models import Measure
+
+    finished = Measure.objects.filter(plan__municipality=municipality, status=Measure.Status.DONE, cases__isnull=True)
+    return scope.filter(finished).select_related("plan")
+
+
+def adopted_from(scope, measure) -> list[int]:
+    """The cases a measure was adopted from (not to be offered to it again as "similar")."""
+    from banso.cases.models import CaseAdoption
+
+    return list(scope.filter(CaseAdoption.objects.filter(adoption__adopted=measure)).values_list("case_id", flat=True))
+
+
 def adopting_towns(scope, case: Case) -> list:
     """The municipalities this reader manages that could take the case into their plan."""
     if case.status != Case.Status.PUBLISHED:
@@ -346,30 +367,3 @@ def _scored(obj_id, row, ours: Profile, words: list[Word], coverage: list[float]
     else:
         score = profile_score
     return obj_id, score, text_score, profile_score, reasons, matched
-
-
-# -- theme from words ---------------------------------------------------------------------------
-
-THEME_WORDS = {
-    Case.Theme.FRONT_OFFICE: ("窓口", "申請", "手続", "書かない", "証明", "マイナンバー"),
-    Case.Theme.BACK_OFFICE: ("電子決裁", "ペーパーレス", "RPA", "業務改善", "BPR", "文書", "チャット"),
-    Case.Theme.PLANNING: ("計画", "ロードマップ", "推進体制", "推進本部"),
-    Case.Theme.PEOPLE: ("研修", "人材", "リーダー", "リテラシー"),
-    Case.Theme.DIVIDE: ("スマホ教室", "デジタルデバイド", "高齢者", "操作"),
-    Case.Theme.COMMUNICATION: ("情報発信", "LINE", "アプリ", "ホームページ", "広報", "配信"),
-    Case.Theme.MOBILITY: ("交通", "バス", "デマンド", "乗合"),
-    Case.Theme.COMMERCE: ("買い物", "店舗", "地域通貨", "キャッシュレス", "商店"),
-    Case.Theme.WELFARE: ("介護", "福祉", "健康", "見守り", "予防接種"),
-    Case.Theme.EDUCATION: ("学校", "教育", "教員", "子育て", "児童"),
-    Case.Theme.DISASTER: ("防災", "災害", "除雪", "積雪", "ため池", "水位"),
-    Case.Theme.AGRICULTURE: ("農業", "営農", "農産物", "林業", "スマート農業"),
-    Case.Theme.TOURISM: ("観光",),
-    Case.Theme.DATA: ("データ", "スマートシティ", "EBPM", "オープンデータ"),
-    Case.Theme.LOGISTICS: ("配送", "ドローン", "物流"),
-}
-
-
-def guess_theme(text: str) -> str:
-    counts = {theme: sum(text.count(word) for word in words) for theme, words in THEME_WORDS.items()}
-    best = max(counts, key=lambda theme: counts[theme])
-    return best if counts[best] else Case.Theme.BACK_OFFICE

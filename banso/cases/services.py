@@ -167,7 +167,7 @@ def case_from_measure(*, measure, user=None) -> Case:
         municipality=plan.municipality,
         title=measure.title,
         summary=measure.goal or measure.purpose or measure.title,
-        theme=_theme_guess(measure),
+        theme=guess_theme(" ".join([measure.title, measure.purpose, measure.content])),
         kind=Case.Kind.SERVICE if measure.audience else Case.Kind.PROCESS,
         start_year=min(years),
         end_year=max(years),
@@ -184,10 +184,30 @@ def case_from_measure(*, measure, user=None) -> Case:
     )
 
 
-def _theme_guess(measure) -> str:
-    from banso.cases.selectors import guess_theme
+# A measure's theme from its words, for the case draft (staff correct it on the form).
+THEME_WORDS = {
+    Case.Theme.FRONT_OFFICE: ("窓口", "申請", "手続", "書かない", "証明", "マイナンバー"),
+    Case.Theme.BACK_OFFICE: ("電子決裁", "ペーパーレス", "RPA", "業務改善", "BPR", "文書", "チャット"),
+    Case.Theme.PLANNING: ("計画", "ロードマップ", "推進体制", "推進本部"),
+    Case.Theme.PEOPLE: ("研修", "人材", "リーダー", "リテラシー"),
+    Case.Theme.DIVIDE: ("スマホ教室", "デジタルデバイド", "高齢者", "操作"),
+    Case.Theme.COMMUNICATION: ("情報発信", "LINE", "アプリ", "ホームページ", "広報", "配信"),
+    Case.Theme.MOBILITY: ("交通", "バス", "デマンド", "乗合"),
+    Case.Theme.COMMERCE: ("買い物", "店舗", "地域通貨", "キャッシュレス", "商店"),
+    Case.Theme.WELFARE: ("介護", "福祉", "健康", "見守り", "予防接種"),
+    Case.Theme.EDUCATION: ("学校", "教育", "教員", "子育て", "児童"),
+    Case.Theme.DISASTER: ("防災", "災害", "除雪", "積雪", "ため池", "水位"),
+    Case.Theme.AGRICULTURE: ("農業", "営農", "農産物", "林業", "スマート農業"),
+    Case.Theme.TOURISM: ("観光",),
+    Case.Theme.DATA: ("データ", "スマートシティ", "EBPM", "オープンデータ"),
+    Case.Theme.LOGISTICS: ("配送", "ドローン", "物流"),
+}
 
-    return guess_theme(" ".join([measure.title, measure.purpose, measure.content]))
+
+def guess_theme(text: str) -> str:
+    counts = {theme: sum(text.count(word) for word in words) for theme, words in THEME_WORDS.items()}
+    best = max(counts, key=lambda theme: counts[theme])
+    return best if counts[best] else Case.Theme.BACK_OFFICE
 
 
 def _budget_text(measure) -> str:

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.cases import selectors, services
 from banso.cases.forms import CaseForm, RecommendForm, ReviewForm
-from banso.cases.models import Case, CaseAdoption
+from banso.cases.models import Case
 from banso.core.access import get_scoped, id_param, require_manage
 from banso.core.forms import submit
 from banso.core.xlsx import Table, table_response
@@ -51,13 +52,6 @@ def library(request):
     number = id_param(request.GET.get("page")) or 1
     page = selectors.search(request.scope, query, filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     paginator = Paginator(range(page.total), PAGE_SIZE)
-    reviewable = [
-        c
-        for c in selectors.visible_cases(request.scope)
-        .filter(status=Case.Status.IN_REVIEW)
-        .select_related("municipality")
-        if selectors.can_review(request.scope, c)
-    ]
     return render(
         request,
         "cases/library.html",
@@ -66,7 +60,7 @@ def library(request):
             "filters": filters,
             "query": query,
             "pages": paginator.get_page(number),
-            "reviewable": reviewable,
+            "reviewable": selectors.cases_to_review(request.scope),
             "towns": [m for m in request.scope.municipalities() if request.scope.can_manage(m.pk)],
         },
     )
@@ -153,35 +147,23 @@ def case_status(request, pk):
 @require_POST
 def case_adopt(request, pk):
     """Take a published case into one of the reader's municipalities' plans as a draft measure."""
+    from banso.programs.views import adopt_into_latest_plan
+
     case = get_scoped(request, Case, pk=pk)
-    town = get_scoped(request, Municipality, code=request.POST.get("municipality", ""))
-    require_manage(request, town.pk)
-    plan = town.plans.first()
-    if plan is None:
-        messages.error(request, _("Start your plan first: an adopted measure goes into it."))
-        return redirect("plans:plans", code=town.code)
-    try:
-        measure = services.case_adopt(case=case, plan=plan, user=request.user)
-    except ValidationError as err:
-        messages.error(request, " ".join(err.messages))
-        return redirect("cases:case", pk=case.pk)
-    messages.success(
+    return adopt_into_latest_plan(
         request,
-        _("“%(title)s” was added to your plan as %(number)s. Adjust it to your town.")
-        % {"title": measure.title, "number": measure.number},
+        request.POST.get("municipality", ""),
+        lambda plan: services.case_adopt(case=case, plan=plan, user=request.user),
+        reverse("cases:case", args=[case.pk]),
     )
-    return redirect("plans:measure", code=town.code, measure_id=measure.pk)
 
 
 def town_cases(request, code):
     """A municipality's own cases in every status, and its finished measures that have no case yet."""
     town = get_scoped(request, Municipality, code=code)
     cases = selectors.visible_cases(request.scope).filter(municipality=town).order_by("status", "-updated_at")
-    finished = []
-    if request.scope.can_manage(town.pk):
-        finished = Measure.objects.filter(
-            plan__municipality=town, status=Measure.Status.DONE, cases__isnull=True
-        ).select_related("plan")
+    can_manage = request.scope.can_manage(town.pk)
+    finished = selectors.finished_without_case(request.scope, town) if can_manage else []
     return render(
         request,
         "cases/town_cases.html",
@@ -229,7 +211,7 @@ def similar(request, code):
     elif measure_id := id_param(request.GET.get("measure")):
         measure = get_scoped(request, Measure, pk=measure_id, plan__municipality=town)
         label, text = measure.title, " ".join([measure.title, measure.purpose, measure.content])
-        exclude = CaseAdoption.objects.filter(adoption__adopted=measure).values_list("case_id", flat=True)
+        exclude = selectors.adopted_from(request.scope, measure)
     found = (
         selectors.recommend(request.scope, town, texts=[(label, text)], limit=3, exclude=exclude) if text else []
     )

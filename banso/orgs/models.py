@@ -36,7 +36,17 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.exclude(kind=Municipality.Kind.DESIGNATED_WARD).filter(is_active=True)
 
 
-class Municipality(AuditedModel):
+class HasDensity:
+    """Population per km² for anything with `population` and `area_km2` (a municipality, a case's snapshot)."""
+
+    @property
+    def density(self):
+        if self.population and self.area_km2:
+            return round(self.population / float(self.area_km2), 1)
+        return None
+
+
+class Municipality(HasDensity, AuditedModel):
     class Kind(models.TextChoices):
         DESIGNATED_CITY = "designated_city", _("designated city")
         DESIGNATED_WARD = "designated_ward", _("ward of a designated city")
@@ -109,12 +119,6 @@ class Municipality(AuditedModel):
     @property
     def full_name(self) -> str:
         return f"{self.prefecture.name}{self.name}"
-
-    @property
-    def density(self):
-        if self.population and self.area_km2:
-            return round(self.population / float(self.area_km2), 1)
-        return None
 
 
 class ComprehensivePlanGoal(AuditedModel):

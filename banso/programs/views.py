@@ -256,18 +256,28 @@ def advisor_report(request, code, assignment_id):
 @require_POST
 def adopt(request, code, measure_id):
     """横展開: take another town's published measure into this town's latest plan as a draft."""
+    source = Measure.objects.filter(pk=measure_id).select_related("plan__municipality").first()
+    if source is None:
+        raise Http404
+    return adopt_into_latest_plan(
+        request, code, lambda plan: services.measure_adopt(source=source, plan=plan, user=request.user), "programs:programmes"
+    )
+
+
+def adopt_into_latest_plan(request, code, adopt, failure_url):
+    """The one page flow of taking something into a town's latest plan (a peer's measure, a case): only its DX
+    office, only with a plan; the new draft measure opens, or the reason it could not be made is shown."""
     town = get_scoped(request, Municipality, code=code)
     require_manage(request, town.pk)
     plan = town.plans.first()
-    source = Measure.objects.filter(pk=measure_id).select_related("plan__municipality").first()
-    if plan is None or source is None:
+    if plan is None:
         messages.error(request, _("Start your plan first: an adopted measure goes into it."))
         return redirect("plans:plans", code=code)
     try:
-        measure = services.measure_adopt(source=source, plan=plan, user=request.user)
+        measure = adopt(plan)
     except ValidationError as err:
         messages.error(request, " ".join(err.messages))
-        return redirect("programs:programmes")
+        return redirect(failure_url)
     messages.success(
         request,
         _("“%(title)s” was added to your plan as %(number)s. Adjust it to your town.")

@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from banso.text.normalize import fold
-from banso.text.search import _LONG_VOWEL, _SEPARATORS, SYNONYMS, canonical, chunk_terms, code
+from banso.text.search import LONG_VOWELS, SCRIPT_FOLD, SEPARATORS, SYNONYMS, canonical, chunk_terms, code
 
 Segment = tuple[str, bool]  # (text, marked)
 
@@ -29,7 +28,7 @@ def query_terms(query: str) -> QueryTerms:
     texts = [canon, typed] + [variant for variant, form in SYNONYMS if form in canon]
     terms, bridges = QueryTerms(), set()
     for text in texts:
-        for chunk in _SEPARATORS.split(text):
+        for chunk in SEPARATORS.split(text):
             if chunk:
                 folded, content = chunk_terms(chunk)
                 terms |= folded | content
@@ -41,7 +40,7 @@ def query_terms(query: str) -> QueryTerms:
 @functools.lru_cache(maxsize=20000)
 def _folded(ch: str) -> str | None:
     """A character as the index sees it (None for a separator), remembered: a page marks thousands."""
-    return None if _SEPARATORS.fullmatch(ch) else fold(ch).translate(_LONG_VOWEL)
+    return None if SEPARATORS.fullmatch(ch) else unicodedata.normalize("NFKC", ch).lower().translate(SCRIPT_FOLD)
 
 
 def marks(text: str, terms: set[int]) -> list[bool]:
@@ -65,7 +64,7 @@ def marks(text: str, terms: set[int]) -> list[bool]:
                 previous = (folded, i)
     # The long-vowel mark is dropped before cutting: mark it when both its neighbours are (ドロ-ン).
     for i in range(1, len(text) - 1):
-        if not text[i].translate(_LONG_VOWEL) and marked[i - 1] and marked[i + 1]:
+        if text[i] in LONG_VOWELS and marked[i - 1] and marked[i + 1]:
             marked[i] = True
     return marked
 

@@ -60,11 +60,10 @@ SEARCH_SYNONYMS = (
 )
 SYNONYMS = tuple(NAME_SYNONYMS) + SEARCH_SYNONYMS
 
-_SEPARATORS = re.compile(
+SEPARATORS = re.compile(
     r"[\s、。，．,.!?！？「」『』（）()\[\]【】〈〉《》・:：;；/／\"'“”‘’…‥〜~|｜→⇒=＝+＋*＊#＃%％&＆@＠<>＜＞]+"
 )
 _HIRAGANA = re.compile(r"[ぁ-ゖ]+")
-_LONG_VOWEL = str.maketrans("", "", "ーｰ－")
 MARKER = 0  # the term every indexed object has once; its weight is the object's length
 MAX_PREFIX_TERMS = 64  # a one-character word stands for the commonest bigrams that start with it
 SATURATION = 2  # stored weight = 100·tf/(tf+SATURATION): repeating a word helps, but less and less
@@ -92,13 +91,14 @@ def _grams(stream: str) -> set[int]:
 
 # Katakana to hiragana and the long-vowel mark dropped, in one C-level pass: the chunk is already NFKC and
 # lower case (canonical), and indexing 10,000 cases calls this a million times.
-_FOLD_CHUNK = {**KATAKANA_TO_HIRAGANA, **{ord(c): None for c in "ーｰ－"}}
+LONG_VOWELS = "ーｰ－"
+SCRIPT_FOLD = {**KATAKANA_TO_HIRAGANA, **{ord(c): None for c in LONG_VOWELS}}
 
 
 def streams(chunk: str) -> tuple[str, str]:
     """A canonical chunk folded, and folded again without its hiragana (particles and okurigana)."""
-    folded = chunk.translate(_FOLD_CHUNK)
-    content = _HIRAGANA.sub("", chunk).translate(_FOLD_CHUNK)
+    folded = chunk.translate(SCRIPT_FOLD)
+    content = _HIRAGANA.sub("", chunk).translate(SCRIPT_FOLD)
     return folded, content
 
 
@@ -107,7 +107,7 @@ def chunks(text: str) -> list[str]:
 
 
 def _split(canonical_text: str) -> list[str]:
-    return [c for c in _SEPARATORS.split(canonical_text) if c]
+    return [c for c in SEPARATORS.split(canonical_text) if c]
 
 
 def chunk_terms(chunk: str) -> tuple[set[int], set[int]]:
@@ -193,7 +193,7 @@ def text_word(text: str, *, label: str = "") -> Word:
     terms: set[int] = set()
     for chunk in chunks(text):
         for run in _HIRAGANA.split(chunk):
-            folded = run.translate(_FOLD_CHUNK)
+            folded = run.translate(SCRIPT_FOLD)
             if folded:
                 terms |= _grams(folded)
     return Word(label or text[:40], [terms])
