@@ -24,16 +24,17 @@ TRANSITIONS = {
 
 
 def search_fields(case: Case) -> list[tuple[str, int]]:
-    """What the index reads, with weights: the title counts three times, labels and the summary twice."""
+    """What the index reads, with weights: the title counts three times, the summary and tags twice. Not the
+    theme and kind: their labels group several ideas (保健・福祉・介護), so 「介護」 would find every welfare
+    case; they are facets instead."""
     with translation.override("ja"):
-        labels = [case.get_theme_display(), case.get_kind_display()]
         tags = [t.name for t in case.tags.all()]
         funding = [f.name for f in case.funding.all()]
     place = f"{case.prefecture.name} {case.municipality.name}"
     return [
         (case.title, 3),
         (case.summary, 2),
-        (" ".join(labels + tags), 2),
+        (" ".join(tags), 2),
         (place, 2),
         (case.background, 1),
         (case.actions, 1),
