@@ -4,12 +4,44 @@ The sample data (サンプル県 with サンプル町, 見本町 and 手本町) 
 test session; every test runs inside a transaction that is rolled back.
 """
 
+import datetime as dt
+import os
+
 import pytest
 from django.test import Client, override_settings
 
 from banso.core.audit import acting_as
 from banso.demo.sample import create_sample
 from banso.orgs.models import Department, Municipality, User
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("BANSO_TEST_CLOCK") or None,
+        help="run the whole session as if it started at this instant (ISO 8601 with its offset, e.g. "
+        "2027-04-01T09:00+09:00); the clock ticks on from there. Default: the real clock.",
+    )
+
+
+def pytest_configure(config):
+    """Move the clock for the whole run, before the sample world is built, so the world, the pages and the
+    tests all live on that day. Each xdist worker is a process of its own and moves its own clock."""
+    instant = config.getoption("--clock", default=None)
+    if instant:
+        import time_machine
+
+        moment = dt.datetime.fromisoformat(instant)
+        if moment.tzinfo is None:
+            raise pytest.UsageError("--clock needs an offset, e.g. 2027-04-01T09:00+09:00")
+        config._banso_clock = time_machine.travel(moment, tick=True)
+        config._banso_clock.start()
+
+
+def pytest_report_header(config):
+    instant = config.getoption("--clock", default=None)
+    return f"clock moved to {instant}" if instant else None
+
 
 # persona fixture name -> demo user name (None: a resident, not logged in)
 PERSONAS = {
@@ -84,6 +116,17 @@ def inline_imports_and_private_media(settings, media_root):
     settings.BANSO_BACKGROUND_IMPORTS = False
     settings.MEDIA_ROOT = media_root
     cache.clear()  # the database rolls back after each test; the in-process cache must too
+
+
+@pytest.fixture(autouse=True)
+def japanese():
+    """Every test starts in Japanese: a request that switched the language (set_language, Accept-Language)
+    leaves it active in the worker's thread, which would otherwise leak into the next test's messages."""
+    from django.utils import translation
+
+    translation.activate("ja")
+    yield
+    translation.activate("ja")
 
 
 def client_for(persona: str) -> Client:

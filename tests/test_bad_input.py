@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from banso.cases.models import Case
 from banso.plans.models import Measure, Plan
@@ -12,7 +13,9 @@ from banso.programs.models import Programme, StatusSnapshot, SupportActivity
 from banso.tracking.models import ReportingPeriod
 from banso.training.models import Consultation, Course, Designation, StaffMember
 
-TOMORROW = str(dt.date.today() + dt.timedelta(days=1))
+
+def tomorrow() -> str:
+    return str(timezone.localdate() + dt.timedelta(days=1))
 
 
 def test_a_measure_without_owner_department(town_staff, town):
@@ -101,10 +104,16 @@ def test_a_support_activity_or_status_dated_in_the_future(advisor, town):
     url = reverse("programs:support", args=[town.code])
     page = advisor.post(
         url,
-        {"activity": "1", "a-held_on": TOMORROW, "a-kind": "visit", "a-category": "vision", "a-title": "先の訪問"},
+        {
+            "activity": "1",
+            "a-held_on": tomorrow(),
+            "a-kind": "visit",
+            "a-category": "vision",
+            "a-title": "先の訪問",
+        },
     ).content.decode()
     assert "未来の日付" in page and not SupportActivity.objects.filter(title="先の訪問").exists()
-    page = advisor.post(url, {"snapshot": "1", "s-as_of": TOMORROW, "s-next_steps": "先の話"}).content.decode()
+    page = advisor.post(url, {"snapshot": "1", "s-as_of": tomorrow(), "s-next_steps": "先の話"}).content.decode()
     assert "未来の日付" in page and not StatusSnapshot.objects.filter(next_steps="先の話").exists()
 
 

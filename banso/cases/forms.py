@@ -44,7 +44,9 @@ class CaseForm(NormalizingModelForm):
             "results_qualitative",
             "difficulties",
         ]
-        widgets = {name: forms.Textarea(attrs={"rows": 3 if name == "summary" else 4}) for name in Case.PROSE_FIELDS}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3 if name == "summary" else 4}) for name in Case.PROSE_FIELDS
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

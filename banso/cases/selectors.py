@@ -63,7 +63,9 @@ def finished_without_case(scope, municipality):
     """The municipality's completed measures that have not been written up as a case yet."""
     from banso.plans.models import Measure
 
-    finished = Measure.objects.filter(plan__municipality=municipality, status=Measure.Status.DONE, cases__isnull=True)
+    finished = Measure.objects.filter(
+        plan__municipality=municipality, status=Measure.Status.DONE, cases__isnull=True
+    )
     return scope.filter(finished).select_related("plan")
 
 
@@ -71,7 +73,9 @@ def adopted_from(scope, measure) -> list[int]:
     """The cases a measure was adopted from (not to be offered to it again as "similar")."""
     from banso.cases.models import CaseAdoption
 
-    return list(scope.filter(CaseAdoption.objects.filter(adoption__adopted=measure)).values_list("case_id", flat=True))
+    return list(
+        scope.filter(CaseAdoption.objects.filter(adoption__adopted=measure)).values_list("case_id", flat=True)
+    )
 
 
 def adopting_towns(scope, case: Case) -> list:

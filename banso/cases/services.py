@@ -129,7 +129,9 @@ def case_transition(*, case: Case, to_status: str, user=None, label: str = "", n
     if to_status == Case.Status.IN_REVIEW and not (case.summary.strip() and (case.actions or "").strip()):
         raise ValidationError(_("Write the summary and what was done before sending the case for review."))
     if to_status == Case.Status.IN_REVIEW and not case.sources.exists():
-        raise ValidationError(_("Name at least one source (the document the facts come from) before sending the case for review."))
+        raise ValidationError(
+            _("Name at least one source (the document the facts come from) before sending the case for review.")
+        )
     CaseTransition.objects.create(
         case=case,
         from_status=case.status,

@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from banso.core.fiscal import FiscalYear
 from banso.orgs.models import (
@@ -133,7 +134,7 @@ PEOPLE = [
 @transaction.atomic
 def create_sample(today: dt.date | None = None) -> list[dict]:
     """Create or refresh the sample data; returns the logins to print."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     pref, _ = Prefecture.objects.update_or_create(
         code="990001",
         defaults={"number": 99, "name": "サンプル県", "name_kana": "さんぷるけん", "is_sample": True},

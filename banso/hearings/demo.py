@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 from banso.hearings import services
 from banso.hearings.models import ChallengeTheme, HearingSession
 from banso.orgs.models import Department
@@ -149,7 +151,7 @@ HEARINGS = [
 def create_sample_hearings(town, *, today: dt.date | None = None) -> None:
     if HearingSession.objects.filter(municipality=town).exists():
         return
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     services.themes_ensure(town)
     themes = {t.name: t for t in ChallengeTheme.objects.filter(municipality=town)}
     tasks = {t.name: t for t in SurveyTask.objects.filter(survey_round__municipality=town)}

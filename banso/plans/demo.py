@@ -3,6 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import timezone
+
 from banso.plans import services
 from banso.plans.models import FundingScheme, Plan
 
@@ -27,6 +29,8 @@ POLICIES = [
     ("3", "雪国の暮らしを支えるデジタル"),
     ("4", "人と体制づくり"),
 ]
+
+ISSUED_ON = dt.date(2025, 3, 24)
 
 GRANT = "新しい地方経済・生活環境創生交付金（デジタル実装型）"
 BOND = "デジタル活用推進事業債"
@@ -194,9 +198,18 @@ def create_sample_plan(town) -> Plan | None:
     policies = {n: services.policy_save(plan=plan, number=n, title=t) for n, t in POLICIES}
     for spec in MEASURES:
         _measure(plan, spec, departments, schemes, challenges, policies)
-    services.version_issue(plan=plan, issued_on=dt.date(2025, 3, 24), note="策定")
+    services.version_issue(plan=plan, issued_on=ISSUED_ON, note="策定")
     _revise(plan)
+    _written_before_it_was_issued(plan)
     return plan
+
+
+def _written_before_it_was_issued(plan):
+    """The plan and its measures were written before 第1.0版, not on the day the demo is loaded: progress
+    tracking only asks a measure for the reports of periods it existed in."""
+    written = timezone.make_aware(dt.datetime.combine(ISSUED_ON - dt.timedelta(days=60), dt.time(9, 0)))
+    Plan.objects.filter(pk=plan.pk).update(created_at=written)
+    plan.measures.update(created_at=written)
 
 
 def _measure(plan, spec, departments, schemes, challenges, policies):

@@ -1,12 +1,11 @@
 """Pages of the DX plan: the plan and its parts, measures with steps and KPIs, tags, versions and the roadmap."""
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -353,6 +352,6 @@ def roadmap(request, code, pk):
             "policies": plan.policies.all(),
             "departments": municipality.departments.filter(is_active=True),
             "tag_choices": selectors.tag_choices(municipality),
-            "today": dt.date.today(),
+            "today": timezone.localdate(),
         },
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -33,7 +34,7 @@ def _profile_rows(town) -> list[list[str]]:
 def advisor_report(assignment, until: dt.date | None = None) -> Document:
     """派遣先の概要 / 課題 / 取組 / 苦労・成功体験 / 今後の展開, for one advisor's assignment to one town."""
     town, advisor = assignment.municipality, assignment.advisor
-    until = until or min(assignment.ends_on, dt.date.today())
+    until = until or min(assignment.ends_on, timezone.localdate())
     activities = list(selectors.activities_of(town, advisor=advisor, until=until))
     snapshot = selectors.latest_snapshot(town, until)
     doc = Document(

@@ -260,7 +260,10 @@ def adopt(request, code, measure_id):
     if source is None:
         raise Http404
     return adopt_into_latest_plan(
-        request, code, lambda plan: services.measure_adopt(source=source, plan=plan, user=request.user), "programs:programmes"
+        request,
+        code,
+        lambda plan: services.measure_adopt(source=source, plan=plan, user=request.user),
+        "programs:programmes",
     )
 
 

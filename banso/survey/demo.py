@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.files.base import File
+from django.utils import timezone
 
 from banso.core.fiscal import FiscalYear
 from banso.orgs.models import Department
@@ -1031,7 +1032,7 @@ def create_sample_survey(
     town, *, today: dt.date | None = None, tasks: dict[str, list[str]] | None = None
 ) -> SurveyRound | None:
     """Create the round and import each department's answers; `tasks` limits them (department -> task names)."""
-    fy = FiscalYear.of(today or dt.date.today())
+    fy = FiscalYear.of(today or timezone.localdate())
     title = "全庁業務量調査"
     if SurveyRound.objects.filter(municipality=town, fiscal_year=fy.year, title=title).exists():
         return None

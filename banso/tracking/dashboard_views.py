@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
 from banso.core.access import get_scoped, require_manage
@@ -16,7 +16,7 @@ from banso.core.fiscal import FiscalYear
 from banso.core.xlsx import Table, table_response
 from banso.orgs.models import Department
 from banso.plans.views import require_read_all
-from banso.tracking import progress, review, selectors
+from banso.tracking import deadlines, progress, review, selectors
 from banso.tracking.views import _municipality, current_plan
 
 
@@ -76,7 +76,7 @@ def dashboard_tables(board) -> dict[str, Table]:
                     r.measure.owner.name,
                     r.measure.get_status_display(),
                     str(progress.LABELS[r.signal]),
-                    r.last_update.submitted_at.date().isoformat()
+                    timezone.localdate(r.last_update.submitted_at).isoformat()
                     if r.last_update and r.last_update.submitted_at
                     else "",
                     r.stale,
@@ -105,7 +105,7 @@ def dashboard_tables(board) -> dict[str, Table]:
                     i.row.measure.owner.name,
                     i.period.label if i.period else "",
                     str(LATE_LABELS[i.kind]),
-                    "、".join(f"{n.get_kind_display()} {n.sent_at:%Y-%m-%d}" for n in i.notices),
+                    "、".join(_notice_text(n) for n in i.notices),
                 ]
                 for i in board.late
             ],
@@ -114,10 +114,15 @@ def dashboard_tables(board) -> dict[str, Table]:
     }
 
 
+def _notice_text(notice) -> str:
+    sent = f"{notice.get_kind_display()} {timezone.localdate(notice.sent_at):%Y-%m-%d}"
+    return sent if notice.recipients else f"{sent} ({_('no address')})"
+
+
 LATE_LABELS = {
-    "overdue": _("no update, past the due date"),
-    "escalated": _("no update, past the grace period: the department head was told"),
-    "stale": _("no update for a long time"),
+    "overdue": gettext_lazy("no update, past the due date"),
+    "escalated": gettext_lazy("no update, past the grace period: the department head is told"),
+    "stale": gettext_lazy("no update for a long time"),
 }
 
 
@@ -154,6 +159,7 @@ def _board_page(request, municipality, template, department=None):
             "department": department,
             "rule": progress.RULE,
             "late_labels": LATE_LABELS,
+            "reminder_rule": deadlines.rule_text(board.tracking),
             "status_chart": [{"label": label, "n": n} for _v, label, n in board.by_status],
             "signal_chart": [{"label": label, "n": n} for _s, label, n in board.by_signal],
             "can_manage": request.scope.can_manage(municipality.pk),

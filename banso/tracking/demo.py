@@ -1,7 +1,10 @@
 """Three quarters of progress reports for サンプル町's plan: some late, some off track, a published subset.
 
-Dates are relative to today so the demo always looks current: quarterly periods for this 年度 and the last,
-reports for the three most recent quarters whose due date has passed.
+Dates are relative to the day the demo is loaded, so it is alive whenever it runs: quarterly periods for this
+年度 and the last (so there is always a current period with its due date ahead), reports for the three most
+recent quarters whose due date has passed, two of them with reports missing (late, and past the grace period),
+and the reminders of the older one sent at the time. Loading it again on a later day adds what the calendar
+now calls for and keeps what exists.
 """
 
 import datetime as dt
@@ -11,7 +14,15 @@ from django.utils import timezone
 from banso.core.fiscal import FiscalYear
 from banso.orgs.models import User
 from banso.tracking import services
-from banso.tracking.models import AutomaticActual, MeasureUpdate, ReportingPeriod, StatusChange
+from banso.tracking.models import (
+    ApprovalState,
+    AutomaticActual,
+    MeasureUpdate,
+    Notice,
+    ReportingPeriod,
+    StatusChange,
+)
+from banso.tracking.reminders import reminders_for
 
 # measure number -> (status in each of the 3 quarters, {KPI name: value in each quarter}, note)
 REPORTS = {
@@ -36,7 +47,7 @@ REPORTS = {
         "総務課で電子決裁の運用を始めた。",
     ),
     "3-1": (
-        ["in_progress", "in_progress", None],
+        ["in_progress", None, None],
         {"除雪に関する電話の件数": ["1150", "1100"]},
         "除雪車へのGPS設置を進めている。",
     ),
@@ -50,39 +61,66 @@ PUBLISHED = ["1-1", "1-2", "3-1"]
 
 
 def create_sample_tracking(town, *, today: dt.date | None = None) -> None:
-    """Idempotent: a town that already has reporting periods keeps them."""
+    """Idempotent: periods and reports that exist are kept; what the calendar calls for since is added."""
     plan = town.plans.order_by("-start_year", "title").first()
-    if plan is None or ReportingPeriod.objects.filter(municipality=town).exists():
+    if plan is None:
         return
     today = today or timezone.localdate()
-    services.settings_save(municipality=town, require_approval=True)
+    first_load = not ReportingPeriod.objects.filter(municipality=town).exists()
+    if first_load:
+        services.settings_save(municipality=town, require_approval=True)
     current = FiscalYear.of(today).year
     for year in (current - 1, current):
         services.periods_quarterly(municipality=town, fiscal_year=year)
     due = sorted((p for p in town.reporting_periods.all() if p.due_on < today), key=lambda p: p.starts_on)[-3:]
     staff = User.objects.filter(username__in=["dx-staff", "dept-staff"]).in_bulk(field_name="username")
     measures = {m.number: m for m in plan.measures.prefetch_related("kpis")}
+    reported = set(MeasureUpdate.objects.filter(period__in=due).values_list("measure_id", "period_id"))
     for index, period in enumerate(due):
         for number, (statuses, values, note) in REPORTS.items():
             measure = measures.get(number)
-            if measure is None or index >= len(statuses) or statuses[index] is None:
+            if measure is None or statuses[index] is None or (measure.pk, period.pk) in reported:
                 continue
             _report(measure, period, index, statuses[index], values, note, staff)
         # Earlier quarters were approved; in the newest, 2-1's report still waits for the DX office.
-        if index < len(due) - 1:
-            for update in MeasureUpdate.objects.filter(period=period):
-                services.update_review(update=update, user=staff.get("dx-staff"), approve=True)
-    for update in (
-        MeasureUpdate.objects.filter(period=due[-1], measure__number__in=["1-1", "1-2", "4-1"]) if due else []
-    ):
-        services.update_review(update=update, user=staff.get("dx-staff"), approve=True)
-    _publish(plan, measures, staff)
+        approved = None if index < len(due) - 1 else ["1-1", "1-2", "4-1"]
+        waiting = MeasureUpdate.objects.filter(period=period, state=ApprovalState.SUBMITTED)
+        for update in waiting if approved is None else waiting.filter(measure__number__in=approved):
+            services.update_review(update=update, user=staff.get("dx-staff"), approve=True)
+    if first_load:
+        _publish(plan, measures, staff)
+    if len(due) >= 2:
+        _reminders_sent_at_the_time(town, due[-2])
     task_kpi = plan.measures.filter(number="2-1").first()
     if task_kpi is not None and task_kpi.kpis.exists():
         AutomaticActual.objects.get_or_create(
             kpi=task_kpi.kpis.first(),
             defaults={"source_key": "survey_task_hours", "parameter": "要介護認定の申請受付と訪問調査"},
         )
+
+
+def _reminders_sent_at_the_time(town, period):
+    """The older late quarter's reminders went out when they fell due (recorded, not e-mailed again): the
+    dashboard shows them, and the next `banso remind` sends only what is new."""
+    tracking = services.settings_for(town)
+    for days in (1, tracking.grace_days + 1):
+        day = period.due_on + dt.timedelta(days=days)
+        for reminder in reminders_for(town, day):
+            if reminder.period != period:
+                continue
+            notice, created = Notice.objects.get_or_create(
+                period=period,
+                department=reminder.department,
+                kind=reminder.kind,
+                defaults={
+                    "municipality": town,
+                    "recipients": "、".join(reminder.recipients),
+                    "measures": "、".join(m.number for m in reminder.measures),
+                },
+            )
+            if created:
+                sent_at = timezone.make_aware(dt.datetime.combine(day, dt.time(7, 0)))
+                Notice.objects.filter(pk=notice.pk).update(sent_at=sent_at)
 
 
 def _report(measure, period, index, status, values, note, staff):

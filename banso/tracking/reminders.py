@@ -1,8 +1,10 @@
 """Reminders: due soon, overdue, and escalated to the department head after the grace period.
 
 `banso remind` runs this from cron as often as one likes: each (period, department, kind) is sent once,
-recorded in `Notice` under a unique constraint, so a second run the same day sends nothing again. With
---dry-run it says what it would send and records nothing. The dashboard lists the same late items.
+recorded in `Notice` under a unique constraint, so a second run, or two runs at once, send nothing again. A
+reminder whose day passed while cron did not run is sent on the next run (`deadlines.kinds_reached`). With
+--dry-run it says what it would send and records nothing. The dashboard lists the same late items, from the
+same rule.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from banso.orgs.models import Membership, Role
 from banso.plans.models import Measure
+from banso.tracking import deadlines
 from banso.tracking.models import MeasureUpdate, Notice, ReportingPeriod
-from banso.tracking.selectors import expects_report
 from banso.tracking.services import settings_for
 
 
@@ -29,6 +31,10 @@ class Reminder:
     kind: str
     recipients: list[str]
     measures: list[Measure]
+
+    @property
+    def kind_label(self) -> str:
+        return str(Notice.Kind(self.kind).label)
 
     @property
     def subject(self) -> str:
@@ -53,37 +59,38 @@ class Reminder:
         return "\n".join(lines)
 
 
-def _kind(period, tracking, on: dt.date) -> str | None:
-    if on <= period.due_on:
-        return Notice.Kind.DUE if (period.due_on - on).days <= tracking.reminder_days else None
-    if (on - period.due_on).days <= tracking.grace_days:
-        return Notice.Kind.OVERDUE
-    return Notice.Kind.ESCALATED
-
-
 def reminders_for(municipality, on: dt.date) -> list[Reminder]:
+    """Every reminder the deadlines rule calls for on `on`, whether or not it was sent already."""
     tracking = settings_for(municipality)
+    periods = list(municipality.reporting_periods.all())
+    wanted = [
+        (period, kind)
+        for period in [*deadlines.upcoming_periods(periods, tracking, on), *deadlines.late_periods(periods, on)]
+        for kind in deadlines.kinds_reached(period, tracking, on)
+    ]
+    if not wanted:
+        return []
+    measures = list(
+        Measure.objects.filter(plan__municipality=municipality)
+        .exclude(status__in=[Measure.Status.DONE, Measure.Status.STOPPED])
+        .annotate(first_step=Min("steps__fiscal_year"))
+        .select_related("owner")
+        .order_by("owner__order", "number")
+    )
+    reported = set(
+        MeasureUpdate.objects.filter(period__in=[p for p, _k in wanted]).values_list("period_id", "measure_id")
+    )
     found = []
-    # Periods due soon or recently: a town that starts using reminders is not flooded with old periods.
-    window = (on - dt.timedelta(days=tracking.grace_days + 30), on + dt.timedelta(days=tracking.reminder_days))
-    for period in municipality.reporting_periods.filter(due_on__range=window):
-        kind = _kind(period, tracking, on)
-        if kind is None:
-            continue
-        reported = MeasureUpdate.objects.filter(period=period).values_list("measure_id", flat=True)
-        missing = (
-            Measure.objects.filter(plan__municipality=municipality)
-            .exclude(pk__in=reported)
-            .annotate(first_step=Min("steps__fiscal_year"))
-            .select_related("owner")
-            .order_by("owner__order", "number")
-        )
+    for period, kind in wanted:
         by_department: dict[int, list[Measure]] = {}
-        for measure in (m for m in missing if expects_report(m, m.first_step, period)):
-            by_department.setdefault(measure.owner_id, []).append(measure)
-        for measures in by_department.values():
-            department = measures[0].owner
-            found.append(Reminder(period, department, kind, _recipients(department, kind), measures))
+        for measure in measures:
+            if (period.pk, measure.pk) not in reported and deadlines.expects_report(
+                measure, measure.first_step, period
+            ):
+                by_department.setdefault(measure.owner_id, []).append(measure)
+        for owed in by_department.values():
+            department = owed[0].owner
+            found.append(Reminder(period, department, kind, _recipients(department, kind), owed))
     return found
 
 
@@ -100,21 +107,23 @@ def send_reminders(municipalities, on: dt.date, *, dry_run=False, url="") -> tup
     """(sent, skipped as already sent). A reminder without any address is recorded, so the dashboard shows it."""
     sent, skipped = [], []
     for municipality in municipalities:
+        already = set(
+            Notice.objects.filter(municipality=municipality).values_list("period_id", "department_id", "kind")
+        )
         for reminder in reminders_for(municipality, on):
-            already = Notice.objects.filter(
-                period=reminder.period, department=reminder.department, kind=reminder.kind
-            )
-            if already.exists():
+            if (reminder.period.pk, reminder.department.pk, reminder.kind) in already:
                 skipped.append(reminder)
                 continue
-            if not dry_run and not _record_and_send(municipality, reminder, url):
+            if not dry_run and not record_and_send(municipality, reminder, url):
                 skipped.append(reminder)
                 continue
             sent.append(reminder)
     return sent, skipped
 
 
-def _record_and_send(municipality, reminder, url) -> bool:
+def record_and_send(municipality, reminder, url) -> bool:
+    """Record the reminder, then send it; False when another run recorded it first (its unique key), so two
+    runs at once never send the same reminder twice. A failed send rolls the record back for the next run."""
     try:
         with transaction.atomic():
             Notice.objects.create(

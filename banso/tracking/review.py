@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banso.core.documents import Document, Facts, Heading, Paragraph, Table
@@ -51,7 +52,7 @@ class AnnualReport:
 
 def annual_report(scope, plan, year: int) -> AnnualReport:
     fiscal = FiscalYear(year)
-    end = min(fiscal.end, dt.date.today()) if fiscal.start <= dt.date.today() else fiscal.end
+    end = min(fiscal.end, timezone.localdate()) if fiscal.start <= timezone.localdate() else fiscal.end
     rows = selectors.measure_rows(scope, plan, end, all_actuals=True)
     entries = {e.measure_id: e for e in ReviewEntry.objects.filter(measure__plan=plan, fiscal_year=year)}
     steps = {(s.measure_id): s.description for s in _steps(plan, year)}
@@ -120,7 +121,7 @@ def _value(value, unit) -> str:
 def review_document(report: AnnualReport) -> Document:
     plan = report.plan
     title = _("%(year)s annual review of %(plan)s") % {"year": report.year.era_label, "plan": plan.title}
-    doc = Document(title=title, subtitle_lines=[plan.municipality.name, wareki_date(dt.date.today())])
+    doc = Document(title=title, subtitle_lines=[plan.municipality.name, wareki_date(timezone.localdate())])
     statuses, signals = report.counts()
     doc.add(
         Heading(_("1. Overview"), 1),

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 
-from banso.core.fiscal import FiscalYear
 from banso.plans.models import KPI, Measure, MeasureTag
-from banso.tracking import progress
+from banso.tracking import deadlines, progress
 from banso.tracking.models import ApprovalState, KPIActual, MeasureUpdate, ReportingPeriod
 from banso.tracking.services import settings_for
 
@@ -123,11 +123,16 @@ def measure_rows(scope, plan, on: dt.date, *, department=None, all_actuals=False
     from banso.plans.selectors import measure_sort_key
 
     tracking = settings_for(plan.municipality)
-    plan_start = max(plan.created_at.date(), dt.date(plan.start_year, 4, 1))
+    plan_start = max(timezone.localdate(plan.created_at), dt.date(plan.start_year, 4, 1))
     rows = []
     for measure in tracked_measures(scope, plan, tracking, department=department, all_actuals=all_actuals):
         updates = list(measure.updates.all())
-        last_day = updates[0].submitted_at.date() if updates and updates[0].submitted_at else plan_start
+        # Staleness counts from the last report, or from when the measure came into the plan.
+        last_day = (
+            timezone.localdate(updates[0].submitted_at)
+            if updates and updates[0].submitted_at
+            else max(plan_start, deadlines.existed_on(measure))
+        )
         stale = measure.status not in (Measure.Status.DONE, Measure.Status.STOPPED) and (
             (on - last_day).days > tracking.stale_days
         )
@@ -145,11 +150,6 @@ def current_period(periods, on: dt.date) -> ReportingPeriod | None:
     return next((p for p in periods if p.starts_on <= on), None)
 
 
-def last_due_period(periods, on: dt.date) -> ReportingPeriod | None:
-    """The newest period whose reports were due before today: what is late is measured against it."""
-    return next((p for p in periods if p.due_on < on), None)
-
-
 @dataclass
 class LateItem:
     row: MeasureRow
@@ -158,28 +158,18 @@ class LateItem:
     notices: list = field(default_factory=list)  # reminders already sent about it
 
 
-def expects_report(measure, first_step_year: int | None, period) -> bool:
-    """Finished and stopped measures report no more; one not started yet reports once its first step's 年度 has
-    come (a measure planned for R9 is not late in R8)."""
-    if measure.status in (Measure.Status.DONE, Measure.Status.STOPPED):
-        return False
-    if measure.status == Measure.Status.NOT_STARTED:
-        return first_step_year is not None and first_step_year <= FiscalYear.of(period.ends_on).year
-    return True
-
-
 def late_items(rows, periods, tracking, on: dt.date) -> list[LateItem]:
-    period = last_due_period(periods, on)
+    """Reports missing for the late periods (newest first), then measures nobody has updated for long."""
     items = []
     for row in rows:
-        if row.measure.status in (Measure.Status.DONE, Measure.Status.STOPPED):
-            continue
         first_step = min((s.fiscal_year for s in row.measure.steps.all()), default=None)
-        if period is not None and not expects_report(row.measure, first_step, period):
-            continue
-        if period is not None and row.update_for(period) is None:
-            escalated = (on - period.due_on).days > tracking.grace_days
-            items.append(LateItem(row, period, "escalated" if escalated else "overdue"))
+        missing = [
+            LateItem(row, period, deadlines.late_kind(period, tracking, on))
+            for period in deadlines.late_periods(periods, on)
+            if deadlines.expects_report(row.measure, first_step, period) and row.update_for(period) is None
+        ]
+        if missing:
+            items.extend(missing)
         elif row.stale:
             items.append(LateItem(row, None, "stale"))
     return items

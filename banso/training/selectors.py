@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from banso.core.fiscal import FiscalYear
 from banso.text.normalize import fold
@@ -145,7 +146,7 @@ class Trends:
 
 
 def trends(consultations, *, months=12, on: dt.date | None = None) -> Trends:
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     start = (on.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
     recent = consultations.filter(received_on__gte=start)
     by_month = defaultdict(lambda: {"n": 0, "minutes": 0})

@@ -1,6 +1,5 @@
 """Pages of 人材育成・相談窓口. Names of staff appear only to the DX office and, on their own record, to the person."""
 
-import datetime as dt
 import uuid
 from pathlib import Path
 
@@ -9,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -46,7 +46,7 @@ def home(request, code):
             "municipality": municipality,
             "courses": courses,
             "required": required,
-            "leaders": selectors.active_designations(municipality, dt.date.today(), kind="leader").count(),
+            "leaders": selectors.active_designations(municipality, timezone.localdate(), kind="leader").count(),
             "can_manage": request.scope.can_manage(municipality.pk),
         },
     )
@@ -240,7 +240,7 @@ def staff_list(request, code):
     return render(
         request,
         "training/staff_list.html",
-        {"municipality": municipality, "staff": staff, "form": form, "today": dt.date.today()},
+        {"municipality": municipality, "staff": staff, "form": form, "today": timezone.localdate()},
     )
 
 
@@ -279,7 +279,11 @@ def staff_detail(request, code, staff_id):
 def helpdesk(request, code):
     municipality = _municipality(request, code)
     can_manage = request.scope.can_manage(municipality.pk)
-    form = ConsultationForm(request.POST or None, initial={"received_on": dt.date.today()}) if can_manage else None
+    form = (
+        ConsultationForm(request.POST or None, initial={"received_on": timezone.localdate()})
+        if can_manage
+        else None
+    )
     if request.method == "POST":
         require_manage(request, municipality.pk)
         if submit(form, services.consultation_save, municipality=municipality, consultation=None):
@@ -349,7 +353,7 @@ def _completion_table(course, rows, *, names: bool) -> Table:
 
 
 def _staff_table(staff) -> Table:
-    today = dt.date.today()
+    today = timezone.localdate()
     return Table(
         _("Staff"),
         [_("department"), _("name"), _("staff number"), _("role"), _("in service")],

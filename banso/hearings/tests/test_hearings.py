@@ -1,8 +1,7 @@
-import datetime as dt
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from banso.hearings import selectors, services
 from banso.hearings.models import Challenge, HearingSession, Priority, suggest_priority
@@ -169,7 +168,7 @@ def test_it_lists_challenges_in_a_fixed_number_of_queries(town_staff, town, djan
 
 
 def test_it_dates_hearings(town):
-    assert HearingSession.objects.filter(municipality=town, held_on__lte=dt.date.today()).count() == 8
+    assert HearingSession.objects.filter(municipality=town, held_on__lte=timezone.localdate()).count() == 8
 
 
 def test_it_shows_department_staff_only_their_own_hearings(dept_staff, town):

@@ -8,6 +8,7 @@ import unicodedata
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from banso.core.documents import docx_bytes, pdf_bytes
@@ -84,11 +85,11 @@ def test_it_refuses_an_assignment_outside_the_programme_or_from_another_provider
 def test_it_refuses_a_snapshot_dated_in_the_future_and_keeps_the_history(town):
     with pytest.raises(ValidationError) as err:
         services.snapshot_save(
-            municipality=town, as_of=dt.date.today() + dt.timedelta(days=3), next_steps="先の話"
+            municipality=town, as_of=timezone.localdate() + dt.timedelta(days=3), next_steps="先の話"
         )
     assert "未来" in err.value.messages[0]
     before = town.status_snapshots.count()
-    services.snapshot_save(municipality=town, as_of=dt.date.today(), next_steps="次の一歩")
+    services.snapshot_save(municipality=town, as_of=timezone.localdate(), next_steps="次の一歩")
     assert town.status_snapshots.count() == before + 1
 
 
@@ -116,7 +117,7 @@ def test_it_lets_the_advisor_log_support_and_write_the_report(advisor, town):
         url,
         {
             "activity": "1",
-            "a-held_on": str(dt.date.today()),
+            "a-held_on": str(timezone.localdate()),
             "a-kind": "workshop",
             "a-category": "people",
             "a-title": "ノーコード研修",

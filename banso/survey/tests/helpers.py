@@ -68,7 +68,7 @@ def raw_workbook(
             if (r - header_row - 1, c) in formulas:
                 ws.write_formula(r, c, "=1+1", None, 2)
             elif (r - header_row - 1, c) in dates:
-                ws.write_datetime(r, c, dt.datetime(2025, 4, 1), date_format)
+                ws.write_datetime(r, c, dt.datetime(2025, 4, 1), date_format)  # noqa: DTZ001 (Excel dates have no zone)
             elif value is None:
                 continue
             elif isinstance(value, int | float):

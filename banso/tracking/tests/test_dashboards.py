@@ -1,21 +1,18 @@
 """What the DX office, a department and the mayor see; exports; reminders from cron; the annual review."""
 
-import datetime as dt
 import io
 
 import pytest
-from django.core import mail
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
+from banso.core.fiscal import FiscalYear
 from banso.plans import services as plan_services
-from banso.testing import client_for
 from banso.tracking import services
-from banso.tracking.models import Notice, ReportingPeriod
-from banso.tracking.reminders import send_reminders
+from banso.tracking.models import ReportingPeriod
 
 
 def board(client, town, **params):
@@ -74,51 +71,9 @@ def test_it_gives_the_mayor_one_page(executive, town):
     assert "進み具合" in page and "遅れ・注意の KPI" in page and "オンラインで申請できる手続の数" in page
 
 
-def test_it_sends_each_reminder_once_however_often_cron_runs_it(town, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    on = dt.date.today()
-    first, _skipped = send_reminders([town], on)
-    again, skipped = send_reminders([town], on)
-    assert first and not again and len(skipped) == len(first)
-    escalated = [r for r in first if r.kind == Notice.Kind.ESCALATED]
-    assert escalated and all(
-        r.recipients == [r.department.head_email] for r in escalated if r.department.head_email
-    )
-    assert any("所属長" in m.subject for m in mail.outbox)
-    late = board(client_for("town_staff"), town)
-    late = late[late.index('id="late"') : late.index('id="kpis"')]
-    assert f"所属長へ通知 {dt.date.today():%-m/%-d}" in late  # the reminder sent is shown beside the late item
-
-
-def test_it_reminds_owners_before_the_due_date_and_escalates_after_the_grace_period(town, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    period = services.period_save(
-        municipality=town,
-        label="臨時",
-        starts_on=dt.date(2030, 4, 1),
-        ends_on=dt.date(2030, 4, 30),
-        due_on=dt.date(2030, 5, 15),
-    )
-    kinds = {}
-    for day in (dt.date(2030, 5, 10), dt.date(2030, 5, 20), dt.date(2030, 6, 5)):
-        sent, _skipped = send_reminders([town], day)
-        kinds[day] = {r.kind for r in sent if r.period == period}
-    assert kinds == {
-        dt.date(2030, 5, 10): {"due"},
-        dt.date(2030, 5, 20): {"overdue"},
-        dt.date(2030, 6, 5): {"escalated"},
-    }
-
-
-def test_it_says_what_it_would_send_in_a_dry_run_and_records_nothing(town, capsys):
-    call_command("remind", "--dry-run", municipality=town.code)
-    out = capsys.readouterr().out
-    assert "送信予定" in out and not Notice.objects.exists()
-
-
 def test_it_writes_the_annual_review_for_the_council(town_staff, town):
     plan = town.plans.get(title="サンプル町DX推進計画")
-    year = dt.date.today().year if dt.date.today().month >= 4 else dt.date.today().year - 1
+    year = FiscalYear.of(timezone.localdate()).year
     measure = plan.measures.get(number="1-1")
     url = reverse("tracking:annual_review", args=[town.code, year])
     town_staff.post(url, {f"result_{measure.pk}": "住民課で試行した", f"next_{measure.pk}": "税務課へ広げる"})

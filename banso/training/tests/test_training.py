@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 
 from banso.plans.models import KPI
 from banso.tracking.actual_sources import reading_for
@@ -78,7 +79,7 @@ def test_it_logs_a_consultation_without_names_and_suggests_class_topics(town_sta
 def test_it_feeds_the_plans_kpis_without_typing_a_number_twice(town):
     leaders = KPI.objects.get(measure__plan__municipality=town, name="DX推進リーダーの人数")
     security = KPI.objects.get(measure__plan__municipality=town, name="情報セキュリティ研修の受講率")
-    today = dt.date.today()
+    today = timezone.localdate()
     before = reading_for(leaders, today).value
     member = StaffMember.objects.filter(municipality=town, designations__isnull=True).first()
     services.designation_save(staff=member, kind="leader", starts_on=today - dt.timedelta(days=1))

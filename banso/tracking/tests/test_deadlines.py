@@ -1,0 +1,187 @@
+"""Deadlines on any day: what the dashboard calls late is what `banso remind` sends, once, caught up after a
+missed cron run, counted in Japan's calendar whatever the server's clock; a measure is never late for a period
+that ended before it existed."""
+
+import datetime as dt
+import time
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from banso.plans import services as plan_services
+from banso.plans.models import Measure
+from banso.testing import client_for
+from banso.tracking import services
+from banso.tracking.models import Notice, ReportingPeriod
+from banso.tracking.reminders import record_and_send, reminders_for, send_reminders
+
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+@pytest.fixture(autouse=True)
+def mailbox(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+LATE_SECTION = {"dashboard": ('id="late"', 'id="kpis"'), "summary": ('id="late-h"', "</section>")}
+
+
+def late_section(persona, town, name="dashboard") -> str:
+    page = client_for(persona).get(reverse(f"tracking:{name}", args=[town.code])).content.decode()
+    start, end = LATE_SECTION[name]
+    return page[page.index(start) : page.index(end, page.index(start))]
+
+
+@pytest.fixture
+def spring_2030(town):
+    """A period of its own, far from the demo's quarters: April 2030, due 15 May (grace 14 days)."""
+    return services.period_save(
+        municipality=town,
+        label="令和12年度 4月",
+        starts_on=dt.date(2030, 4, 1),
+        ends_on=dt.date(2030, 4, 30),
+        due_on=dt.date(2030, 5, 15),
+    )
+
+
+def kinds_sent(town, period, day) -> set[str]:
+    sent, _skipped = send_reminders([town], day)
+    return {r.kind for r in sent if r.period == period}
+
+
+def test_it_sends_what_the_dashboard_calls_late_once_however_often_cron_runs_it(town):
+    today = timezone.localdate()
+    first, _skipped = send_reminders([town], today)
+    again, skipped = send_reminders([town], today)
+    assert first, "the demo, built relative to today, always owes a reminder for its newest late quarter"
+    assert again == []
+    assert {(r.period, r.department, r.kind) for r in first} <= {(r.period, r.department, r.kind) for r in skipped}
+    late = late_section("town_staff", town)
+    for reminder in first:
+        assert reminder.department.name in late
+    assert f"{today:%-m/%-d}" in late  # the reminders just sent, with their day, beside the late items
+
+
+def test_it_agrees_with_the_dashboard_and_the_mayors_summary_on_what_is_late(town):
+    from banso.orgs.scoping import operator_scope
+    from banso.tracking import selectors
+
+    today = timezone.localdate()
+    plan = town.plans.get(title="サンプル町DX推進計画")
+    board = selectors.dashboard(operator_scope([town.pk]), plan, today)
+    late = {(i.period.pk, i.row.measure.owner_id) for i in board.late if i.period}
+    owed = {(r.period.pk, r.department.pk) for r in reminders_for(town, today) if r.kind == Notice.Kind.OVERDUE}
+    assert late == owed and late
+    dashboard, summary = late_section("town_staff", town), late_section("executive", town, "summary")
+    for item in board.late:
+        number = f"{item.row.measure.number} {item.row.measure.title}"
+        assert number in dashboard
+        assert number in summary
+
+
+def test_it_prints_the_rule_beside_what_is_late(town):
+    late = late_section("town_staff", town)
+    assert "7日前" in late and "14日後" in late and "所属長" in late
+
+
+def test_it_reminds_before_the_due_date_and_escalates_after_the_grace_period(town, spring_2030):
+    assert kinds_sent(town, spring_2030, dt.date(2030, 5, 7)) == set()  # 8 days before: not yet
+    assert kinds_sent(town, spring_2030, dt.date(2030, 5, 8)) == {"due"}
+    assert kinds_sent(town, spring_2030, dt.date(2030, 5, 16)) == {"overdue"}
+    assert kinds_sent(town, spring_2030, dt.date(2030, 5, 29)) == set()  # still in the grace period
+    assert kinds_sent(town, spring_2030, dt.date(2030, 5, 30)) == {"escalated"}
+    assert kinds_sent(town, spring_2030, dt.date(2030, 6, 30)) == set()
+
+
+def test_it_catches_up_reminders_whose_day_passed_while_cron_did_not_run(town, spring_2030):
+    # cron was down from before the due date until well after the grace period
+    assert kinds_sent(town, spring_2030, dt.date(2030, 6, 5)) == {"overdue", "escalated"}
+    assert kinds_sent(town, spring_2030, dt.date(2030, 6, 6)) == set()
+    subjects = [m.subject for m in mail.outbox]
+    assert any("所属長" in s for s in subjects) and not any("期限が近づいて" in s for s in subjects)
+
+
+def test_it_sends_nothing_twice_when_two_runs_meet(town, spring_2030):
+    # Both runs decided to send before either recorded it: the database's unique key lets one through.
+    reminder = next(r for r in reminders_for(town, dt.date(2030, 5, 16)) if r.recipients)
+    assert record_and_send(town, reminder, "") is True
+    assert record_and_send(town, reminder, "") is False
+    assert len(mail.outbox) == 1
+    assert Notice.objects.filter(period=spring_2030, department=reminder.department).count() == 1
+
+
+def test_it_names_the_departments_it_could_not_reach(town, spring_2030, capsys):
+    town.departments.update(head_email="")
+    call_command("remind", municipality=town.code, date="2030-06-05")
+    assert "メールアドレス" in capsys.readouterr().err
+    with time_machine.travel(dt.datetime(2030, 6, 5, 10, 0, tzinfo=JST)):
+        late = late_section("town_staff", town)
+    assert "宛先なし" in late
+    assert reverse("orgs:department_edit", args=[town.code, town.departments.get(name="建設課").pk]) in late
+
+
+def test_it_never_calls_late_a_measure_made_after_the_period_ended(town):
+    today = timezone.localdate()
+    current = ReportingPeriod.objects.get(municipality=town, starts_on__lte=today, ends_on__gte=today)
+    plan = town.plans.get(title="サンプル町DX推進計画")
+    measure = plan_services.measure_save(
+        plan=plan, number="9-1", title="今日つくった施策", owner=town.departments.get(name="建設課")
+    )
+    Measure.objects.filter(pk=measure.pk).update(status=Measure.Status.IN_PROGRESS)
+    assert "今日つくった施策" not in late_section("town_staff", town)
+    assert "今日つくった施策" not in late_section("executive", town, "summary")
+    assert all(measure not in r.measures for r in reminders_for(town, today))
+    # It owes the report of the period it was made in, at that period's due date.
+    day_after = dt.datetime.combine(current.due_on + dt.timedelta(days=1), dt.time(10, 0), tzinfo=JST)
+    with time_machine.travel(day_after):
+        assert "今日つくった施策" in late_section("town_staff", town)
+        assert "今日つくった施策" in late_section("executive", town, "summary")
+        assert any(measure in r.measures for r in reminders_for(town, timezone.localdate()))
+
+
+@pytest.fixture
+def server_clock_in_utc(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_it_counts_days_in_japan_between_midnight_and_nine_on_a_utc_server(town, spring_2030, server_clock_in_utc):
+    # 15:30 UTC on the due date is 00:30 the next day in Japan: the report is overdue, not due today.
+    with time_machine.travel(dt.datetime(2030, 5, 15, 15, 30, tzinfo=dt.UTC)):
+        assert dt.datetime.now().date() == dt.date(2030, 5, 15)  # noqa: DTZ005 (the server's own clock)
+        assert timezone.localdate() == dt.date(2030, 5, 16)
+        call_command("remind", municipality=town.code)
+    assert Notice.objects.filter(period=spring_2030, kind=Notice.Kind.OVERDUE).exists()
+    assert not Notice.objects.filter(period=spring_2030, kind=Notice.Kind.DUE).exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"date": "2027-02-30"}, "日付ではありません"),
+        ({"date": "2024-04-01"}, "計画の期間より前"),
+        ({"municipality": "999999"}, "団体コード"),
+    ],
+)
+def test_it_refuses_a_bad_date_or_town_with_exit_code_2_and_sends_nothing(town, options, message):
+    before = Notice.objects.count()
+    with pytest.raises(CommandError) as err:
+        call_command("remind", **{"municipality": town.code, **options})
+    assert message in str(err.value)
+    assert err.value.returncode == 2
+    assert Notice.objects.count() == before and mail.outbox == []
+
+
+def test_it_says_what_it_would_send_in_a_dry_run_and_records_nothing(town, capsys):
+    before = Notice.objects.count()
+    call_command("remind", "--dry-run", municipality=town.code)
+    out = capsys.readouterr().out
+    assert "送信予定" in out
+    assert Notice.objects.count() == before and mail.outbox == []
