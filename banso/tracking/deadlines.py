@@ -57,17 +57,20 @@ def existed_on(measure) -> dt.date:
     return timezone.localdate(measure.created_at)
 
 
-def expects_report(measure, first_step_year: int | None, period) -> bool:
-    """Finished and stopped measures report no more; a measure written or adopted after the period ended owes
-    nothing for it (one made mid-period is due at that period's due date, the next one); one not started yet
-    reports once its first step's 年度 has come (a measure planned for R9 is not late in R8)."""
+def owes_reports(measure, first_step_year: int | None, on: dt.date) -> bool:
+    """Finished and stopped measures report no more; one not started yet reports once its first step's 年度 has
+    come (a measure planned for R9 is neither late nor stale in R8)."""
     if measure.status in (Measure.Status.DONE, Measure.Status.STOPPED):
         return False
-    if existed_on(measure) > period.ends_on:
-        return False
     if measure.status == Measure.Status.NOT_STARTED:
-        return first_step_year is not None and first_step_year <= FiscalYear.of(period.ends_on).year
+        return first_step_year is not None and first_step_year <= FiscalYear.of(on).year
     return True
+
+
+def expects_report(measure, first_step_year: int | None, period) -> bool:
+    """Whether a measure owes the report of a period: it must owe reports at the period's end and have existed
+    by then (one written or adopted mid-period is due at that period's due date, the next one)."""
+    return existed_on(measure) <= period.ends_on and owes_reports(measure, first_step_year, period.ends_on)
 
 
 def rule_text(tracking) -> str:

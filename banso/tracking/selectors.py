@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+from banso.core.fiscal import FiscalYear
 from banso.plans.models import KPI, Measure, MeasureTag
 from banso.tracking import deadlines, progress
 from banso.tracking.models import ApprovalState, KPIActual, MeasureUpdate, ReportingPeriod
@@ -45,6 +46,7 @@ class MeasureRow:
     kpis: list[KPIRow]
     updates: list[MeasureUpdate]  # newest first
     stale: bool
+    first_step: int | None  # the 年度 of its first step
     signal: str = field(init=False)
 
     def __post_init__(self):
@@ -127,16 +129,16 @@ def measure_rows(scope, plan, on: dt.date, *, department=None, all_actuals=False
     rows = []
     for measure in tracked_measures(scope, plan, tracking, department=department, all_actuals=all_actuals):
         updates = list(measure.updates.all())
-        # Staleness counts from the last report, or from when the measure came into the plan.
+        first_step = min((s.fiscal_year for s in measure.steps.all()), default=None)
+        # Staleness counts from the last report, or from when the measure came into the plan or its first
+        # step's 年度 began, whichever is later.
         last_day = (
             timezone.localdate(updates[0].submitted_at)
             if updates and updates[0].submitted_at
-            else max(plan_start, deadlines.existed_on(measure))
+            else max(plan_start, deadlines.existed_on(measure), FiscalYear(first_step or plan.start_year).start)
         )
-        stale = measure.status not in (Measure.Status.DONE, Measure.Status.STOPPED) and (
-            (on - last_day).days > tracking.stale_days
-        )
-        rows.append(MeasureRow(measure, [kpi_row(k, on) for k in measure.kpis.all()], updates, stale))
+        stale = deadlines.owes_reports(measure, first_step, on) and (on - last_day).days > tracking.stale_days
+        rows.append(MeasureRow(measure, [kpi_row(k, on) for k in measure.kpis.all()], updates, stale, first_step))
     rows.sort(key=lambda r: measure_sort_key(r.measure.number))
     return rows
 
@@ -162,11 +164,10 @@ def late_items(rows, periods, tracking, on: dt.date) -> list[LateItem]:
     """Reports missing for the late periods (newest first), then measures nobody has updated for long."""
     items = []
     for row in rows:
-        first_step = min((s.fiscal_year for s in row.measure.steps.all()), default=None)
         missing = [
             LateItem(row, period, deadlines.late_kind(period, tracking, on))
             for period in deadlines.late_periods(periods, on)
-            if deadlines.expects_report(row.measure, first_step, period) and row.update_for(period) is None
+            if deadlines.expects_report(row.measure, row.first_step, period) and row.update_for(period) is None
         ]
         if missing:
             items.extend(missing)

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from banso.core.fiscal import FiscalYear
 from banso.plans import services as plan_services
 from banso.plans.models import Measure
 from banso.testing import client_for
@@ -185,3 +186,21 @@ def test_it_says_what_it_would_send_in_a_dry_run_and_records_nothing(town, capsy
     out = capsys.readouterr().out
     assert "送信予定" in out
     assert Notice.objects.count() == before and mail.outbox == []
+
+
+def test_it_does_not_call_stale_a_measure_whose_first_step_is_still_to_come(town):
+    plan = town.plans.get(title="サンプル町DX推進計画")
+    measure = plan_services.measure_save(
+        plan=plan,
+        number="9-2",
+        title="来年度から始める施策",
+        owner=town.departments.get(name="建設課"),
+        steps={FiscalYear.of(timezone.localdate()).year + 1: "試行"},
+    )
+    Measure.objects.filter(pk=measure.pk).update(created_at=timezone.now() - dt.timedelta(days=400))
+    assert "来年度から始める施策" not in late_section("town_staff", town)
+    next_year = FiscalYear.of(timezone.localdate()).year + 1
+    with time_machine.travel(dt.datetime(next_year, 4, 2, 9, 0, tzinfo=JST)):
+        assert "来年度から始める施策" not in late_section("town_staff", town)  # its 年度 has only just begun
+    with time_machine.travel(dt.datetime(next_year, 8, 1, 9, 0, tzinfo=JST)):
+        assert "来年度から始める施策" in late_section("town_staff", town)
