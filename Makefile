@@ -28,8 +28,11 @@ demo: install
 	$(BIN)/banso demo
 	$(BIN)/banso serve --port $(PORT)
 
+# Two processes by default (xdist; the machines this runs on have two cores); PYTEST_ARGS narrows a run:
+#   make test PYTEST_ARGS="banso/tracking -k reminder"
+PYTEST_ARGS ?=
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

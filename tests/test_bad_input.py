@@ -23,7 +23,8 @@ def test_a_measure_without_owner_department(town_staff, town):
     page = town_staff.post(
         reverse("plans:measure_create", args=[town.code, plan.pk]), {"number": "9-9", "title": "担当なし"}
     ).content.decode()
-    assert "担当部署" in page and "必須" in page
+    assert "担当部署" in page
+    assert "必須" in page
     assert not Measure.objects.filter(plan=plan, number="9-9").exists()
 
 
@@ -50,17 +51,16 @@ def test_an_overlapping_reporting_period(town_staff, town):
             "p-due_on": "2026-06-10",
         },
     ).content.decode()
-    assert "重なっています" in page and ReportingPeriod.objects.filter(municipality=town).count() == before
+    assert "重なっています" in page
+    assert ReportingPeriod.objects.filter(municipality=town).count() == before
 
 
 def test_a_course_title_that_exists(town_staff, town):
     page = town_staff.post(
         reverse("training:course_create", args=[town.code]), {"title": "情報セキュリティ研修", "audience": "staff"}
     ).content.decode()
-    assert (
-        "すでにあります" in page
-        and Course.objects.filter(municipality=town, title="情報セキュリティ研修").count() == 1
-    )
+    assert "すでにあります" in page
+    assert Course.objects.filter(municipality=town, title="情報セキュリティ研修").count() == 1
 
 
 def test_a_consultation_without_its_question(town_staff, town):
@@ -78,9 +78,9 @@ def test_a_consultation_without_its_question(town_staff, town):
             "minutes": "10",
         },
     ).content.decode()
-    assert (
-        "相談内容" in page and "必須" in page and Consultation.objects.filter(municipality=town).count() == before
-    )
+    assert "相談内容" in page
+    assert "必須" in page
+    assert Consultation.objects.filter(municipality=town).count() == before
 
 
 def test_a_designation_that_ends_before_it_starts(town_staff, town):
@@ -89,7 +89,8 @@ def test_a_designation_that_ends_before_it_starts(town_staff, town):
         reverse("training:staff_detail", args=[town.code, member.pk]),
         {"kind": "leader", "starts_on": "2026-04-01", "ends_on": "2026-03-01"},
     ).content.decode()
-    assert "始まりより前" in page and not Designation.objects.filter(staff=member, ends_on="2026-03-01").exists()
+    assert "始まりより前" in page
+    assert not Designation.objects.filter(staff=member, ends_on="2026-03-01").exists()
 
 
 def test_a_programme_that_ends_before_it_starts(pref_staff):
@@ -97,7 +98,8 @@ def test_a_programme_that_ends_before_it_starts(pref_staff):
         reverse("programs:programme_create"),
         {"title": "逆さまの事業", "starts_on": "2026-04-01", "ends_on": "2025-04-01"},
     ).content.decode()
-    assert "始まりより前" in page and not Programme.objects.filter(title="逆さまの事業").exists()
+    assert "始まりより前" in page
+    assert not Programme.objects.filter(title="逆さまの事業").exists()
 
 
 def test_a_support_activity_or_status_dated_in_the_future(advisor, town):
@@ -112,9 +114,11 @@ def test_a_support_activity_or_status_dated_in_the_future(advisor, town):
             "a-title": "先の訪問",
         },
     ).content.decode()
-    assert "未来の日付" in page and not SupportActivity.objects.filter(title="先の訪問").exists()
+    assert "未来の日付" in page
+    assert not SupportActivity.objects.filter(title="先の訪問").exists()
     page = advisor.post(url, {"snapshot": "1", "s-as_of": tomorrow(), "s-next_steps": "先の話"}).content.decode()
-    assert "未来の日付" in page and not StatusSnapshot.objects.filter(next_steps="先の話").exists()
+    assert "未来の日付" in page
+    assert not StatusSnapshot.objects.filter(next_steps="先の話").exists()
 
 
 def test_a_case_with_a_period_backwards_and_a_title_too_long(town_staff, town):
@@ -142,7 +146,8 @@ def test_a_case_with_a_period_backwards_and_a_title_too_long(town_staff, town):
             "end_year": "令和7年度",
         },
     ).content.decode()
-    assert "終わりの日付が始まりより前になっています" in page and "逆の期間" in page
+    assert "終わりの日付が始まりより前になっています" in page
+    assert "逆の期間" in page
     assert Case.objects.count() == before
 
 
@@ -153,7 +158,8 @@ def test_a_typed_challenge_too_long_and_a_case_adopted_into_an_unknown_town(town
     before = Measure.objects.count()
     assert town_staff.post(reverse("cases:case_adopt", args=[case.pk]), {"municipality": "abc"}).status_code == 404
     assert town_staff.post(reverse("cases:case_status", args=[case.pk]), {"action": "delete"}).status_code == 403
-    assert Measure.objects.count() == before and Case.objects.get(pk=case.pk).status == "published"
+    assert Measure.objects.count() == before
+    assert Case.objects.get(pk=case.pk).status == "published"
 
 
 @pytest.mark.parametrize(

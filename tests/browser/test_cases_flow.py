@@ -49,12 +49,14 @@ def test_it_finds_peers_for_a_typed_challenge_and_adopts_one(browser, library_si
     top = page.locator(".result").first
     assert "携帯ショップのない町に常設のスマホ相談窓口" in top.inner_text()
     reasons = top.locator(".reasons li").all_inner_texts()
-    assert reasons[0].startswith("同じ課題") and any(r.startswith("人口規模が近い") for r in reasons)
+    assert reasons[0].startswith("同じ課題")
+    assert any(r.startswith("人口規模が近い") for r in reasons)
     shot(page, "recommended")
     top.get_by_role("button", name="自分の計画に取り入れる").click()
     page.wait_for_load_state()
     measure = Measure.objects.get(plan__municipality__code="999997", adopted_from__case_link__isnull=False)
-    assert f"{measure.number} として計画に加えました" in page.content() and measure.number.startswith("横-")
+    assert f"{measure.number} として計画に加えました" in page.content()
+    assert measure.number.startswith("横-")
     assert measure.adopted_from.case_link.case.municipality.name == "上士幌町"
     page.locator(".similar-cases h2").wait_for()  # similar cases arrive by htmx
     assert "他団体の似た事例" in page.content()

@@ -26,14 +26,16 @@ def test_it_puts_the_right_peers_first_for_a_challenge_typed_in_plain_japanese(t
 
 def test_it_recommends_for_the_open_challenges_and_leaves_out_the_towns_own(town):
     found = selectors.recommend(operator_scope([town.pk]), town, limit=10)
-    assert found and all(r.case.municipality_id != town.pk for r in found)
+    assert found
+    assert all(r.case.municipality_id != town.pk for r in found)
     assert any(reason.startswith("同じ課題：") for r in found for reason in r.reasons)
     assert [r.score for r in found] == sorted((r.score for r in found), reverse=True)
 
 
 def test_it_falls_back_to_the_profile_without_challenges(town):
     found = selectors.recommend(operator_scope([town.pk]), town, texts=[], limit=3)
-    assert found and all(r.text_score == 0 for r in found)
+    assert found
+    assert all(r.text_score == 0 for r in found)
     # 見本町 is in the same (sample) prefecture: the reason says so.
     names = [
         r.case.municipality.name for r in selectors.recommend(operator_scope([town.pk]), town, texts=[], limit=50)
@@ -46,7 +48,8 @@ def test_it_explains_profile_similarity():
     theirs = selectors.Profile(4800, 0.41, 480.0, 1, 1, "北海道")
     score, reasons = selectors.profile_similarity(ours, theirs)
     assert score > 0.9
-    assert reasons[0].startswith("人口規模が近い") and "同じ都道府県（北海道）" in reasons
+    assert reasons[0].startswith("人口規模が近い")
+    assert "同じ都道府県（北海道）" in reasons
     far = selectors.Profile(300_000, 0.25, 800.0, 13, 13, "")
     assert selectors.profile_similarity(ours, far)[0] < 0.2
 
@@ -58,7 +61,8 @@ def test_it_shows_recommendations_with_reasons_on_the_page(town_staff, town, dja
         )
     html = response.content.decode()
     assert "山間部のドローン小口配送モデル" in html
-    assert "同じ課題" in html and "計画に取り入れる" in html
+    assert "同じ課題" in html
+    assert "計画に取り入れる" in html
 
 
 def test_it_shows_similar_cases_on_challenge_and_measure_pages(town_staff, town):
@@ -71,14 +75,16 @@ def test_it_shows_similar_cases_on_challenge_and_measure_pages(town_staff, town)
     part = town_staff.get(
         reverse("cases:similar", args=[town.code]), {"challenge": challenge.pk}, HTTP_HX_REQUEST="true"
     )
-    assert "大鰐町" in part.content.decode() and "<html" not in part.content.decode()
+    assert "大鰐町" in part.content.decode()
+    assert "<html" not in part.content.decode()
     measure = Measure.objects.get(plan__municipality=town, number="3-1")
     assert (
         f"?measure={measure.pk}"
         in town_staff.get(reverse("plans:measure", args=[town.code, measure.pk])).content.decode()
     )
     full = town_staff.get(reverse("cases:similar", args=[town.code]), {"measure": measure.pk}).content.decode()
-    assert "除雪" in full and "<html" in full
+    assert "除雪" in full
+    assert "<html" in full
 
 
 def test_it_answers_the_commands_in_json(db):
@@ -90,7 +96,8 @@ def test_it_answers_the_commands_in_json(db):
     out = StringIO()
     call_command("cases_recommend", "--municipality", "99999", "--json", "--limit", "5", stdout=out)
     answer = json.loads(out.getvalue())
-    assert answer["name"] == "サンプル町" and len(answer["results"]) == 5
+    assert answer["name"] == "サンプル町"
+    assert len(answer["results"]) == 5
     assert all(r["reasons"] for r in answer["results"])
 
 

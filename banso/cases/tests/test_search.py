@@ -58,7 +58,8 @@ def test_it_forgives_a_small_typo_and_finds_part_of_a_word(db):
 def test_it_narrows_by_facets_and_counts_them(db):
     page = selectors.search(operator_scope(), "高齢者", limit=5)
     themes = {v.value: v.count for v in page.facets["theme"]}
-    assert themes["divide"] >= 2 and sum(themes.values()) == page.total
+    assert themes["divide"] >= 2
+    assert sum(themes.values()) == page.total
     narrowed = selectors.search(operator_scope(), "高齢者", selectors.Filters(theme="divide"), limit=50)
     assert narrowed.total == themes["divide"]
     assert all(h.case.theme == "divide" for h in narrowed.hits)
@@ -76,9 +77,11 @@ def test_it_marks_what_matched_in_the_characters_typed(db):
 
 def test_it_shows_cases_with_most_words_when_none_has_all(db):
     page = selectors.search(operator_scope(), "ため池 eスポーツ", limit=10)
-    assert page.partial and page.total >= 2
+    assert page.partial
+    assert page.total >= 2
     page = selectors.search(operator_scope(), "ため池 ぴよぴよぴ", limit=10)
-    assert page.unknown_words == ["ぴよぴよぴ"] and page.hits[0].case.seed_key == "oguni-lpwa-reservoir"
+    assert page.unknown_words == ["ぴよぴよぴ"]
+    assert page.hits[0].case.seed_key == "oguni-lpwa-reservoir"
 
 
 def test_it_shows_only_published_cases_in_search(db, town):
@@ -93,7 +96,8 @@ def test_it_searches_from_the_page_with_highlights_and_facets(town_staff, django
         response = town_staff.get(reverse("cases:library"), {"q": "介護認定"})
     html = response.content.decode()
     assert "<mark>要介護認定</mark>" in html
-    assert "大鰐町" in html and "岩沼市" in html
+    assert "大鰐町" in html
+    assert "岩沼市" in html
     assert "保健・福祉・介護" in html  # the theme facet, in Japanese
     response = town_staff.get(reverse("cases:library"), {"q": "介護認定", "prefecture": "abc", "theme": "nope"})
     assert response.status_code == 200  # hand-edited filters are ignored, not an error
@@ -102,7 +106,8 @@ def test_it_searches_from_the_page_with_highlights_and_facets(town_staff, django
 def test_it_exports_the_results_without_formulas(town_staff):
     response = town_staff.get(reverse("cases:library"), {"q": "スマホ", "export": "csv"})
     text = response.content.decode("utf-8-sig")
-    assert "携帯ショップのない町" in text and "\n=" not in text
+    assert "携帯ショップのない町" in text
+    assert "\n=" not in text
 
 
 def test_it_keeps_the_page_query_count_flat(town_staff, django_assert_max_num_queries):

@@ -75,7 +75,8 @@ def test_it_needs_a_reviewer_other_than_the_town_to_publish(town_staff, pref_sta
     assert "どこを直すべきか" in response.content.decode()
     pref_staff.post(url, {"action": "publish"})
     draft.refresh_from_db()
-    assert draft.status == "published" and draft.published_on is not None
+    assert draft.status == "published"
+    assert draft.published_on is not None
     assert [t.to_status for t in draft.transitions.all()] == ["published", "in_review"]
 
 
@@ -107,7 +108,8 @@ def test_it_writes_a_case_draft_from_a_finished_measure(town_staff, town):
     Measure.objects.filter(pk=measure.pk).update(status=Measure.Status.DONE)
     response = town_staff.post(reverse("cases:measure_to_case", args=[town.code, measure.pk]))
     case = Case.objects.get(source_measure=measure)
-    assert response.status_code == 302 and case.status == "draft"
+    assert response.status_code == 302
+    assert case.status == "draft"
     assert case.title == measure.title
     kpi = measure.kpis.first()
     assert kpi.name in case.results_quantitative
@@ -130,10 +132,13 @@ def test_it_adopts_a_case_into_the_plan_as_a_draft_measure(town_staff, town):
     case = Case.objects.get(seed_key="owani-care-certification-lowcode")
     response = town_staff.post(reverse("cases:case_adopt", args=[case.pk]), {"municipality": town.code})
     measure = Measure.objects.get(plan__municipality=town, adopted_from__case_link__case=case)
-    assert response.status_code == 302 and response["Location"].endswith(f"/measures/{measure.pk}/")
-    assert measure.number.startswith("横-") and measure.status == "not_started"
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/measures/{measure.pk}/")
+    assert measure.number.startswith("横-")
+    assert measure.status == "not_started"
     assert "大鰐町" in measure.adopted_from.source_label
-    assert measure.steps.count() == 1 and "大鰐町" in measure.steps.get().description
+    assert measure.steps.count() == 1
+    assert "大鰐町" in measure.steps.get().description
     assert CaseAdoption.objects.filter(case=case).count() == 1
 
 
@@ -152,6 +157,7 @@ def test_it_asks_for_a_source_before_review(town_staff, town):
         municipality=town, title="出典のない事例", summary="要約", actions="内容", theme="divide", kind="service"
     )
     response = town_staff.post(reverse("cases:case_status", args=[case.pk]), {"action": "submit"}, follow=True)
-    assert "出典" in response.content.decode() and "確認を依頼する前に" in response.content.decode()
+    assert "出典" in response.content.decode()
+    assert "確認を依頼する前に" in response.content.decode()
     case.refresh_from_db()
     assert case.status == "draft"

@@ -33,7 +33,8 @@ def test_it_runs_the_demo_twice_without_duplicating(db):
     call_command("demo", "--skip-master", stdout=out)
     call_command("demo", "--skip-master", stdout=out)
     assert (User.objects.count(), Department.objects.count(), Membership.objects.count()) == before
-    assert "dx-staff" in out.getvalue() and "banso-demo" in out.getvalue()
+    assert "dx-staff" in out.getvalue()
+    assert "banso-demo" in out.getvalue()
 
 
 def test_it_records_create_update_and_delete_with_the_actor(db, town):
@@ -46,6 +47,7 @@ def test_it_records_create_update_and_delete_with_the_actor(db, town):
         department.delete()
     entries = list(AuditEntry.objects.filter(content_type__model="department", object_id=str(pk)).order_by("id"))
     assert [e.action for e in entries] == ["create", "update", "delete"]
-    assert entries[1].before["name"] == "監査テスト課" and entries[1].after["name"] == "監査テスト室"
+    assert entries[1].before["name"] == "監査テスト課"
+    assert entries[1].after["name"] == "監査テスト室"
     assert entries[1].changed_fields == ["name"]
     assert all(e.actor_label == "test" and e.municipality_id == town.pk for e in entries)

@@ -39,14 +39,16 @@ def test_it_requires_a_reason_to_override_the_suggested_group(town):
         priority="top",
         priority_reason="町長の公約のため",
     )
-    assert challenge.priority == "top" and challenge.suggested_priority == "long"
+    assert challenge.priority == "top"
+    assert challenge.suggested_priority == "long"
 
 
 def test_it_takes_the_suggested_group_when_none_is_chosen(town):
     challenge = services.challenge_save(
         municipality=town, title="ｍａｐ更新", impact=4, urgency=4, feasibility=4, priority=""
     )
-    assert challenge.priority == Priority.TOP and challenge.title == "map更新"
+    assert challenge.priority == Priority.TOP
+    assert challenge.title == "map更新"
 
 
 def test_it_refuses_links_to_another_towns_survey_tasks(town, hidden_town):
@@ -73,7 +75,8 @@ def test_it_groups_similar_challenges_and_merges_them(town):
     keep, other = next(g for g in groups if any("文書" in c.title for c in g))
     services.challenges_merge(keep=keep, others=[other])
     other.refresh_from_db()
-    assert other.status == Challenge.Status.MERGED and other.merged_into == keep
+    assert other.status == Challenge.Status.MERGED
+    assert other.merged_into == keep
     assert set(keep.survey_tasks.values_list("name", flat=True)) >= {"文書の収受・発送", "文書収受事務"}
 
 
@@ -121,7 +124,8 @@ def test_it_records_a_hearing_and_a_challenge_from_the_browser(town_staff, town,
     assert response.status_code == 302
     assert Challenge.objects.get(title="転入届の記入が多い").priority == Priority.TOP
     page = town_staff.get(reverse("hearings:hearing", args=[town.code, session.pk])).content.decode()
-    assert "転入届の記入が多い" in page and "最優先" in page
+    assert "転入届の記入が多い" in page
+    assert "最優先" in page
 
 
 def test_it_explains_a_missing_reason_on_the_form(town_staff, town):
@@ -146,7 +150,8 @@ def test_it_refuses_an_impossible_score(town_staff, town):
         reverse("hearings:challenge_create", args=[town.code]),
         {"title": "点数がおかしい", "impact": 9, "urgency": 1, "feasibility": 1},
     )
-    assert response.status_code == 200 and not Challenge.objects.filter(title="点数がおかしい").exists()
+    assert response.status_code == 200
+    assert not Challenge.objects.filter(title="点数がおかしい").exists()
 
 
 def test_it_shows_department_staff_only_their_departments_challenges(dept_staff, town):
@@ -159,7 +164,8 @@ def test_it_exports_challenges_without_formulas(town_staff, town):
     Challenge.objects.filter(municipality=town).update(title="=1+1")
     response = town_staff.get(reverse("hearings:challenges", args=[town.code]), {"export": "csv"})
     text = response.content.decode("utf-8-sig")
-    assert "'=1+1" in text and "\n=1+1" not in text
+    assert "'=1+1" in text
+    assert "\n=1+1" not in text
 
 
 def test_it_lists_challenges_in_a_fixed_number_of_queries(town_staff, town, django_assert_max_num_queries):
@@ -173,7 +179,9 @@ def test_it_dates_hearings(town):
 
 def test_it_shows_department_staff_only_their_own_hearings(dept_staff, town):
     page = dept_staff.get(reverse("hearings:hearings", args=[town.code])).content.decode()
-    assert "住民課ヒアリング" in page and "保健福祉課ヒアリング" not in page and "町長ヒアリング" not in page
+    assert "住民課ヒアリング" in page
+    assert "保健福祉課ヒアリング" not in page
+    assert "町長ヒアリング" not in page
 
 
 def test_it_refuses_an_empty_theme_list_or_dropping_a_theme_in_use(town_staff, town):
@@ -181,7 +189,9 @@ def test_it_refuses_an_empty_theme_list_or_dropping_a_theme_in_use(town_staff, t
 
     before = list(ChallengeTheme.objects.filter(municipality=town).values_list("name", flat=True))
     response = town_staff.post(reverse("hearings:themes", args=[town.code]), {"names": "  \n "})
-    assert response.status_code == 200 and "必須" in response.content.decode()
+    assert response.status_code == 200
+    assert "必須" in response.content.decode()
     response = town_staff.post(reverse("hearings:themes", args=[town.code]), {"names": "その他"})
-    assert "削除できません" in response.content.decode() and "窓口・手続" in response.content.decode()
+    assert "削除できません" in response.content.decode()
+    assert "窓口・手続" in response.content.decode()
     assert list(ChallengeTheme.objects.filter(municipality=town).values_list("name", flat=True)) == before

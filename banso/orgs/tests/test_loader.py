@@ -31,7 +31,8 @@ def test_it_loads_every_prefecture_and_municipality(db, master):
 
 def test_it_takes_census_figures_and_readings(db, master):
     chiyoda = Municipality.objects.get(code="131016")
-    assert chiyoda.name == "千代田区" and chiyoda.prefecture.name == "東京都"
+    assert chiyoda.name == "千代田区"
+    assert chiyoda.prefecture.name == "東京都"
     assert chiyoda.kind == Municipality.Kind.SPECIAL_WARD
     assert chiyoda.name_kana == "ちよだく"
     assert 60_000 < chiyoda.population < 70_000
@@ -54,6 +55,7 @@ def test_it_refreshes_master_data_without_touching_the_staff_profile(db, master)
     out = StringIO()
     call_command("orgs_load", stdout=out)
     town.refresh_from_db()
-    assert town.staff_count == 1234 and town.population > 200_000
+    assert town.staff_count == 1234
+    assert town.population > 200_000
     assert "0 件" in out.getvalue() or "0 new" in out.getvalue()
     assert Municipality.objects.filter(is_sample=False).count() == 1918

@@ -24,13 +24,15 @@ def test_it_limits_department_staff_to_their_department_for_department_data(town
 
 def test_it_gives_executives_read_only_access(town):
     scope = scope_for(user("mayor"))
-    assert scope.can_view(town.pk) and not scope.can_manage(town.pk)
+    assert scope.can_view(town.pk)
+    assert not scope.can_manage(town.pk)
     assert not scope.can_edit_department(town.pk, None)
 
 
 def test_it_shows_the_prefecture_only_towns_that_opted_in(town, hidden_town):
     scope = scope_for(user("pref-staff"))
-    assert scope.can_view(town.pk) and not scope.can_view(hidden_town.pk)
+    assert scope.can_view(town.pk)
+    assert not scope.can_view(hidden_town.pk)
     Municipality.objects.filter(pk=hidden_town.pk).update(shares_with_prefecture=True)
     assert scope_for(user("pref-staff")).can_view(hidden_town.pk)
     Municipality.objects.filter(pk=town.pk).update(shares_with_prefecture=False)
@@ -63,7 +65,8 @@ def test_it_merges_roles_in_one_town(town, department):
     Membership.objects.create(user=mayor, role=Role.DEPARTMENT_STAFF, municipality=town, department=department)
     scope = scope_for(mayor)
     grant = scope.grants[town.pk]
-    assert grant.read_all and department.pk in grant.departments
+    assert grant.read_all
+    assert department.pk in grant.departments
     assert not scope.can_manage(town.pk)
 
 

@@ -48,7 +48,9 @@ def test_it_prints_every_measure_step_and_goal_of_kaneyamas_plan_in_the_pdf(docu
     missing = [t for t in expected_texts() if squeeze(t) not in text]
     assert not missing
     # Both faces travel inside the file (as embedded CFF subsets), so it prints the same without Japanese fonts.
-    assert data.count(b"/FontFile3") == 2 and b"+NotoSansJP" in data and b"+NotoSerifJP" in data
+    assert data.count(b"/FontFile3") == 2
+    assert b"+NotoSansJP" in data
+    assert b"+NotoSerifJP" in data
 
 
 def test_it_writes_every_measure_step_and_goal_of_kaneyamas_plan_into_the_word_document(document):

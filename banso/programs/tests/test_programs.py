@@ -97,17 +97,20 @@ def test_it_shows_the_prefecture_every_town_side_by_side(pref_staff, programme):
     page = pref_staff.get(reverse("programs:programme", args=[programme.pk])).content.decode()
     for name in ("サンプル町", "見本町"):
         assert name in page
-    assert "窓口DX" in page and "農業DX" in page
+    assert "窓口DX" in page
+    assert "農業DX" in page
     csv = pref_staff.get(reverse("programs:programme", args=[programme.pk]), {"export": "csv"}).content.decode(
         "utf-8-sig"
     )
-    assert csv.splitlines()[0].startswith("団体コード") and "999997" in csv
+    assert csv.splitlines()[0].startswith("団体コード")
+    assert "999997" in csv
 
 
 def test_it_shows_a_participating_town_only_itself_among_the_towns(other_town_staff, programme):
     page = other_town_staff.get(reverse("programs:programme", args=[programme.pk])).content.decode()
     table = page[page.index("<tbody>") : page.index("</tbody>")]
-    assert "見本町" in table and "サンプル町" not in table
+    assert "見本町" in table
+    assert "サンプル町" not in table
     assert other_town_staff.get(reverse("programs:programme_report", args=[programme.pk])).status_code == 403
 
 
@@ -141,13 +144,11 @@ def test_it_adopts_a_published_measure_as_a_draft_with_its_kpis_and_lineage(
     source = Measure.objects.get(plan__municipality=town, number="1-2")
     response = other_town_staff.post(reverse("programs:adopt", args=[other_town.code, source.pk]))
     adopted = Adoption.objects.get(source=source).adopted
-    assert (
-        response.status_code == 302 and adopted.plan.municipality == other_town and adopted.status == "not_started"
-    )
-    assert (
-        adopted.kpis.get().name == "オンラインで申請できる手続の数"
-        and adopted.steps.count() == source.steps.count()
-    )
+    assert response.status_code == 302
+    assert adopted.plan.municipality == other_town
+    assert adopted.status == "not_started"
+    assert adopted.kpis.get().name == "オンラインで申請できる手続の数"
+    assert adopted.steps.count() == source.steps.count()
     hidden = Measure.objects.get(plan__municipality=town, number="2-2")  # not published
     other_town_staff.post(reverse("programs:adopt", args=[other_town.code, hidden.pk]))
     assert not Adoption.objects.filter(source=hidden).exists()

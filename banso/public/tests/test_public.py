@@ -17,7 +17,9 @@ def publication(town):
 
 def test_it_shows_the_published_measures_to_a_resident_without_login(resident, town):
     page = resident.get(reverse("public:progress", args=[town.code])).content.decode()
-    assert "書かない窓口の導入" in page and "転入1件あたりの記入枚数" in page and "<svg" in page
+    assert "書かない窓口の導入" in page
+    assert "転入1件あたりの記入枚数" in page
+    assert "<svg" in page
     assert "要介護認定調査のタブレット化" not in page  # not chosen for publication
 
 
@@ -45,9 +47,11 @@ def test_it_publishes_only_approved_values(resident, town, publication):
 def test_it_offers_open_data_with_the_local_government_code_first(resident, town):
     csv = resident.get(reverse("public:open_data", args=[town.code, "csv"])).content.decode("utf-8-sig")
     header, first = csv.splitlines()[:2]
-    assert header.startswith("全国地方公共団体コード,") and first.startswith("999997,サンプル町,")
+    assert header.startswith("全国地方公共団体コード,")
+    assert first.startswith("999997,サンプル町,")
     records = json.loads(resident.get(reverse("public:open_data", args=[town.code, "json"])).content)
-    assert next(iter(records[0])) == "全国地方公共団体コード" and records[0]["全国地方公共団体コード"] == "999997"
+    assert next(iter(records[0])) == "全国地方公共団体コード"
+    assert records[0]["全国地方公共団体コード"] == "999997"
 
 
 def test_it_refuses_to_publish_a_kpi_whose_values_wait_for_approval(town_staff, town, publication):
@@ -60,7 +64,8 @@ def test_it_refuses_to_publish_a_kpi_whose_values_wait_for_approval(town_staff, 
         "kpis": [k.pk for k in publication.kpis.all()] + [waiting.pk],
     }
     page = town_staff.post(reverse("tracking:publication", args=[town.code]), data).content.decode()
-    assert "承認待ち" in page and not publication.kpis.filter(pk=waiting.pk).exists()
+    assert "承認待ち" in page
+    assert not publication.kpis.filter(pk=waiting.pk).exists()
 
 
 def test_it_shows_the_public_page_in_a_fixed_number_of_queries(resident, town):

@@ -39,7 +39,8 @@ def test_it_writes_a_sheet_with_guide_lists_protection_and_the_department(tmp_pa
     content = department_workbook_bytes(survey_round, assembly, services.options_of(survey_round), [])
     archive = zipfile.ZipFile(__import__("io").BytesIO(content))
     xml = "".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/"))
-    assert "sheetProtection" in xml and "dataValidation" in xml
+    assert "sheetProtection" in xml
+    assert "dataValidation" in xml
     data = read_cells(content, sheet.DATA_SHEET)
     assert "議会事務局" in data[0][1]
     assert data[sheet.HEADER_ROW][1] == "業務名"
@@ -108,9 +109,8 @@ def test_it_reports_every_problem_with_sheet_row_and_column_and_writes_nothing(t
     problems = {(p["row"], p["field"]): p for p in batch.problems if p["severity"] == "error"}
     first = sheet.HEADER_ROW + 2
     assert "必須" in problems[(first, "name")]["message"]
-    assert problems[(first, "name")]["sheet"] == sheet.DATA_SHEET and problems[(first, "name")][
-        "column"
-    ].startswith("B")
+    assert problems[(first, "name")]["sheet"] == sheet.DATA_SHEET
+    assert problems[(first, "name")]["column"].startswith("B")
     assert "数値ではありません" in problems[(first + 1, "annual_count")]["message"]
     assert "一覧にありません" in problems[(first + 2, "medium")]["message"]
     assert "マイナス" in problems[(first + 3, "minutes_per_case")]["message"]
@@ -126,9 +126,11 @@ def test_it_imports_only_the_valid_rows_when_asked_and_says_so(tmp_path, survey_
         rows=[as_list(row("良い行")), as_list(row("悪い行", medium="FAX"))],
     )
     batch = run_import(path, survey_round)
-    assert batch.status == ImportBatch.Status.HAS_ERRORS and batch.valid_rows == 1
+    assert batch.status == ImportBatch.Status.HAS_ERRORS
+    assert batch.valid_rows == 1
     batch = services.import_run(batch, accept_valid_rows=True)
-    assert batch.status == ImportBatch.Status.PARTIAL and batch.rejected_rows == 1
+    assert batch.status == ImportBatch.Status.PARTIAL
+    assert batch.rejected_rows == 1
     assert list(SurveyTask.objects.filter(department=assembly).values_list("name", flat=True)) == ["良い行"]
 
 
@@ -277,7 +279,8 @@ def test_it_maps_another_layout_once_and_reuses_the_mapping(tmp_path, survey_rou
         tmp_path / "other.xlsx", meta=None, header=header, rows=data, sheet_name="Sheet1", header_row=0
     )
     batch = run_import(path, survey_round)
-    assert batch.status == ImportBatch.Status.NEEDS_MAPPING and batch.layout["headers"] == header
+    assert batch.status == ImportBatch.Status.NEEDS_MAPPING
+    assert batch.layout["headers"] == header
     fields = {
         "name": "事務の名称",
         "category_major": "区分",
@@ -306,6 +309,6 @@ def test_it_guesses_renamed_headers_for_the_mapping_step():
     from banso.survey.reader import guess_mapping
 
     guesses = guess_mapping(["業務名称", "年間処理件数", "処理時間(分)", "媒体", "押印有無"])
-    assert (
-        guesses["name"] == "業務名称" and guesses["annual_count"] == "年間処理件数" and guesses["medium"] == "媒体"
-    )
+    assert guesses["name"] == "業務名称"
+    assert guesses["annual_count"] == "年間処理件数"
+    assert guesses["medium"] == "媒体"

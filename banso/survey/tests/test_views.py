@@ -31,8 +31,10 @@ def test_it_lets_a_department_send_its_own_sheet_from_the_browser(dept_staff, su
         dept_staff, survey_round, own_workbook(tmp_path / "s.xlsx", survey_round, department, values)
     )
     batch = ImportBatch.objects.latest("id")
-    assert response.status_code == 302 and response["Location"].endswith(f"/imports/{batch.pk}/")
-    assert batch.status == ImportBatch.Status.APPLIED and batch.uploaded_by.username == "dept-staff"
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/imports/{batch.pk}/")
+    assert batch.status == ImportBatch.Status.APPLIED
+    assert batch.uploaded_by.username == "dept-staff"
     assert (batch.created_count, batch.updated_count) == (1, len(tasks))
     page = dept_staff.get(response["Location"]).content.decode()
     assert "取り込みました" in page
@@ -58,12 +60,10 @@ def test_it_shows_the_problems_with_sheet_row_and_column(town_staff, survey_roun
     )
     response = upload(town_staff, survey_round, path)
     page = town_staff.get(response["Location"]).content.decode()
-    assert (
-        "何も登録していません" in page
-        and sheet.DATA_SHEET in page
-        and "年間件数" in page
-        and "数値ではありません" in page
-    )
+    assert "何も登録していません" in page
+    assert sheet.DATA_SHEET in page
+    assert "年間件数" in page
+    assert "数値ではありません" in page
 
 
 def test_it_says_what_is_wrong_with_a_file_that_is_not_a_workbook(town_staff, survey_round, tmp_path):
@@ -85,7 +85,10 @@ def test_it_shows_completeness_and_what_to_chase(town_staff, survey_round):
     page = town_staff.get(
         reverse("survey:round", args=[survey_round.municipality.code, survey_round.pk])
     ).content.decode()
-    assert "議会事務局" in page and "未提出" in page and "未回答あり" in page and "督促が必要な部署" in page
+    assert "議会事務局" in page
+    assert "未提出" in page
+    assert "未回答あり" in page
+    assert "督促が必要な部署" in page
 
 
 def test_it_ranks_candidates_and_finds_duplicates_across_departments(town_staff, survey_round):
@@ -93,7 +96,8 @@ def test_it_ranks_candidates_and_finds_duplicates_across_departments(town_staff,
         reverse("survey:analysis", args=[survey_round.municipality.code, survey_round.pk])
     ).content.decode()
     assert "要介護認定の申請受付と訪問調査" in page
-    assert "文書の収受・発送" in page and "文書収受事務" in page  # 総務課 and 企画政策課 do the same work
+    assert "文書の収受・発送" in page  # 総務課 and 企画政策課 do the same work
+    assert "文書収受事務" in page
     assert "スコア" in page
 
 
@@ -103,7 +107,8 @@ def test_it_marks_a_task_to_become_a_measure(town_staff, survey_round):
         reverse("survey:task_mark", args=[survey_round.municipality.code, survey_round.pk, task.pk]), {"mark": "1"}
     )
     task.refresh_from_db()
-    assert task.to_become_measure and task.marked_by.username == "dx-staff"
+    assert task.to_become_measure
+    assert task.marked_by.username == "dx-staff"
 
 
 def test_it_never_exports_a_formula(town_staff, survey_round, town):
@@ -137,7 +142,8 @@ def test_it_keeps_lists_that_answers_use(town_staff, survey_round):
     data = {kind: "\n".join(values) for kind, values in services.options_of(survey_round).items()}
     data["medium"] = "紙\n基幹システム"
     response = town_staff.post(url, data)
-    assert "Excel" in response.content.decode() and "削除できません" in response.content.decode()
+    assert "Excel" in response.content.decode()
+    assert "削除できません" in response.content.decode()
     assert "Excel" in services.options_of(survey_round)["medium"]
 
 
@@ -182,7 +188,8 @@ def test_the_cli_imports_and_exits_non_zero_with_the_report(survey_round, town, 
             str(bad),
             stdout=out,
         )
-    assert "FAX" in out.getvalue() and "行" in out.getvalue()
+    assert "FAX" in out.getvalue()
+    assert "行" in out.getvalue()
 
 
 def test_the_cli_explains_a_wrong_code_or_year(survey_round):
@@ -237,9 +244,9 @@ def test_it_starts_a_survey_with_reiwa_year_and_default_lists(town_staff, town):
         },
     )
     survey_round = SurveyRound.objects.get(title="追加調査")
-    assert (
-        response.status_code == 302 and survey_round.fiscal_year == 2027 and survey_round.hourly_cost_yen == 3200
-    )
+    assert response.status_code == 302
+    assert survey_round.fiscal_year == 2027
+    assert survey_round.hourly_cost_yen == 3200
     assert set(survey_round.departments.values_list("pk", flat=True)) == set(departments)
     assert services.options_of(survey_round)["medium"] == ["紙", "Excel", "基幹システム", "その他"]
 
@@ -250,7 +257,9 @@ def test_it_refuses_a_survey_without_departments_or_cost(town_staff, town):
         {"title": "不完全", "fiscal_year": "R0", "deadline": "", "hourly_cost_yen": "-1"},
     )
     page = response.content.decode()
-    assert response.status_code == 200 and "入力内容に" in page and 'aria-invalid="true"' in page
+    assert response.status_code == 200
+    assert "入力内容に" in page
+    assert 'aria-invalid="true"' in page
     assert not SurveyRound.objects.filter(title="不完全").exists()
 
 
@@ -269,7 +278,8 @@ def test_it_keeps_departments_that_answered_in_the_round(town_staff, survey_roun
             "departments": [d.pk for d in only],
         },
     )
-    assert response.status_code == 200 and "外せません" in response.content.decode()
+    assert response.status_code == 200
+    assert "外せません" in response.content.decode()
     assert survey_round.departments.count() == 12
 
 

@@ -76,7 +76,8 @@ def test_it_agrees_with_the_dashboard_and_the_mayors_summary_on_what_is_late(tow
     board = selectors.dashboard(operator_scope([town.pk]), plan, today)
     late = {(i.period.pk, i.row.measure.owner_id) for i in board.late if i.period}
     owed = {(r.period.pk, r.department.pk) for r in reminders_for(town, today) if r.kind == Notice.Kind.OVERDUE}
-    assert late == owed and late
+    assert late == owed
+    assert late
     dashboard, summary = late_section("town_staff", town), late_section("executive", town, "summary")
     for item in board.late:
         number = f"{item.row.measure.number} {item.row.measure.title}"
@@ -86,7 +87,9 @@ def test_it_agrees_with_the_dashboard_and_the_mayors_summary_on_what_is_late(tow
 
 def test_it_prints_the_rule_beside_what_is_late(town):
     late = late_section("town_staff", town)
-    assert "7日前" in late and "14日後" in late and "所属長" in late
+    assert "7日前" in late
+    assert "14日後" in late
+    assert "所属長" in late
 
 
 def test_it_reminds_before_the_due_date_and_escalates_after_the_grace_period(town, spring_2030):
@@ -103,7 +106,8 @@ def test_it_catches_up_reminders_whose_day_passed_while_cron_did_not_run(town, s
     assert kinds_sent(town, spring_2030, dt.date(2030, 6, 5)) == {"overdue", "escalated"}
     assert kinds_sent(town, spring_2030, dt.date(2030, 6, 6)) == set()
     subjects = [m.subject for m in mail.outbox]
-    assert any("所属長" in s for s in subjects) and not any("期限が近づいて" in s for s in subjects)
+    assert any("所属長" in s for s in subjects)
+    assert not any("期限が近づいて" in s for s in subjects)
 
 
 def test_it_sends_nothing_twice_when_two_runs_meet(town, spring_2030):
@@ -177,7 +181,8 @@ def test_it_refuses_a_bad_date_or_town_with_exit_code_2_and_sends_nothing(town, 
         call_command("remind", **{"municipality": town.code, **options})
     assert message in str(err.value)
     assert err.value.returncode == 2
-    assert Notice.objects.count() == before and mail.outbox == []
+    assert Notice.objects.count() == before
+    assert mail.outbox == []
 
 
 def test_it_says_what_it_would_send_in_a_dry_run_and_records_nothing(town, capsys):
@@ -185,7 +190,8 @@ def test_it_says_what_it_would_send_in_a_dry_run_and_records_nothing(town, capsy
     call_command("remind", "--dry-run", municipality=town.code)
     out = capsys.readouterr().out
     assert "送信予定" in out
-    assert Notice.objects.count() == before and mail.outbox == []
+    assert Notice.objects.count() == before
+    assert mail.outbox == []
 
 
 def test_it_does_not_call_stale_a_measure_whose_first_step_is_still_to_come(town):

@@ -50,7 +50,8 @@ def test_it_lets_an_owner_report_status_progress_and_a_kpi_value(dept_staff, tow
     )
     assert response.status_code == 302
     actual = KPIActual.objects.get(kpi=kpi, period=period)
-    assert actual.value == Decimal(2) and actual.state == ApprovalState.SUBMITTED  # サンプル町 approves values
+    assert actual.value == Decimal(2)
+    assert actual.state == ApprovalState.SUBMITTED  # サンプル町 approves values
 
 
 @pytest.mark.parametrize(
@@ -76,7 +77,9 @@ def test_it_refuses_actuals_in_another_unit_or_outside_the_plan_and_keeps_what_w
             f"as_of_{kpi.pk}": as_of,
         },
     ).content.decode()
-    assert message in page and "入力した文章" in page and f'value="{value}"' in page
+    assert message in page
+    assert "入力した文章" in page
+    assert f'value="{value}"' in page
     assert not MeasureUpdate.objects.filter(measure=measure, period=period).exists()
 
 
@@ -84,7 +87,8 @@ def test_it_allows_only_the_next_statuses_and_records_each_change(town, period, 
     measure = Measure.objects.get(plan__municipality=town, number="3-2")  # not started
     with pytest.raises(ValidationError) as err:
         services.status_change(measure=measure, to_status="done", user=owner)
-    assert "完了" in err.value.messages[0] and "実施中" in err.value.messages[0]
+    assert "完了" in err.value.messages[0]
+    assert "実施中" in err.value.messages[0]
     services.update_save(measure=measure, period=period, user=owner, revision=0, status="in_progress")
     change = StatusChange.objects.filter(measure=measure).get()
     assert (change.from_status, change.to_status, change.changed_by) == ("not_started", "in_progress", owner)
@@ -147,18 +151,21 @@ def test_it_returns_an_update_only_with_a_note(town_staff, town, period, measure
         {"decision": "return", "review_note": "値の時点を確認してください"},
     )
     update.refresh_from_db()
-    assert update.state == ApprovalState.RETURNED and update.review_note == "値の時点を確認してください"
+    assert update.state == ApprovalState.RETURNED
+    assert update.review_note == "値の時点を確認してください"
 
 
 def test_it_offers_a_value_taken_from_the_survey(town_staff, town, period):
     measure = Measure.objects.get(plan__municipality=town, number="2-1")
     page = town_staff.get(form_url(town, period, measure)).content.decode()
-    assert "Banso から取得" in page and "要介護認定の申請受付と訪問調査" in page
+    assert "Banso から取得" in page
+    assert "要介護認定の申請受付と訪問調査" in page
 
 
 def test_it_makes_quarters_and_refuses_an_overlapping_period(town):
     made = services.periods_quarterly(municipality=town, fiscal_year=2028)
-    assert made[0].label == "令和10年度 第1四半期" and made[3].due_on == dt.date(2029, 4, 15)
+    assert made[0].label == "令和10年度 第1四半期"
+    assert made[3].due_on == dt.date(2029, 4, 15)
     with pytest.raises(ValidationError) as err:
         services.period_save(
             municipality=town,
@@ -178,13 +185,12 @@ def test_it_keeps_evidence_files_and_refuses_one_over_the_size_limit(dept_staff,
     assert dept_staff.post(form_url(town, period, measure), {**data, **files}).status_code == 302
     update = MeasureUpdate.objects.get(measure=measure, period=period)
     download = dept_staff.get(reverse("tracking:evidence", args=[town.code, update.pk]))
-    assert (
-        download["Content-Disposition"].startswith("attachment")
-        and b"".join(download.streaming_content) == b"%PDF-1.4 photo"
-    )
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 photo"
     settings.BANSO_MAX_UPLOAD_BYTES = 10
     big = {"evidence_file": SimpleUploadedFile("大きい.pdf", b"x" * 100)}
     page = dept_staff.post(
         form_url(town, period, measure), {**data, "revision": update.revision, **big}
     ).content.decode()
-    assert "MB" in page and "写真を添付" in page
+    assert "MB" in page
+    assert "写真を添付" in page
