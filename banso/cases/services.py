@@ -220,8 +220,7 @@ def _budget_text(measure) -> str:
 
 
 def _kpi_results(measure) -> str:
-    from banso.tracking.selectors import counted_actuals
-    from banso.tracking.services import settings_for
+    from banso.tracking.selectors import counted_actuals, settings_for
 
     tracking = settings_for(measure.plan.municipality)
     latest = {a.kpi_id: a for a in counted_actuals(tracking).filter(kpi__measure=measure)}

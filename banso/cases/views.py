@@ -12,8 +12,10 @@ from banso.cases import selectors, services
 from banso.cases.forms import CaseForm, RecommendForm, ReviewForm
 from banso.cases.models import Case
 from banso.core.access import get_scoped, id_param, require_manage
+from banso.core.flows import adopt_into_latest_plan
 from banso.core.forms import submit
 from banso.core.xlsx import Table, table_response
+from banso.orgs.access import municipality_for
 from banso.orgs.models import Municipality
 from banso.plans.models import Measure
 
@@ -147,12 +149,10 @@ def case_status(request, pk):
 @require_POST
 def case_adopt(request, pk):
     """Take a published case into one of the reader's municipalities' plans as a draft measure."""
-    from banso.programs.views import adopt_into_latest_plan
-
     case = get_scoped(request, Case, pk=pk)
     return adopt_into_latest_plan(
         request,
-        request.POST.get("municipality", ""),
+        municipality_for(request, request.POST.get("municipality", "")),
         lambda plan: services.case_adopt(case=case, plan=plan, user=request.user),
         reverse("cases:case", args=[case.pk]),
     )

@@ -26,6 +26,13 @@ def require_manage(request, municipality_id: int) -> None:
         raise PermissionDenied
 
 
+def require_read_all(request, municipality_id: int) -> None:
+    """Whole-plan pages and documents show every department's measures: the DX office, the executives, the
+    prefecture and the advisor, not a department's staff."""
+    if not request.scope.can_read_all(municipality_id):
+        raise PermissionDenied
+
+
 def require_department_edit(request, municipality_id: int, department_id: int | None) -> None:
     if not request.scope.can_edit_department(municipality_id, department_id):
         raise PermissionDenied

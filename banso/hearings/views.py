@@ -12,15 +12,11 @@ from banso.core.xlsx import Table, table_response
 from banso.hearings import selectors, services
 from banso.hearings.forms import ChallengeForm, SessionForm, ThemesForm
 from banso.hearings.models import Challenge, HearingSession, Priority
-from banso.orgs.models import Municipality
-
-
-def _municipality(request, code):
-    return get_scoped(request, Municipality, code=code)
+from banso.orgs.access import municipality_for
 
 
 def hearing_list(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     challenges = list(selectors.open_challenges(request.scope, municipality))
     counts = {p: sum(1 for c in challenges if c.priority == p) for p in Priority.values}
     return render(
@@ -38,7 +34,7 @@ def hearing_list(request, code):
 
 @require_http_methods(["GET", "POST"])
 def hearing_edit(request, code, pk=None):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     session = get_scoped(request, HearingSession, pk=pk, municipality=municipality) if pk else None
     require_manage(request, municipality.pk)  # after the fetch: what one cannot see stays a 404
     form = SessionForm(request.POST or None, instance=session, municipality=municipality)
@@ -54,7 +50,7 @@ def hearing_edit(request, code, pk=None):
 
 
 def hearing_detail(request, code, pk):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     session = get_scoped(
         request, HearingSession.objects.select_related("department"), pk=pk, municipality=municipality
     )
@@ -81,7 +77,7 @@ def hearing_detail(request, code, pk):
 
 @require_http_methods(["GET", "POST"])
 def challenge_edit(request, code, pk=None):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     challenge = get_scoped(request, Challenge, pk=pk, municipality=municipality) if pk else None
     require_manage(request, municipality.pk)  # after the fetch: what one cannot see stays a 404
     services.themes_ensure(municipality)
@@ -111,7 +107,7 @@ def challenge_edit(request, code, pk=None):
 
 
 def challenge_list(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     filters = {k: request.GET.get(k) or None for k in ("priority", "theme", "department")}
     challenges = list(selectors.open_challenges(request.scope, municipality, **filters))
     export = request.GET.get("export")
@@ -173,7 +169,7 @@ def _export(municipality, challenges, kind):
 
 
 def challenge_matrix(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     challenges = list(selectors.open_challenges(request.scope, municipality))
     return render(
         request,
@@ -188,7 +184,7 @@ def challenge_matrix(request, code):
 
 @require_http_methods(["GET", "POST"])
 def challenge_similar(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     challenges = list(selectors.open_challenges(request.scope, municipality))
     if request.method == "POST":
         require_manage(request, municipality.pk)
@@ -225,7 +221,7 @@ def _merge(request, municipality, challenges):
 
 @require_http_methods(["GET", "POST"])
 def themes_edit(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     require_manage(request, municipality.pk)
     services.themes_ensure(municipality)
     current = "\n".join(municipality.challenge_themes.values_list("name", flat=True))
@@ -243,7 +239,7 @@ def themes_edit(request, code):
 
 @require_POST
 def challenge_close(request, code, pk):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     challenge = get_scoped(request, Challenge, pk=pk, municipality=municipality)
     require_manage(request, municipality.pk)
     services.challenge_close(challenge=challenge)

@@ -10,39 +10,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from banso.core.access import id_param
-from banso.core.documents import CONTENT_TYPES, document_bytes, download
+from banso.core.access import id_param, require_read_all
+from banso.core.documents import CONTENT_TYPES, download
 from banso.core.uploads import Problem, UploadError, check_upload_size
 from banso.plans import selectors, services, workbook
+from banso.plans.access import managed_plan_for, plan_for
 from banso.plans.diff import diff_snapshots
-from banso.plans.documents import plan_document
+from banso.plans.documents import render_plan
 from banso.plans.forms import PlanImportForm, VersionForm
-from banso.plans.views import _managed_plan, _plan, require_read_all
-
-
-def versions_as_issued(plan, up_to=None) -> list[dict]:
-    """The editions for the revision history, oldest first; up to a given one when printing an old edition."""
-    versions = sorted(plan.versions.all(), key=lambda v: (v.major, v.minor))
-    if up_to is not None:
-        versions = [v for v in versions if (v.major, v.minor) <= (up_to.major, up_to.minor)]
-    return [{"label": v.label, "issued_on": v.issued_on, "note": v.note} for v in versions]
-
-
-def render_plan(plan, fmt: str, version=None) -> tuple[bytes, str]:
-    """(content, file name) of the plan, or of one issued edition of it, in docx, pdf or xlsx."""
-    snapshot = version.snapshot if version else selectors.plan_snapshot(plan)
-    if fmt == "xlsx":
-        content = workbook.export_workbook(snapshot)
-    else:
-        document = plan_document(snapshot, versions_as_issued(plan, up_to=version))
-        content = document_bytes(document, fmt)
-    suffix = f"_{version.label}" if version else ""
-    return content, f"{plan.title}{suffix}.{fmt}"
 
 
 def plan_export(request, code, pk, fmt):
-    municipality, plan = _plan(request, code, pk)
-    require_read_all(request, municipality)
+    municipality, plan = plan_for(request, code, pk)
+    require_read_all(request, municipality.pk)
     if fmt not in CONTENT_TYPES:
         raise Http404
     version = plan.versions.filter(pk=id_param(request.GET.get("version"))).first()
@@ -52,7 +32,7 @@ def plan_export(request, code, pk, fmt):
 
 @require_http_methods(["GET", "POST"])
 def plan_import(request, code, pk):
-    municipality, plan = _managed_plan(request, code, pk)
+    municipality, plan = managed_plan_for(request, code, pk)
     form = PlanImportForm(request.POST or None, request.FILES or None)
     problems, counts = [], None
     if request.method == "POST" and form.is_valid():
@@ -92,12 +72,12 @@ def _import(plan, upload) -> tuple[list[Problem], dict | None]:
 
 @require_http_methods(["GET", "POST"])
 def versions(request, code, pk):
-    municipality, plan = _plan(request, code, pk)
-    require_read_all(request, municipality)
+    municipality, plan = plan_for(request, code, pk)
+    require_read_all(request, municipality.pk)
     can_manage = request.scope.can_manage(municipality.pk)
     form = VersionForm(request.POST or None) if can_manage else None
     if request.method == "POST":
-        plan = _managed_plan(request, code, pk)[1]
+        plan = managed_plan_for(request, code, pk)[1]
         if form.is_valid():
             try:
                 version = services.version_issue(plan=plan, **form.cleaned_data)
@@ -116,8 +96,8 @@ def versions(request, code, pk):
 
 def version_diff(request, code, pk):
     """Compare two editions, or an edition with the plan as it stands now (b empty)."""
-    municipality, plan = _plan(request, code, pk)
-    require_read_all(request, municipality)
+    municipality, plan = plan_for(request, code, pk)
+    require_read_all(request, municipality.pk)
     issued = list(plan.versions.all())
     by_id = {str(v.pk): v for v in issued}
     old = by_id.get(request.GET.get("a", "")) or (issued[0] if issued else None)

@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from banso.core.documents import Document, Facts, Heading, Paragraph, Table
+from banso.core.documents import Document, Facts, Heading, Paragraph, Table, document_bytes
 from banso.core.fiscal import FiscalYear, wareki_date
+from banso.plans import selectors, workbook
 from banso.plans.models import KPI
 
 
@@ -239,3 +240,23 @@ def _funding(doc: Document, snapshot: dict) -> None:
         doc.add(Table([pgettext("plan", "measure"), _("budget (thousand yen)"), _("funding")], rows, [4, 2, 4]))
     else:
         doc.add(Paragraph(_("No budget or funding has been entered yet.")))
+
+
+def versions_as_issued(plan, up_to=None) -> list[dict]:
+    """The editions for the revision history, oldest first; up to a given one when printing an old edition."""
+    versions = sorted(plan.versions.all(), key=lambda v: (v.major, v.minor))
+    if up_to is not None:
+        versions = [v for v in versions if (v.major, v.minor) <= (up_to.major, up_to.minor)]
+    return [{"label": v.label, "issued_on": v.issued_on, "note": v.note} for v in versions]
+
+
+def render_plan(plan, fmt: str, version=None) -> tuple[bytes, str]:
+    """(content, file name) of the plan, or of one issued edition of it, in docx, pdf or xlsx."""
+    snapshot = version.snapshot if version else selectors.plan_snapshot(plan)
+    if fmt == "xlsx":
+        content = workbook.export_workbook(snapshot)
+    else:
+        document = plan_document(snapshot, versions_as_issued(plan, up_to=version))
+        content = document_bytes(document, fmt)
+    suffix = f"_{version.label}" if version else ""
+    return content, f"{plan.title}{suffix}.{fmt}"

@@ -1,7 +1,7 @@
 """Pages of the DX plan: the plan and its parts, measures with steps and KPIs, tags, versions and the roadmap."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,48 +11,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.core.access import get_scoped, id_param, require_manage
 from banso.core.forms import submit
-from banso.orgs.models import Municipality
+from banso.orgs.access import municipality_for
 from banso.plans import selectors, services
+from banso.plans.access import managed_plan_for, measure_for, plan_for
 from banso.plans.forms import KPIForm, MeasureForm, PhaseForm, PlanForm, PolicyForm, TagAddForm
-from banso.plans.models import KPI, AlignmentItem, Measure, MeasureTag, Phase, Plan, Policy
-
-
-def _municipality(request, code):
-    return get_scoped(request, Municipality, code=code)
-
-
-def _plan(request, code, pk):
-    municipality = _municipality(request, code)
-    return municipality, get_scoped(
-        request, Plan.objects.select_related("municipality"), pk=pk, municipality=municipality
-    )
-
-
-def _managed_plan(request, code, pk):
-    municipality, plan = _plan(request, code, pk)
-    require_manage(request, municipality.pk)  # after the fetch: what one cannot see stays a 404
-    return municipality, plan
-
-
-def _measure(request, code, measure_id):
-    municipality = _municipality(request, code)
-    measure = get_scoped(
-        request,
-        Measure.objects.select_related("plan__municipality", "owner", "policy"),
-        pk=measure_id,
-        plan__municipality=municipality,
-    )
-    return municipality, measure
-
-
-def require_read_all(request, municipality):
-    """Whole-plan views (documents, versions) show every department's measures."""
-    if not request.scope.can_read_all(municipality.pk):
-        raise PermissionDenied
+from banso.plans.models import KPI, AlignmentItem, MeasureTag, Phase, Plan, Policy
 
 
 def plan_list(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     return render(
         request,
         "plans/plan_list.html",
@@ -66,7 +33,7 @@ def plan_list(request, code):
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, code, pk=None):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     plan = get_scoped(request, Plan, pk=pk, municipality=municipality) if pk else None
     require_manage(request, municipality.pk)
     form = PlanForm(request.POST or None, instance=plan)
@@ -78,7 +45,7 @@ def plan_edit(request, code, pk=None):
 
 
 def plan_detail(request, code, pk):
-    municipality, plan = _plan(request, code, pk)
+    municipality, plan = plan_for(request, code, pk)
     measures = list(selectors.measures_of(request.scope, plan))
     measures.sort(key=lambda m: selectors.measure_sort_key(m.number))
     return render(
@@ -102,7 +69,7 @@ def plan_detail(request, code, pk):
 
 
 def _part_edit(request, code, pk, *, model, form_class, service, part_id, noun, field):
-    municipality, plan = _managed_plan(request, code, pk)
+    municipality, plan = managed_plan_for(request, code, pk)
     part = get_scoped(request, model, pk=part_id, plan=plan) if part_id else None
     form = form_class(request.POST or None, instance=part)
     saved = request.method == "POST" and submit(form, service, plan=plan, **{field: part})
@@ -155,7 +122,7 @@ def policy_edit(request, code, pk, policy_id=None):
 
 @require_POST
 def phase_delete(request, code, pk, phase_id):
-    plan = _managed_plan(request, code, pk)[1]
+    plan = managed_plan_for(request, code, pk)[1]
     phase = get_scoped(request, Phase, pk=phase_id, plan=plan)
     services.phase_delete(phase=phase)
     messages.success(request, _("“%(name)s” was deleted.") % {"name": phase.name})
@@ -164,7 +131,7 @@ def phase_delete(request, code, pk, phase_id):
 
 @require_POST
 def policy_delete(request, code, pk, policy_id):
-    plan = _managed_plan(request, code, pk)[1]
+    plan = managed_plan_for(request, code, pk)[1]
     policy = get_scoped(request, Policy, pk=policy_id, plan=plan)
     services.policy_delete(policy=policy)
     messages.success(
@@ -178,13 +145,13 @@ def policy_delete(request, code, pk, policy_id):
 
 @require_http_methods(["GET", "POST"])
 def measure_create(request, code, pk):
-    municipality, plan = _managed_plan(request, code, pk)
+    municipality, plan = managed_plan_for(request, code, pk)
     return _measure_form(request, municipality, plan, None)
 
 
 @require_http_methods(["GET", "POST"])
 def measure_edit(request, code, measure_id):
-    municipality, measure = _measure(request, code, measure_id)
+    municipality, measure = measure_for(request, code, measure_id)
     require_manage(request, municipality.pk)
     return _measure_form(request, municipality, measure.plan, measure)
 
@@ -219,7 +186,7 @@ def _from_challenge(request, municipality):
 
 
 def measure_detail(request, code, measure_id):
-    municipality, measure = _measure(request, code, measure_id)
+    municipality, measure = measure_for(request, code, measure_id)
     can_manage = request.scope.can_manage(municipality.pk)
     tags = list(measure.tags.select_related("item", "goal", "decided_by"))
     return render(
@@ -240,7 +207,7 @@ def measure_detail(request, code, measure_id):
 
 @require_POST
 def measure_delete(request, code, measure_id):
-    municipality, measure = _measure(request, code, measure_id)
+    municipality, measure = measure_for(request, code, measure_id)
     require_manage(request, municipality.pk)
     services.measure_delete(measure=measure)
     messages.success(request, _("Measure %(number)s was deleted.") % {"number": measure.number})
@@ -249,7 +216,7 @@ def measure_delete(request, code, measure_id):
 
 @require_http_methods(["GET", "POST"])
 def kpi_edit(request, code, measure_id, kpi_id=None):
-    municipality, measure = _measure(request, code, measure_id)
+    municipality, measure = measure_for(request, code, measure_id)
     kpi = get_scoped(request, KPI, pk=kpi_id, measure=measure) if kpi_id else None
     require_manage(request, municipality.pk)
     form = KPIForm(request.POST or None, instance=kpi, plan=measure.plan)
@@ -266,7 +233,7 @@ def kpi_edit(request, code, measure_id, kpi_id=None):
 
 @require_POST
 def kpi_delete(request, code, measure_id, kpi_id):
-    municipality, measure = _measure(request, code, measure_id)
+    municipality, measure = measure_for(request, code, measure_id)
     kpi = get_scoped(request, KPI, pk=kpi_id, measure=measure)
     require_manage(request, municipality.pk)
     services.kpi_delete(kpi=kpi)
@@ -279,7 +246,7 @@ def kpi_delete(request, code, measure_id, kpi_id):
 
 @require_POST
 def tags_suggest(request, code, measure_id):
-    municipality, measure = _measure(request, code, measure_id)
+    municipality, measure = measure_for(request, code, measure_id)
     require_manage(request, municipality.pk)
     found = services.tags_suggest(measure=measure)
     messages.success(request, _("%(n)s tags are suggested. Confirm the ones that fit.") % {"n": len(found)})
@@ -288,7 +255,7 @@ def tags_suggest(request, code, measure_id):
 
 @require_POST
 def tag_decide(request, code, measure_id):
-    municipality, measure = _measure(request, code, measure_id)
+    municipality, measure = measure_for(request, code, measure_id)
     require_manage(request, municipality.pk)
     tag = measure.tags.filter(pk=id_param(request.POST.get("tag"))).first()
     if tag is None:
@@ -299,7 +266,7 @@ def tag_decide(request, code, measure_id):
 
 @require_POST
 def tag_add(request, code, measure_id):
-    municipality, measure = _measure(request, code, measure_id)
+    municipality, measure = measure_for(request, code, measure_id)
     require_manage(request, municipality.pk)
     form = TagAddForm(request.POST, municipality=municipality)
     if form.is_valid():
@@ -317,7 +284,7 @@ def tag_add(request, code, measure_id):
 
 def alignment(request, code, pk):
     """Measures by tag: each national item and 総合計画 goal with the measures confirmed under it."""
-    municipality, plan = _plan(request, code, pk)
+    municipality, plan = plan_for(request, code, pk)
     services.alignment_items_ensure()
     measures = selectors.measures_of(request.scope, plan)
     return render(
@@ -336,7 +303,7 @@ def alignment(request, code, pk):
 
 
 def roadmap(request, code, pk):
-    municipality, plan = _plan(request, code, pk)
+    municipality, plan = plan_for(request, code, pk)
     filters = {k: request.GET.get(k) or None for k in ("policy", "department", "tag")}
     measures = sorted(
         selectors.measures_of(request.scope, plan, **filters), key=lambda m: selectors.measure_sort_key(m.number)

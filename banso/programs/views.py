@@ -3,17 +3,19 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from banso.core.access import get_scoped, require_manage
+from banso.core.access import get_scoped
 from banso.core.documents import document_bytes, download
+from banso.core.flows import adopt_into_latest_plan
 from banso.core.forms import submit
 from banso.core.xlsx import Table, table_response
+from banso.orgs.access import municipality_for
 from banso.orgs.models import AdvisorAssignment, Municipality, Prefecture, Role
 from banso.plans.models import Measure
 from banso.programs import reports, selectors, services
@@ -261,29 +263,7 @@ def adopt(request, code, measure_id):
         raise Http404
     return adopt_into_latest_plan(
         request,
-        code,
+        municipality_for(request, code),
         lambda plan: services.measure_adopt(source=source, plan=plan, user=request.user),
         "programs:programmes",
     )
-
-
-def adopt_into_latest_plan(request, code, adopt, failure_url):
-    """The one page flow of taking something into a town's latest plan (a peer's measure, a case): only its DX
-    office, only with a plan; the new draft measure opens, or the reason it could not be made is shown."""
-    town = get_scoped(request, Municipality, code=code)
-    require_manage(request, town.pk)
-    plan = town.plans.first()
-    if plan is None:
-        messages.error(request, _("Start your plan first: an adopted measure goes into it."))
-        return redirect("plans:plans", code=code)
-    try:
-        measure = adopt(plan)
-    except ValidationError as err:
-        messages.error(request, " ".join(err.messages))
-        return redirect(failure_url)
-    messages.success(
-        request,
-        _("“%(title)s” was added to your plan as %(number)s. Adjust it to your town.")
-        % {"title": measure.title, "number": measure.number},
-    )
-    return redirect("plans:measure", code=code, measure_id=measure.pk)

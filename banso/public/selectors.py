@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from banso.core.fiscal import wareki_date
 from banso.plans.models import KPI, MeasureStep
 from banso.tracking.models import Publication, StatusChange
-from banso.tracking.selectors import KPIRow, counted_actuals, kpi_row
-from banso.tracking.services import settings_for
+from banso.tracking.selectors import KPIRow, counted_actuals, kpi_row, settings_for
 
 
 def figure_rows(row: KPIRow) -> list[tuple[str, str]]:

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods
 
-from banso.core.access import get_scoped, require_manage
+from banso.core.access import get_scoped, require_manage, require_read_all
 from banso.core.documents import document_bytes, download
 from banso.core.fiscal import FiscalYear
 from banso.core.xlsx import Table, table_response
+from banso.orgs.access import municipality_for
 from banso.orgs.models import Department
-from banso.plans.views import require_read_all
 from banso.tracking import deadlines, progress, review, selectors
-from banso.tracking.views import _municipality, current_plan
+from banso.tracking.access import current_plan
 
 
 def _number(value):
@@ -171,24 +171,24 @@ def _board_page(request, municipality, template, department=None):
 
 
 def dashboard(request, code):
-    return _board_page(request, _municipality(request, code), "tracking/dashboard.html")
+    return _board_page(request, municipality_for(request, code), "tracking/dashboard.html")
 
 
 def department_dashboard(request, code, department_id):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     department = get_scoped(request, Department, pk=department_id, municipality=municipality)
     return _board_page(request, municipality, "tracking/dashboard.html", department=department)
 
 
 def summary(request, code):
     """One page for the mayor's meeting: where are we, what is late, what is off track."""
-    return _board_page(request, _municipality(request, code), "tracking/summary.html")
+    return _board_page(request, municipality_for(request, code), "tracking/summary.html")
 
 
 @require_http_methods(["GET", "POST"])
 def annual_review(request, code, year):
-    municipality = _municipality(request, code)
-    require_read_all(request, municipality)  # the review covers every department's measures
+    municipality = municipality_for(request, code)
+    require_read_all(request, municipality.pk)  # the review covers every department's measures
     plan = current_plan(request, municipality)
     if not plan.start_year <= year <= plan.end_year:
         raise Http404

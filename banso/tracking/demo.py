@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from banso.core.fiscal import FiscalYear
 from banso.orgs.models import User
-from banso.tracking import services
+from banso.tracking import selectors, services
 from banso.tracking.models import (
     ApprovalState,
     AutomaticActual,
@@ -102,7 +102,7 @@ def create_sample_tracking(town, *, today: dt.date | None = None) -> None:
 def _reminders_sent_at_the_time(town, period):
     """The older late quarter's reminders went out when they fell due (recorded, not e-mailed again): the
     dashboard shows them, and the next `banso remind` sends only what is new."""
-    tracking = services.settings_for(town)
+    tracking = selectors.settings_for(town)
     for days in (1, tracking.grace_days + 1):
         day = period.due_on + dt.timedelta(days=days)
         for reminder in reminders_for(town, day):

@@ -21,7 +21,7 @@ from banso.orgs.models import Membership, Role
 from banso.plans.models import Measure
 from banso.tracking import deadlines
 from banso.tracking.models import MeasureUpdate, Notice, ReportingPeriod
-from banso.tracking.services import settings_for
+from banso.tracking.selectors import settings_for
 
 
 @dataclass

@@ -17,8 +17,18 @@ from django.utils import timezone
 from banso.core.fiscal import FiscalYear
 from banso.plans.models import KPI, Measure, MeasureTag
 from banso.tracking import deadlines, progress
-from banso.tracking.models import ApprovalState, KPIActual, MeasureUpdate, ReportingPeriod
-from banso.tracking.services import settings_for
+from banso.tracking.models import ApprovalState, KPIActual, MeasureUpdate, ReportingPeriod, TrackingSettings
+
+
+def settings_for(municipality) -> TrackingSettings:
+    """A town's tracking settings; the defaults, unsaved, for a town that never changed them (a read writes
+    nothing). Kept on the municipality object so a page reads them once."""
+    found = getattr(municipality, "_tracking_settings", None)
+    if found is None:
+        found = TrackingSettings.objects.filter(municipality=municipality).first()
+        found = found or TrackingSettings(municipality=municipality)
+        municipality._tracking_settings = found
+    return found
 
 
 def counted_states(tracking) -> list[str]:

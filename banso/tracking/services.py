@@ -23,14 +23,7 @@ from banso.tracking.models import (
     StatusChange,
     TrackingSettings,
 )
-
-
-def settings_for(municipality) -> TrackingSettings:
-    found = getattr(municipality, "_tracking_settings", None)
-    if found is None:
-        found, _created = TrackingSettings.objects.get_or_create(municipality=municipality)
-        municipality._tracking_settings = found
-    return found
+from banso.tracking.selectors import settings_for
 
 
 @transaction.atomic

@@ -11,29 +11,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from banso.core.access import get_scoped, require_department_edit, require_manage
 from banso.core.forms import add_service_errors, submit
 from banso.core.uploads import UploadError, check_upload_size
-from banso.orgs.models import Municipality
-from banso.plans.models import Measure, Plan
+from banso.orgs.access import municipality_for
+from banso.plans.models import Measure
 from banso.tracking import actual_sources, selectors, services
+from banso.tracking.access import current_plan
 from banso.tracking.forms import PeriodForm, PublicationForm, QuarterlyForm, ReviewForm, SettingsForm, UpdateForm
 from banso.tracking.models import MeasureUpdate, Publication, ReportingPeriod, StatusChange
 
 
-def _municipality(request, code):
-    return get_scoped(request, Municipality, code=code)
-
-
-def current_plan(request, municipality, *, required=True):
-    """The plan tracked: ?plan= when given, otherwise the municipality's latest."""
-    plans = Plan.objects.filter(municipality=municipality)
-    chosen = request.GET.get("plan")
-    plan = (plans.filter(pk=chosen).first() if chosen and chosen.isdigit() else None) or plans.first()
-    if plan is None and required:
-        raise Http404
-    return plan
-
-
 def inbox(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     today = timezone.localdate()
     period, items, has_plan = selectors.inbox(request.scope, municipality, request.user, today)
     return render(
@@ -52,7 +39,7 @@ def inbox(request, code):
 
 @require_http_methods(["GET", "POST"])
 def update_edit(request, code, period_id, measure_id):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     period = get_scoped(request, ReportingPeriod, pk=period_id, municipality=municipality)
     measure = get_scoped(
         request, Measure.objects.select_related("plan", "owner"), pk=measure_id, plan__municipality=municipality
@@ -126,7 +113,7 @@ def _save_update(request, form, measure, period):
 
 @require_http_methods(["GET", "POST"])
 def periods(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     can_manage = request.scope.can_manage(municipality.pk)
     if request.method == "POST":
         require_manage(request, municipality.pk)
@@ -147,16 +134,16 @@ def periods(request, code):
             "periods": selectors.periods_of(municipality),
             "quarterly": quarterly if can_manage else None,
             "single": single if can_manage else None,
-            "tracking": services.settings_for(municipality),
+            "tracking": selectors.settings_for(municipality),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def settings_edit(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     require_manage(request, municipality.pk)
-    form = SettingsForm(request.POST or None, instance=services.settings_for(municipality))
+    form = SettingsForm(request.POST or None, instance=selectors.settings_for(municipality))
     if request.method == "POST" and submit(form, services.settings_save, municipality=municipality):
         messages.success(request, _("The reporting settings were saved."))
         return redirect("tracking:periods", code=code)
@@ -164,7 +151,7 @@ def settings_edit(request, code):
 
 
 def reviews(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     require_manage(request, municipality.pk)
     return render(
         request,
@@ -179,7 +166,7 @@ def reviews(request, code):
 
 @require_POST
 def review(request, code, update_id):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     update = get_scoped(
         request,
         MeasureUpdate.objects.select_related("measure", "period"),
@@ -208,7 +195,7 @@ def review(request, code, update_id):
 
 @require_http_methods(["GET", "POST"])
 def publication_edit(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     require_manage(request, municipality.pk)
     plan = current_plan(request, municipality)
     publication = Publication.objects.filter(plan=plan).first()
@@ -232,7 +219,7 @@ def publication_edit(request, code):
 def evidence(request, code, update_id):
     """An update's evidence file, for those who may read the update; always as a download, never shown inline,
     so an uploaded HTML or SVG file cannot run in Banso's pages."""
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     update = get_scoped(request, MeasureUpdate, pk=update_id, period__municipality=municipality)
     if not update.evidence_file:
         raise Http404
@@ -246,7 +233,7 @@ def automatic_edit(request, code, kpi_id):
     from banso.plans.models import KPI
     from banso.tracking.forms import AutomaticForm
 
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     kpi = get_scoped(
         request,
         KPI.objects.select_related("measure", "automatic"),

@@ -16,7 +16,7 @@ from banso.core.access import get_scoped, require_manage
 from banso.core.forms import submit
 from banso.core.uploads import UploadError, check_upload_size
 from banso.core.xlsx import Table, table_response
-from banso.orgs.models import Municipality
+from banso.orgs.access import municipality_for
 from banso.training import questionnaire, selectors, services
 from banso.training.forms import (
     AttendanceForm,
@@ -31,12 +31,8 @@ from banso.training.forms import (
 from banso.training.models import Audience, Consultation, Course, Session, StaffMember
 
 
-def _municipality(request, code):
-    return get_scoped(request, Municipality, code=code)
-
-
 def home(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     courses = list(municipality.courses.prefetch_related("sessions"))
     required = [(c, selectors.completion_rate(c)) for c in courses if c.is_required]
     return render(
@@ -54,7 +50,7 @@ def home(request, code):
 
 @require_http_methods(["GET", "POST"])
 def course_edit(request, code, course_id=None):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     course = get_scoped(request, Course, pk=course_id, municipality=municipality) if course_id else None
     require_manage(request, municipality.pk)
     form = CourseForm(request.POST or None, instance=course)
@@ -71,7 +67,7 @@ def course_edit(request, code, course_id=None):
 
 @require_http_methods(["GET", "POST"])
 def course_detail(request, code, course_id):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     course = get_scoped(request, Course, pk=course_id, municipality=municipality)
     can_manage = request.scope.can_manage(municipality.pk)
     form = SessionForm(request.POST or None) if can_manage else None
@@ -103,7 +99,7 @@ def course_detail(request, code, course_id):
 
 @require_http_methods(["GET", "POST"])
 def session_detail(request, code, session_id):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     session = get_scoped(
         request, Session.objects.select_related("course"), pk=session_id, course__municipality=municipality
     )
@@ -151,7 +147,7 @@ def _attendance_form(request, session):
 
 @require_POST
 def questionnaire_upload(request, code, session_id):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     session = get_scoped(request, Session, pk=session_id, course__municipality=municipality)
     require_manage(request, municipality.pk)
     form = UploadForm(request.POST, request.FILES)
@@ -177,7 +173,7 @@ def questionnaire_upload(request, code, session_id):
 
 @require_http_methods(["GET", "POST"])
 def questionnaire_map(request, code, session_id, token):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     session = get_scoped(request, Session, pk=session_id, course__municipality=municipality)
     require_manage(request, municipality.pk)
     stored = request.session.get(f"questionnaire-{token}")
@@ -224,7 +220,7 @@ def questionnaire_map(request, code, session_id, token):
 
 @require_http_methods(["GET", "POST"])
 def staff_list(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     require_manage(request, municipality.pk)  # names and records are for the DX office
     form = StaffForm(request.POST or None, municipality=municipality)
     if request.method == "POST" and submit(
@@ -246,7 +242,7 @@ def staff_list(request, code):
 
 @require_http_methods(["GET", "POST"])
 def staff_detail(request, code, staff_id):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     member = get_scoped(
         request, StaffMember.objects.select_related("department"), pk=staff_id, municipality=municipality
     )
@@ -277,7 +273,7 @@ def staff_detail(request, code, staff_id):
 
 @require_http_methods(["GET", "POST"])
 def helpdesk(request, code):
-    municipality = _municipality(request, code)
+    municipality = municipality_for(request, code)
     can_manage = request.scope.can_manage(municipality.pk)
     form = (
         ConsultationForm(request.POST or None, initial={"received_on": timezone.localdate()})

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from banso.plans.document_views import render_plan
+from banso.plans.documents import render_plan
 from banso.plans.management.commands._common import add_plan_arguments, plan_from_options
 
 
