@@ -1,8 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from banso.cases.models import Case
-from banso.core.forms import NormalizingModelForm
+from banso.core.forms import NormalizingModelForm, model_choice_field
 from banso.plans.models import AlignmentItem, FundingScheme
 
 SOURCE_ROWS = 3
@@ -50,7 +52,7 @@ class CaseForm(NormalizingModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tags"].queryset = AlignmentItem.objects.filter(framework__is_current=True)
+        model_choice_field(self, "tags").queryset = AlignmentItem.objects.filter(framework__is_current=True)
         for n in range(1, SOURCE_ROWS + 1):
             self.fields[f"source_{n}_title"] = forms.CharField(
                 label=_("source %(n)s: title") % {"n": n}, required=False, max_length=200
@@ -73,8 +75,8 @@ class CaseForm(NormalizingModelForm):
                     }
                 )
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
         for n in range(1, SOURCE_ROWS + 1):
             if (data.get(f"source_{n}_url") or data.get(f"source_{n}_date")) and not data.get(f"source_{n}_title"):
                 self.add_error(f"source_{n}_title", _("Give the source a title (the document's name)."))

@@ -126,7 +126,7 @@ class Case(HasDensity, AuditedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.municipality.name}：{self.title}"
 
     @classmethod
@@ -176,7 +176,7 @@ class CaseSource(models.Model):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -200,7 +200,7 @@ class CaseTransition(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.case_id}: {self.from_status} → {self.to_status}"
 
 
@@ -216,7 +216,7 @@ class CaseAdoption(models.Model):
         verbose_name = _("adopted case")
         verbose_name_plural = _("adopted cases")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.adoption)
 
 

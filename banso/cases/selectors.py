@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
@@ -186,7 +187,7 @@ def _facets(counts: dict[int, list[tuple]], filters: Filters) -> dict[str, list[
     from banso.plans.models import AlignmentItem, FundingScheme
 
     def spread(pairs, empty=None):  # "1 5 12" counted n times -> 1, 5 and 12 counted n times each
-        result = Counter()
+        result: Counter[Any] = Counter()
         for value, n in pairs:
             for part in (value or "").split() or ([empty] if empty else []):
                 result[part] += n
@@ -199,7 +200,7 @@ def _facets(counts: dict[int, list[tuple]], filters: Filters) -> dict[str, list[
         "tag": spread(counts[3]),
         "funding": spread(counts[4], NO_FUNDING),
     }
-    labels = {
+    labels: dict[str, dict[Any, Any]] = {
         "theme": dict(Case.Theme.choices),
         "band": dict(Case.PopulationBand.choices),
         "prefecture": {str(p.pk): p.name for p in Prefecture.objects.filter(pk__in=_ids(tally["prefecture"]))},

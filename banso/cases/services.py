@@ -16,7 +16,7 @@ from banso.text.search import SearchIndex
 INDEX = SearchIndex(CasePosting)
 
 # from -> the statuses it may move to
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     Case.Status.DRAFT: {Case.Status.IN_REVIEW},
     Case.Status.IN_REVIEW: {Case.Status.PUBLISHED, Case.Status.DRAFT},
     Case.Status.PUBLISHED: {Case.Status.DRAFT},

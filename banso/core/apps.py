@@ -5,7 +5,7 @@ class CoreConfig(AppConfig):
     name = "banso.core"
     label = "core"
 
-    def ready(self):
+    def ready(self) -> None:
         from banso.core.audit import connect_audited_models
 
         connect_audited_models()

@@ -15,9 +15,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -36,7 +39,7 @@ def current_actor() -> Actor:
 
 
 @contextlib.contextmanager
-def acting_as(user=None, label: str = ""):
+def acting_as(user: Any = None, label: str = "") -> Iterator[Actor]:
     """Attribute every change inside the block to a user or to a named process."""
     actor = Actor(
         user_id=getattr(user, "pk", None),
@@ -49,7 +52,7 @@ def acting_as(user=None, label: str = ""):
         _actor.reset(token)
 
 
-def snapshot(instance) -> dict:
+def snapshot(instance: Model) -> dict[str, Any]:
     """The instance's concrete field values as JSON-safe data (foreign keys by id)."""
     excluded = getattr(instance, "audit_exclude", ())
     values = {
@@ -59,7 +62,8 @@ def snapshot(instance) -> dict:
     }
     # An uploaded file is recorded by its stored name.
     values = {k: (v.name or "") if isinstance(v, FieldFile) else v for k, v in values.items()}
-    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+    result: dict[str, Any] = json.loads(json.dumps(values, cls=DjangoJSONEncoder))
+    return result
 
 
 def connect_audited_models() -> None:
@@ -80,14 +84,14 @@ def connect_audited_models() -> None:
             post_delete.connect(_record_delete, sender=model, dispatch_uid=f"{uid}-delete")
 
 
-def _remember_previous(sender, instance, raw=False, **kwargs):
+def _remember_previous(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     if raw or instance.pk is None:
         return
     previous = sender._base_manager.filter(pk=instance.pk).first()
-    instance._audit_before = snapshot(previous) if previous is not None else None
+    instance._audit_before = snapshot(previous) if previous is not None else None  # type: ignore[attr-defined]
 
 
-def _record_save(sender, instance, created, raw=False, **kwargs):
+def _record_save(sender: type[Model], instance: Model, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
     before = None if created else getattr(instance, "_audit_before", None)
@@ -98,11 +102,13 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
     _write(instance, "create" if created or before is None else "update", before, after, changed)
 
 
-def _record_delete(sender, instance, **kwargs):
+def _record_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     _write(instance, "delete", snapshot(instance), None, [])
 
 
-def _write(instance, action, before, after, changed):
+def _write(
+    instance: Model, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None, changed: list[str]
+) -> None:
     from django.contrib.contenttypes.models import ContentType
 
     from banso.core.models import AuditEntry
@@ -112,7 +118,7 @@ def _write(instance, action, before, after, changed):
         content_type=ContentType.objects.get_for_model(type(instance)),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
-        municipality_id=instance.audit_municipality_id(),
+        municipality_id=instance.audit_municipality_id(),  # type: ignore[attr-defined]  # AuditedModel's
         action=action,
         actor_id=actor.user_id,
         actor_label=actor.label[:150],

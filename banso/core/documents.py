@@ -16,6 +16,9 @@ import io
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from django.http import HttpResponse
 
 # -- blocks --------------------------------------------------------------------------
 
@@ -51,14 +54,17 @@ class PageBreak:
     pass
 
 
+Block = Heading | Paragraph | Facts | Table | PageBreak
+
+
 @dataclass
 class Document:
     title: str
     subtitle_lines: list[str] = field(default_factory=list)  # the cover, under the title
-    blocks: list = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
     landscape: bool = False
 
-    def add(self, *blocks) -> None:
+    def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
 
 
@@ -82,7 +88,7 @@ def pdf_bytes(document: Document) -> bytes:
     from fpdf.fonts import FontFace
 
     class _Pdf(FPDF):
-        def footer(self):
+        def footer(self) -> None:
             self.set_y(-12)
             self.set_font(SANS, size=8)
             self.set_text_color(90)
@@ -121,7 +127,7 @@ def pdf_bytes(document: Document) -> bytes:
     return bytes(pdf.output())
 
 
-def _pdf_cover(pdf, document: Document) -> None:
+def _pdf_cover(pdf: Any, document: Document) -> None:
     pdf.add_page()
     pdf.set_y(pdf.h * 0.33)
     pdf.set_font(SANS, size=24)
@@ -133,7 +139,7 @@ def _pdf_cover(pdf, document: Document) -> None:
     pdf.add_page()
 
 
-def _pdf_heading(pdf, block: Heading) -> None:
+def _pdf_heading(pdf: Any, block: Heading) -> None:
     sizes = {1: 16, 2: 13, 3: 11.5}
     # Chapters start a page; no heading is left alone at the foot of one.
     if (block.level == 1 and pdf.get_y() > pdf.t_margin + 1) or pdf.get_y() > pdf.h - 45:
@@ -152,7 +158,7 @@ def _pdf_heading(pdf, block: Heading) -> None:
         pdf.ln(1.5)
 
 
-def _pdf_table(pdf, block: Table, heading_face, wrapmode) -> None:
+def _pdf_table(pdf: Any, block: Table, heading_face: Any, wrapmode: Any) -> None:
     if not block.rows:
         return
     widths = block.widths or [1] * len(block.headers)
@@ -231,10 +237,10 @@ def docx_bytes(document: Document) -> bytes:
     return buffer.getvalue()
 
 
-def _docx_fonts(word, Pt) -> None:
+def _docx_fonts(word: Any, Pt: Any) -> None:
     from docx.oxml.ns import qn
 
-    def east_asian(style, name):
+    def east_asian(style: Any, name: str) -> None:
         fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
         fonts.set(qn("w:eastAsia"), name)
 
@@ -253,7 +259,7 @@ def _docx_fonts(word, Pt) -> None:
     word.styles["Heading 4"].font.size = Pt(10.5)
 
 
-def _docx_page_number(section, center) -> None:
+def _docx_page_number(section: Any, center: Any) -> None:
     """A footer with the PAGE field, which Word fills in with each page's number."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -272,7 +278,7 @@ def _docx_page_number(section, center) -> None:
         run._r.append(element)
 
 
-def _docx_table(word, block: Table, total_width) -> None:
+def _docx_table(word: Any, block: Table, total_width: int) -> None:
     if not block.rows:
         return
     table = word.add_table(rows=1, cols=len(block.headers))
@@ -294,7 +300,7 @@ def _docx_table(word, block: Table, total_width) -> None:
     word.add_paragraph()
 
 
-def _repeat_header(row) -> None:
+def _repeat_header(row: Any) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -318,7 +324,7 @@ def document_bytes(document: Document, fmt: str) -> bytes:
     return docx_bytes(document) if fmt == "docx" else pdf_bytes(document)
 
 
-def download(content: bytes, fmt: str, filename: str):
+def download(content: bytes, fmt: str, filename: str) -> HttpResponse:
     """A generated file as an attachment; `filename` may be Japanese (RFC 5987), with an ASCII fallback."""
     from urllib.parse import quote
 

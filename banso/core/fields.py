@@ -1,6 +1,8 @@
 """Model and form fields that read the way Japanese municipal staff write."""
 
 import unicodedata
+from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -18,22 +20,22 @@ def nfkc(value: str) -> str:
 class NormalizedCharField(forms.CharField):
     """A text field that stores NFKC-normalised, trimmed text, so that ＡＢＣ and ABC are one value."""
 
-    def to_python(self, value):
-        value = super().to_python(value)
-        return nfkc(value) if value else value
+    def to_python(self, value: Any) -> str | None:
+        text = super().to_python(value)
+        return nfkc(text) if text else text
 
 
 class NormalizedIntegerField(forms.IntegerField):
     """Accepts １，２３４ and 1,234 as 1234: numbers are often copied from Excel or Word."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if isinstance(value, str):
             value = nfkc(value).replace(",", "").replace(" ", "")
         return super().to_python(value)
 
 
 class NormalizedDecimalField(forms.DecimalField):
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # the stubs give DecimalField IntegerField's
         if isinstance(value, str):
             value = nfkc(value).replace(",", "").replace(" ", "")
         return super().to_python(value)
@@ -44,18 +46,18 @@ class FiscalYearFormField(forms.Field):
 
     widget = forms.TextInput(attrs={"inputmode": "text", "size": 12, "maxlength": 12})
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         for unused in ("max_length", "min_value", "max_value", "step_size"):
             kwargs.pop(unused, None)
         kwargs["help_text"] = kwargs.get("help_text") or _("For example R7, 令和7年度 or 2025.")
         super().__init__(**kwargs)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int):
             return FiscalYear(value).era_label
         return value
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if value in self.empty_values or not str(value).strip():
             return None
         try:
@@ -64,9 +66,9 @@ class FiscalYearFormField(forms.Field):
             raise ValidationError(str(err), code="fiscal_year") from err
 
 
-class FiscalYearField(models.PositiveSmallIntegerField):
+class FiscalYearField(models.PositiveSmallIntegerField):  # type: ignore[type-arg]  # django-stubs' generic field parameters are for its plugin
     """A 年度 stored as the western year in which it starts (2025 for 令和7年度)."""
 
-    def formfield(self, **kwargs):
+    def formfield(self, **kwargs: Any) -> forms.Field | None:  # type: ignore[override]
         # Skip IntegerField.formfield: its min/max arguments do not apply to a text input.
         return models.Field.formfield(self, **{"form_class": FiscalYearFormField, **kwargs})

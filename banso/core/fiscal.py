@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import total_ordering
+from typing import overload
 
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +50,7 @@ class FiscalYear:
 
     year: int
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not MIN_YEAR <= self.year <= MAX_YEAR:
             raise FiscalYearError(
                 _("A fiscal year must be between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR}
@@ -107,7 +108,13 @@ class FiscalYear:
     def __add__(self, years: int) -> FiscalYear:
         return FiscalYear(self.year + years)
 
-    def __sub__(self, other):
+    @overload
+    def __sub__(self, other: FiscalYear) -> int: ...
+
+    @overload
+    def __sub__(self, other: int) -> FiscalYear: ...
+
+    def __sub__(self, other: FiscalYear | int) -> int | FiscalYear:
         if isinstance(other, FiscalYear):
             return self.year - other.year
         return FiscalYear(self.year - other)

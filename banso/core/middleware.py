@@ -1,13 +1,17 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
 from banso.core.audit import acting_as
 
 
 class AuditActorMiddleware:
     """Attribute every change made while serving a request to the signed-in user."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user if request.user.is_authenticated else None
         with acting_as(user, label=user.get_username() if user else "anonymous"):
             return self.get_response(request)

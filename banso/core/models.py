@@ -1,3 +1,6 @@
+from collections.abc import Iterator
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -21,7 +24,7 @@ class AuditedModel(TimeStampedModel):
     history is scoped like the instance itself.
     """
 
-    audit_exclude = ("created_at", "updated_at")
+    audit_exclude: tuple[str, ...] = ("created_at", "updated_at")
 
     class Meta:
         abstract = True
@@ -60,10 +63,10 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr} ({self.at:%Y-%m-%d %H:%M})"
 
-    def changes(self):
+    def changes(self) -> Iterator[tuple[Any, Any, Any]]:
         """(field verbose name, before, after) for display, in the model's field order."""
         model = self.content_type.model_class()
         fields = {f.attname: f for f in model._meta.concrete_fields} if model else {}

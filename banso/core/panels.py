@@ -7,15 +7,19 @@ AppConfig.ready) that returns the HTML of its panel for one municipality, or
 """
 
 from collections.abc import Callable
+from typing import Any
 
-_panels: list[Callable] = []
+from django.http import HttpRequest
+
+Panel = Callable[..., str]
+_panels: list[Panel] = []
 
 
-def register(panel: Callable) -> Callable:
+def register(panel: Panel) -> Panel:
     if panel not in _panels:
         _panels.append(panel)
     return panel
 
 
-def render_for(request, municipality, grant) -> list[str]:
+def render_for(request: HttpRequest, municipality: Any, grant: Any) -> list[str]:
     return [html for panel in _panels if (html := panel(request, municipality, grant))]

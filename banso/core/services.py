@@ -1,7 +1,11 @@
 """Helpers shared by the capabilities' write services."""
 
+from typing import Any
 
-def save_validated(instance, **values):
+from banso.core.types import M
+
+
+def save_validated(instance: M, **values: Any) -> M:
     """Set the values (text trimmed), run the model's own validation, save, and return the instance.
 
     Services check their domain rules first; this is the last step every simple write shares, so that the

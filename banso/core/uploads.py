@@ -17,6 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -43,7 +44,7 @@ class Problem:
     field: str = ""
     severity: str = "error"  # or "warning"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
 
 
@@ -103,7 +104,7 @@ def inspect_xlsx(path: Path, *, original_name: str = "") -> XlsxInfo:
     return XlsxInfo(path=path, sheet_parts=parts)
 
 
-def _check_inflation(entries, size: int, name: str) -> None:
+def _check_inflation(entries: list[zipfile.ZipInfo], size: int, name: str) -> None:
     inflated = sum(e.file_size for e in entries)
     if len(entries) > MAX_ENTRIES or inflated > MAX_INFLATED_BYTES or inflated > size * MAX_RATIO:
         raise UploadError(
@@ -177,7 +178,7 @@ def formula_cells(info: XlsxInfo, sheet_name: str) -> set[tuple[int, int]]:
     return {(int(row) - 1, column_index(col)) for col, row in _FORMULA_CELL_RE.findall(xml)}
 
 
-def safe_cell(value):
+def safe_cell(value: Any) -> Any:
     """A value for an exported spreadsheet cell that Excel will never run as a formula.
 
     Text starting with = + - @ (or a tab / carriage return that hides one) gets a
@@ -188,7 +189,7 @@ def safe_cell(value):
     return value
 
 
-def open_xlsx(path: Path, *, original_name: str = ""):
+def open_xlsx(path: Path, *, original_name: str = "") -> tuple[XlsxInfo, Any]:
     """(XlsxInfo, calamine workbook) of an upload that passed the safety checks; UploadError otherwise."""
     from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 

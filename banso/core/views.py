@@ -1,6 +1,6 @@
 from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -8,11 +8,12 @@ from django.views.i18n import set_language
 
 from banso.core.access import get_scoped
 from banso.core.models import AuditedModel, AuditEntry
+from banso.core.types import BansoRequest
 
 
 @login_not_required
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """For the operator's monitoring: answers without touching the session."""
     from django.db import connection
 
@@ -25,7 +26,7 @@ def healthz(request):
 set_language_public = login_not_required(set_language)
 
 
-def history(request, model, pk):
+def history(request: BansoRequest, model: str, pk: str) -> HttpResponse:
     """The recorded changes of one object, for anyone allowed to read the object."""
     try:
         model_class = apps.get_model(model)
@@ -46,14 +47,14 @@ def history(request, model, pk):
     )
 
 
-def error_403(request, exception=None):
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 
-def error_404(request, exception=None):
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def error_500(request):
+def error_500(request: HttpRequest) -> HttpResponse:
     # Rendered without context processors or the database: either may be what failed.
     return HttpResponseServerError(loader.get_template("500.html").render({}))

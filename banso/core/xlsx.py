@@ -9,8 +9,10 @@ import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import xlsxwriter
+from django.http import HttpResponse
 
 from banso.core.uploads import safe_cell
 
@@ -19,12 +21,12 @@ from banso.core.uploads import safe_cell
 class Table:
     title: str  # sheet name (31 characters at most in Excel)
     headers: list[str]
-    rows: list[list]
+    rows: list[list[Any]]
     widths: list[int] = field(default_factory=list)
     note: str = ""
 
 
-def _write_cell(ws, row, col, value, fmt):
+def _write_cell(ws: Any, row: int, col: int, value: Any, fmt: dict[str, Any]) -> None:
     if value is None:
         ws.write_blank(row, col, None)
     elif isinstance(value, bool):
@@ -80,10 +82,8 @@ def csv_bytes(table: Table) -> bytes:
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def table_response(table: Table, name: str, fmt: str):
+def table_response(table: Table, name: str, fmt: str) -> HttpResponse:
     """A table as a download, .xlsx or CSV: what every "Excel" and "CSV" link on a list returns."""
-    from django.http import HttpResponse
-
     if fmt == "csv":
         response = HttpResponse(csv_bytes(table), content_type="text/csv; charset=utf-8")
     else:

@@ -10,7 +10,7 @@ from banso.orgs.models import Department
 from banso.survey.models import SurveyTask
 
 # department (None: the mayor), [(challenge, theme, impact, urgency, feasibility, details, survey task)]
-HEARINGS = [
+HEARINGS: list[tuple[str | None, list[tuple[str, str, int, int, int, str, str | None]]]] = [
     (
         "住民課",
         [

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from banso.core.forms import NormalizingModelForm
+from banso.core.forms import NormalizingModelForm, choice_field, model_choice_field
 from banso.hearings.models import Challenge, HearingSession
 
 
@@ -17,7 +17,7 @@ class SessionForm(NormalizingModelForm):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = municipality.departments.filter(is_active=True)
+        model_choice_field(self, "department").queryset = municipality.departments.filter(is_active=True)
 
 
 class ChallengeForm(NormalizingModelForm):
@@ -66,10 +66,10 @@ class ChallengeForm(NormalizingModelForm):
         from banso.hearings.models import Priority
         from banso.survey.selectors import link_task_field
 
-        self.fields["priority"].choices = [("", _("as the scores suggest")), *Priority.choices]
-        self.fields["department"].queryset = municipality.departments.filter(is_active=True)
-        self.fields["theme"].queryset = municipality.challenge_themes.all()
-        self.fields["session"].queryset = municipality.hearing_sessions.all()
+        choice_field(self, "priority").choices = [("", _("as the scores suggest")), *Priority.choices]
+        model_choice_field(self, "department").queryset = municipality.departments.filter(is_active=True)
+        model_choice_field(self, "theme").queryset = municipality.challenge_themes.all()
+        model_choice_field(self, "session").queryset = municipality.hearing_sessions.all()
         link_task_field(self.fields["survey_tasks"], municipality)
 
 

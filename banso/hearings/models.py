@@ -27,7 +27,7 @@ class ChallengeTheme(AuditedModel):
         verbose_name_plural = _("challenge themes")
         constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="unique_challenge_theme")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -55,7 +55,7 @@ class HearingSession(AuditedModel):
         verbose_name = _("hearing")
         verbose_name_plural = _("hearings")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.title}"
 
 
@@ -128,7 +128,7 @@ class Challenge(AuditedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property

@@ -34,8 +34,8 @@ class DepartmentForm(NormalizingModelForm):
         model = Department
         fields = ["name", "order", "head_name", "head_email", "staff_count", "is_active"]
 
-    def clean_order(self):
-        return self.cleaned_data["order"] or 0
+    def clean_order(self) -> int:
+        return int(self.cleaned_data["order"] or 0)
 
 
 class SectionForm(NormalizingModelForm):

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -91,7 +92,7 @@ def read_census() -> dict[str, Census]:
     return rows
 
 
-def read_localgov() -> dict[str, dict]:
+def read_localgov() -> dict[str, dict[str, str]]:
     """6-digit code -> reading in hiragana, website and location."""
     with (DATA_DIR / "localgovjp-utf8.csv").open(encoding="utf-8-sig") as fh:
         return {row["lgcode"].zfill(6): row for row in csv.DictReader(fh)}
@@ -130,8 +131,8 @@ def load_master(codes: set[str] | None = None) -> dict[str, int]:
     return {"prefectures": len(prefectures), "created": created, "updated": updated}
 
 
-def _load_prefectures(items) -> dict[str, Prefecture]:
-    result = {}
+def _load_prefectures(items: list[dict[str, Any]]) -> dict[str, Prefecture]:
+    result: dict[str, Prefecture] = {}
     for item in items:
         pref, _created = Prefecture.objects.update_or_create(
             code=item["c"],
@@ -141,7 +142,9 @@ def _load_prefectures(items) -> dict[str, Prefecture]:
     return result
 
 
-def _municipality(item, prefectures, figures: Census | None, site: dict | None) -> Municipality:
+def _municipality(
+    item: dict[str, Any], prefectures: dict[str, Prefecture], figures: Census | None, site: dict[str, str] | None
+) -> Municipality:
     aged = None
     if figures and figures.aged_population:
         aged = Decimal(figures.aged_weighted / figures.aged_population).quantize(Decimal("0.0001"))
@@ -177,7 +180,7 @@ def _upsert(rows: list[Municipality]) -> tuple[int, int]:
     return len(new), len(old)
 
 
-def _link_wards(items) -> None:
+def _link_wards(items: list[dict[str, Any]]) -> None:
     ids = dict(Municipality.objects.values_list("code", "pk"))
     wards = [Municipality(pk=ids[i["c"]], parent_id=ids[i["r"]]) for i in items if i["r"]]
     Municipality.objects.bulk_update(wards, ["parent"], batch_size=500)

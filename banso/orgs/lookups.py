@@ -14,7 +14,7 @@ def municipality_for_command(code: str) -> Municipality:
         six = normalize_lg_code(code)
     except ValidationError as err:
         raise CommandError(err.messages[0]) from err
-    municipality = Municipality.objects.filter(code=six).first()
+    municipality: Municipality | None = Municipality.objects.filter(code=six).first()
     if municipality is None:
         raise CommandError(
             _("No municipality has the code %(code)s. Run “banso orgs load” first if the master data is missing.")

@@ -1,6 +1,9 @@
 """Organisations, people and the roles that tie them together."""
 
+from __future__ import annotations
+
 import datetime as dt
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -26,12 +29,12 @@ class Prefecture(models.Model):
         verbose_name = _("prefecture")
         verbose_name_plural = _("prefectures")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
-class MunicipalityQuerySet(models.QuerySet):
-    def local_governments(self):
+class MunicipalityQuerySet(models.QuerySet["Municipality"]):
+    def local_governments(self) -> MunicipalityQuerySet:
         """Municipalities that run their own DX plan: wards of designated cities do not."""
         return self.exclude(kind=Municipality.Kind.DESIGNATED_WARD).filter(is_active=True)
 
@@ -39,8 +42,11 @@ class MunicipalityQuerySet(models.QuerySet):
 class HasDensity:
     """Population per km² for anything with `population` and `area_km2` (a municipality, a case's snapshot)."""
 
+    population: int | None
+    area_km2: Any
+
     @property
-    def density(self):
+    def density(self) -> float | None:
         if self.population and self.area_km2:
             return round(self.population / float(self.area_km2), 1)
         return None
@@ -110,10 +116,10 @@ class Municipality(HasDensity, AuditedModel):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def audit_municipality_id(self):
+    def audit_municipality_id(self) -> int | None:
         return self.pk
 
     @property
@@ -139,7 +145,7 @@ class ComprehensivePlanGoal(AuditedModel):
             models.UniqueConstraint(fields=["municipality", "number"], name="unique_plan_goal_number"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
 
@@ -170,7 +176,7 @@ class Department(AuditedModel):
             models.UniqueConstraint(fields=["municipality", "name"], name="unique_department_name"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -189,10 +195,10 @@ class Section(AuditedModel):
         verbose_name_plural = _("sections")
         constraints = [models.UniqueConstraint(fields=["department", "name"], name="unique_section_name")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def audit_municipality_id(self):
+    def audit_municipality_id(self) -> int | None:
         return self.department.municipality_id
 
 
@@ -216,7 +222,7 @@ class SupportProvider(AuditedModel):
         verbose_name = _("support provider")
         verbose_name_plural = _("support providers")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -227,7 +233,7 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.display_name or self.get_username()
 
 
@@ -322,16 +328,16 @@ class Membership(AuditedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.organisation})"
 
     @property
-    def organisation(self):
+    def organisation(self) -> Any:
         return self.department or self.municipality or self.prefecture or self.provider
 
 
-class AdvisorAssignmentQuerySet(models.QuerySet):
-    def current(self, on: dt.date):
+class AdvisorAssignmentQuerySet(models.QuerySet["AdvisorAssignment"]):
+    def current(self, on: dt.date) -> AdvisorAssignmentQuerySet:
         return self.filter(starts_on__lte=on, ends_on__gte=on)
 
 
@@ -362,5 +368,5 @@ class AdvisorAssignment(AuditedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.advisor} → {self.municipality} ({self.starts_on}〜{self.ends_on})"

@@ -23,11 +23,14 @@ that department (`scope_department_path`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from banso.core.types import M
 from banso.orgs.models import AdvisorAssignment, Membership, Municipality, Role
 
 
@@ -82,7 +85,7 @@ class Scope:
         return Municipality.objects.filter(pk__in=self.grants).select_related("prefecture")
 
     # -- reading --------------------------------------------------------------
-    def filter(self, queryset: QuerySet) -> QuerySet:
+    def filter(self, queryset: QuerySet[M]) -> QuerySet[M]:
         """Only the rows of `queryset` this scope may read."""
         model = queryset.model
         muni_path = getattr(model, "scope_municipality_path", None)
@@ -109,18 +112,18 @@ class Scope:
 
     def can_read_all(self, municipality_id: int | None) -> bool:
         """May read data of every department (town-wide analyses), not only their own."""
-        grant = self.grants.get(municipality_id)
+        grant = self.grants.get(municipality_id) if municipality_id is not None else None
         return grant is not None and grant.read_all
 
     # -- writing --------------------------------------------------------------
     def can_manage(self, municipality_id: int | None) -> bool:
         """May change municipality-wide data (profile, departments, members)."""
-        grant = self.grants.get(municipality_id)
+        grant = self.grants.get(municipality_id) if municipality_id is not None else None
         return grant is not None and grant.manage
 
     def can_edit_department(self, municipality_id: int | None, department_id: int | None) -> bool:
         """May change data owned by this department (its survey answers, its measures' progress)."""
-        grant = self.grants.get(municipality_id)
+        grant = self.grants.get(municipality_id) if municipality_id is not None else None
         return grant is not None and (grant.manage or department_id in grant.departments)
 
     def editable_department_ids(self, municipality_id: int) -> set[int] | None:
@@ -138,7 +141,7 @@ def _add(grants: dict[int, Grant], grant: Grant) -> None:
         grants[grant.municipality_id] = grant
 
 
-def scope_for(user, on: dt.date | None = None) -> Scope:
+def scope_for(user: Any, on: dt.date | None = None) -> Scope:
     """Compute a user's scope on a date (today by default). Three queries at most."""
     on = on or timezone.localdate()
     empty = Scope(user_id=None, grants={}, prefecture_ids=set(), provider_ids=set(), on=on)
@@ -170,7 +173,7 @@ def scope_for(user, on: dt.date | None = None) -> Scope:
     return scope
 
 
-def operator_scope(municipality_ids=()) -> Scope:
+def operator_scope(municipality_ids: Iterable[int] = ()) -> Scope:
     """What a command of the operator reads: the named municipalities whole (as their executives do) and
     whatever is shared with every member."""
     grants = {m: Grant(m, {Role.EXECUTIVE}, read_all=True) for m in municipality_ids}

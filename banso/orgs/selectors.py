@@ -1,11 +1,15 @@
 """Reads shared by views, commands and reports. All take a scope first."""
 
-from django.db.models import Count, Prefetch, Q
+from collections.abc import Iterable
+from typing import Any
 
-from banso.orgs.models import AdvisorAssignment, Department, Membership, Municipality, Section
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from banso.core.types import Scope
+from banso.orgs.models import AdvisorAssignment, Department, Membership, Municipality, Section, User
 
 
-def visible_municipalities(scope):
+def visible_municipalities(scope: Scope) -> QuerySet[Municipality]:
     return (
         scope.filter(Municipality.objects.all())
         .select_related("prefecture")
@@ -18,7 +22,7 @@ def visible_municipalities(scope):
     )
 
 
-def departments_of(scope, municipality):
+def departments_of(scope: Scope, municipality: Municipality) -> QuerySet[Department]:
     sections = Prefetch("sections", queryset=Section.objects.order_by("order", "name"))
     return (
         scope.filter(Department.objects.filter(municipality=municipality))
@@ -27,7 +31,7 @@ def departments_of(scope, municipality):
     )
 
 
-def members_of(scope, municipality):
+def members_of(scope: Scope, municipality: Municipality) -> QuerySet[Membership]:
     return (
         scope.filter(Membership.objects.filter(municipality=municipality, is_active=True))
         .select_related("user", "department")
@@ -35,7 +39,7 @@ def members_of(scope, municipality):
     )
 
 
-def assignments_for_advisor(user):
+def assignments_for_advisor(user: User | Any) -> QuerySet[AdvisorAssignment]:
     """All of an advisor's assignments, current first: the advisor's own record, not scoped data."""
     return (
         AdvisorAssignment.objects.filter(advisor=user)
@@ -44,7 +48,7 @@ def assignments_for_advisor(user):
     )
 
 
-def prefecture_overview(prefecture_ids):
+def prefecture_overview(prefecture_ids: Iterable[int]) -> QuerySet[Municipality]:
     """Every local government of the prefectures, with whether it shares with the prefecture.
 
     Not scoped on purpose: names and census figures are public master data, and
@@ -58,7 +62,7 @@ def prefecture_overview(prefecture_ids):
     )
 
 
-def scoped_assignments(scope, municipality=None):
+def scoped_assignments(scope: Scope, municipality: Municipality | None = None) -> QuerySet[AdvisorAssignment]:
     queryset = AdvisorAssignment.objects.select_related("advisor", "provider", "municipality")
     if municipality is not None:
         queryset = queryset.filter(municipality=municipality)

@@ -5,18 +5,22 @@ nothing behind; the audit trail is written by the models themselves.
 """
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from banso.core.fields import nfkc
+from banso.core.types import M
 from banso.orgs.models import (
     AdvisorAssignment,
     ComprehensivePlanGoal,
     Department,
     Membership,
     Municipality,
+    Prefecture,
     Role,
     Section,
     SupportProvider,
@@ -24,7 +28,7 @@ from banso.orgs.models import (
 )
 
 
-def _save(instance, *, exclude=()):
+def _save(instance: M, *, exclude: Iterable[str] = ()) -> M:
     instance.full_clean(exclude=list(exclude))
     instance.save()
     return instance
@@ -43,7 +47,7 @@ PROFILE_FIELDS = (
 
 
 @transaction.atomic
-def municipality_update_profile(*, municipality: Municipality, **values) -> Municipality:
+def municipality_update_profile(*, municipality: Municipality, **values: Any) -> Municipality:
     unknown = set(values) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
@@ -56,9 +60,11 @@ def municipality_update_profile(*, municipality: Municipality, **values) -> Muni
     return _save(municipality)
 
 
-def _check_department_name(municipality: Municipality, name: str, *, exclude_pk=None) -> str:
+def _check_department_name(municipality: Municipality, name: str, *, exclude_pk: int | None = None) -> str:
     name = nfkc(name)
-    clash = Department.objects.filter(municipality=municipality, name=name).exclude(pk=exclude_pk)
+    clash = Department.objects.filter(municipality=municipality, name=name)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError(
             {
@@ -97,7 +103,7 @@ def department_create(
 
 
 @transaction.atomic
-def department_update(*, department: Department, **values) -> Department:
+def department_update(*, department: Department, **values: Any) -> Department:
     if "name" in values:
         values["name"] = _check_department_name(department.municipality, values["name"], exclude_pk=department.pk)
     for key, value in values.items():
@@ -142,7 +148,7 @@ def plan_goal_delete(*, goal: ComprehensivePlanGoal) -> None:
 
 
 @transaction.atomic
-def provider_create(*, name: str, **values) -> SupportProvider:
+def provider_create(*, name: str, **values: Any) -> SupportProvider:
     name = nfkc(name)
     if SupportProvider.objects.filter(name=name).exists():
         raise ValidationError({"name": _("A support provider called “%(name)s” already exists.") % {"name": name}})
@@ -151,11 +157,18 @@ def provider_create(*, name: str, **values) -> SupportProvider:
 
 @transaction.atomic
 def membership_grant(
-    *, user: User, role: str, municipality=None, department=None, prefecture=None, provider=None, title: str = ""
+    *,
+    user: User,
+    role: str,
+    municipality: Municipality | None = None,
+    department: Department | None = None,
+    prefecture: Prefecture | None = None,
+    provider: SupportProvider | None = None,
+    title: str = "",
 ) -> Membership:
     if department is not None and municipality is None:
         municipality = department.municipality
-    if department is not None and department.municipality_id != municipality.pk:
+    if department is not None and municipality is not None and department.municipality_id != municipality.pk:
         raise ValidationError({"department": _("The department belongs to another municipality.")})
     membership = Membership(
         user=user,

@@ -1,8 +1,11 @@
 """Pages for organisations. Each view fetches through the scope and authorises before it writes."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,13 +15,14 @@ from banso.core.access import get_scoped, require_manage, scoped
 from banso.core.forms import submit
 from banso.core.htmx import render_partial
 from banso.core.models import AuditEntry
+from banso.core.types import BansoRequest
 from banso.orgs import selectors, services
 from banso.orgs.codes import normalize_lg_code
 from banso.orgs.forms import DepartmentForm, MunicipalityProfileForm, PlanGoalForm, SectionForm
 from banso.orgs.models import ComprehensivePlanGoal, Department, Municipality, Role, SupportProvider
 
 
-def home(request):
+def home(request: BansoRequest) -> HttpResponse:
     scope = request.scope
     municipalities = list(selectors.visible_municipalities(scope).prefetch_related("departments"))
     roles = scope.roles()
@@ -42,7 +46,7 @@ def home(request):
     return render(request, "orgs/home.html", context)
 
 
-def _role_labels(user, cards) -> list[str]:
+def _role_labels(user: Any, cards: list[dict[str, Any]]) -> list[str]:
     """One badge per role: per town for municipal roles, per organisation for the others."""
     municipal = {Role.DX_STAFF, Role.DEPARTMENT_STAFF, Role.EXECUTIVE}
     labels = [
@@ -57,7 +61,7 @@ def _role_labels(user, cards) -> list[str]:
     return labels
 
 
-def _home_card(request, municipality):
+def _home_card(request: BansoRequest, municipality: Any) -> dict[str, Any]:  # annotated with counts
     """What one municipality's card on the home page says to this user."""
     grant = request.scope.grants[municipality.pk]
     steps = [
@@ -84,7 +88,7 @@ def _home_card(request, municipality):
     }
 
 
-def municipality_list(request):
+def municipality_list(request: BansoRequest) -> HttpResponse:
     """The user's municipalities, and a jump by 団体コード (5 or 6 digits, full-width accepted)."""
     code_error = None
     if request.GET.get("code"):
@@ -107,7 +111,7 @@ def municipality_list(request):
     )
 
 
-def municipality_detail(request, code):
+def municipality_detail(request: BansoRequest, code: str) -> HttpResponse:
     municipality = get_scoped(request, Municipality.objects.select_related("prefecture"), code=code)
     return render(
         request,
@@ -122,7 +126,7 @@ def municipality_detail(request, code):
 
 
 @require_http_methods(["GET", "POST"])
-def municipality_edit(request, code):
+def municipality_edit(request: BansoRequest, code: str) -> HttpResponse:
     municipality = get_scoped(request, Municipality, code=code)
     require_manage(request, municipality.pk)
     form = MunicipalityProfileForm(request.POST or None, instance=municipality)
@@ -133,12 +137,13 @@ def municipality_edit(request, code):
 
 
 @require_http_methods(["GET", "POST"])
-def department_list(request, code):
+def department_list(request: BansoRequest, code: str) -> HttpResponse:
     municipality = get_scoped(request, Municipality, code=code)
     can_manage = request.scope.can_manage(municipality.pk)
     form = DepartmentForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         require_manage(request, municipality.pk)
+        assert form is not None  # who may manage has the form  # noqa: S101
         if submit(form, services.department_create, municipality=municipality):
             messages.success(request, _("The department was added."))
             return redirect("orgs:departments", code=code)
@@ -155,7 +160,7 @@ def department_list(request, code):
 
 
 @require_http_methods(["GET", "POST"])
-def department_detail(request, code, pk):
+def department_detail(request: BansoRequest, code: str, pk: int) -> HttpResponse:
     department = get_scoped(
         request, Department.objects.select_related("municipality"), pk=pk, municipality__code=code
     )
@@ -164,6 +169,7 @@ def department_detail(request, code, pk):
     form = SectionForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         require_manage(request, municipality.pk)
+        assert form is not None  # who may manage has the form  # noqa: S101
         if submit(form, services.section_create, department=department):
             if not request.htmx:
                 messages.success(request, _("The section was added."))
@@ -181,7 +187,7 @@ def department_detail(request, code, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def department_edit(request, code, pk):
+def department_edit(request: BansoRequest, code: str, pk: int) -> HttpResponse:
     department = get_scoped(
         request, Department.objects.select_related("municipality"), pk=pk, municipality__code=code
     )
@@ -198,14 +204,14 @@ def department_edit(request, code, pk):
 
 
 @require_http_methods(["GET", "POST"])
-def goal_create(request, code):
+def goal_create(request: BansoRequest, code: str) -> HttpResponse:
     municipality = get_scoped(request, Municipality, code=code)
     require_manage(request, municipality.pk)
     return _goal_form(request, municipality, None)
 
 
 @require_http_methods(["GET", "POST"])
-def goal_edit(request, code, pk):
+def goal_edit(request: BansoRequest, code: str, pk: int) -> HttpResponse:
     goal = get_scoped(
         request, ComprehensivePlanGoal.objects.select_related("municipality"), pk=pk, municipality__code=code
     )
@@ -213,7 +219,9 @@ def goal_edit(request, code, pk):
     return _goal_form(request, goal.municipality, goal)
 
 
-def _goal_form(request, municipality, goal):
+def _goal_form(
+    request: BansoRequest, municipality: Municipality, goal: ComprehensivePlanGoal | None
+) -> HttpResponse:
     form = PlanGoalForm(request.POST or None, instance=goal)
     if request.method == "POST" and submit(form, services.plan_goal_save, municipality=municipality, goal=goal):
         messages.success(request, _("The goal was saved."))
@@ -222,7 +230,7 @@ def _goal_form(request, municipality, goal):
 
 
 @require_POST
-def goal_delete(request, code, pk):
+def goal_delete(request: BansoRequest, code: str, pk: int) -> HttpResponse:
     goal = get_scoped(request, ComprehensivePlanGoal, pk=pk, municipality__code=code)
     require_manage(request, goal.municipality_id)
     services.plan_goal_delete(goal=goal)
@@ -230,7 +238,7 @@ def goal_delete(request, code, pk):
     return redirect("orgs:municipality", code=code)
 
 
-def member_list(request, code):
+def member_list(request: BansoRequest, code: str) -> HttpResponse:
     municipality = get_scoped(request, Municipality, code=code)
     require_manage(request, municipality.pk)
     return render(
@@ -244,12 +252,12 @@ def member_list(request, code):
     )
 
 
-def provider_list(request):
+def provider_list(request: BansoRequest) -> HttpResponse:
     providers = SupportProvider.objects.annotate(advisor_count=Count("memberships", distinct=True))
     return render(request, "orgs/provider_list.html", {"providers": providers})
 
 
-def provider_detail(request, pk):
+def provider_detail(request: BansoRequest, pk: int) -> HttpResponse:
     # The directory of providers is shared reference data; their assignments are scoped.
     provider = get_object_or_404(SupportProvider, pk=pk)
     return render(

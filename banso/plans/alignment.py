@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from banso.text.normalize import content_characters, fold, ngrams
 
@@ -24,7 +25,7 @@ _WORD_CHARS = re.compile(r"^[一-龥々]{2}$")  # kanji pairs: katakana words sp
 
 @dataclass(frozen=True)
 class Suggestion:
-    target: object  # AlignmentItem or ComprehensivePlanGoal
+    target: Any  # AlignmentItem or ComprehensivePlanGoal
     confidence: float
     evidence: list[str]
 
@@ -36,7 +37,7 @@ def measure_text(measure) -> tuple[str, str]:
 
 
 def item_confidence(title: str, body: str, keywords: list[str]) -> tuple[float, list[str]]:
-    weight, found = 0, []
+    weight, found = 0, list[str]()
     for word in keywords:
         folded = fold(word)
         if folded in title:

@@ -2,6 +2,7 @@
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -34,7 +35,8 @@ def plan_export(request, code, pk, fmt):
 def plan_import(request, code, pk):
     municipality, plan = managed_plan_for(request, code, pk)
     form = PlanImportForm(request.POST or None, request.FILES or None)
-    problems, counts = [], None
+    problems: list[Any] = []
+    counts = None
     if request.method == "POST" and form.is_valid():
         problems, counts = _import(plan, form.cleaned_data["file"])
         if counts is not None:
@@ -78,7 +80,7 @@ def versions(request, code, pk):
     form = VersionForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         plan = managed_plan_for(request, code, pk)[1]
-        if form.is_valid():
+        if form is not None and form.is_valid():
             try:
                 version = services.version_issue(plan=plan, **form.cleaned_data)
             except ValidationError as err:

@@ -1,10 +1,12 @@
+from typing import Any
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from banso.core.fields import NormalizedDecimalField
 from banso.core.fiscal import FiscalYear
-from banso.core.forms import NormalizingModelForm
+from banso.core.forms import NormalizingModelForm, choice_field, model_choice_field
 from banso.plans.models import KPI, FundingScheme, Measure, Phase, Plan, Policy
 from banso.plans.selectors import tag_choices
 from banso.survey.selectors import link_task_field
@@ -73,16 +75,16 @@ class MeasureForm(NormalizingModelForm):
         super().__init__(*args, **kwargs)
         municipality = plan.municipality
         departments = municipality.departments.filter(is_active=True)
-        self.fields["owner"].queryset = departments
+        model_choice_field(self, "owner").queryset = departments
         self.fields["owner"].required = True
-        self.fields["related_departments"].queryset = departments
-        self.fields["policy"].queryset = plan.policies.all()
+        model_choice_field(self, "related_departments").queryset = departments
+        model_choice_field(self, "policy").queryset = plan.policies.all()
         start, end = FiscalYear(plan.start_year).start, FiscalYear(plan.end_year).end
-        self.fields["funding"].queryset = FundingScheme.objects.filter(
+        model_choice_field(self, "funding").queryset = FundingScheme.objects.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=end),
             Q(valid_until__isnull=True) | Q(valid_until__gte=start),
         )
-        self.fields["challenges"].queryset = municipality.challenges.filter(merged_into__isnull=True)
+        model_choice_field(self, "challenges").queryset = municipality.challenges.filter(merged_into__isnull=True)
         link_task_field(self.fields["survey_tasks"], municipality)
         steps = {s.fiscal_year: s.description for s in self.instance.steps.all()} if self.instance.pk else {}
         self.step_names = []
@@ -96,8 +98,8 @@ class MeasureForm(NormalizingModelForm):
             )
             self.step_names.append(name)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
         cleaned["steps"] = {int(n.removeprefix("step_")): cleaned.pop(n, "") or "" for n in self.step_names}
         return cleaned
 
@@ -125,8 +127,8 @@ class KPIForm(NormalizingModelForm):
             )
             self.target_names.append(name)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
         values = {int(n.removeprefix("target_")): cleaned.pop(n, None) for n in self.target_names}
         cleaned["targets"] = {y: v for y, v in values.items() if v is not None}
         return cleaned
@@ -156,4 +158,4 @@ class TagAddForm(forms.Form):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [("", "—"), *tag_choices(municipality)]
+        choice_field(self, "target").choices = [("", "—"), *tag_choices(municipality)]

@@ -1,5 +1,7 @@
 """DX推進計画: the plan, its phases, policies, measures with a step per 年度, KPIs and funding."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +41,7 @@ class FundingScheme(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -77,19 +79,22 @@ class Plan(AuditedModel, FiscalPeriod):
             models.UniqueConstraint(fields=["municipality", "title"], name="unique_plan_title"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
 class PlanPart(AuditedModel):
     """Something that belongs to a plan, audited and scoped with it."""
 
+    if TYPE_CHECKING:
+        plan: Plan
+
     scope_municipality_path = "plan__municipality"
 
     class Meta:
         abstract = True
 
-    def audit_municipality_id(self):
+    def audit_municipality_id(self) -> int | None:
         return self.plan.municipality_id
 
 
@@ -109,7 +114,7 @@ class Phase(PlanPart, FiscalPeriod):
             models.UniqueConstraint(fields=["plan", "order"], name="unique_phase_order"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -127,7 +132,7 @@ class Policy(PlanPart):
         verbose_name_plural = _("policies")
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_policy_number")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
 
@@ -180,7 +185,7 @@ class Measure(PlanPart):
         verbose_name_plural = _("measures")
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_measure_number")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
 
@@ -191,10 +196,13 @@ class MeasurePart(PlanPart):
     scope_municipality_path = "measure__plan__municipality"
     scope_department_path = "measure__owner"
 
+    if TYPE_CHECKING:
+        measure: Measure
+
     class Meta:
         abstract = True
 
-    def audit_municipality_id(self):
+    def audit_municipality_id(self) -> int | None:
         return self.measure.plan.municipality_id
 
 
@@ -211,7 +219,7 @@ class MeasureStep(MeasurePart):
         verbose_name_plural = _("steps")
         constraints = [models.UniqueConstraint(fields=["measure", "fiscal_year"], name="unique_step_year")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.measure.number} {self.fiscal_year}"
 
 
@@ -233,7 +241,7 @@ class KPI(MeasurePart):
         verbose_name = _("KPI")
         verbose_name_plural = _("KPIs")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -251,10 +259,10 @@ class KPITarget(PlanPart):
         verbose_name_plural = _("KPI targets")
         constraints = [models.UniqueConstraint(fields=["kpi", "fiscal_year"], name="unique_kpi_target_year")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kpi} {self.value} ({self.fiscal_year})"
 
-    def audit_municipality_id(self):
+    def audit_municipality_id(self) -> int | None:
         return self.kpi.measure.plan.municipality_id
 
 
@@ -283,7 +291,7 @@ class PlanVersion(PlanPart):
             models.UniqueConstraint(fields=["plan", "major", "minor"], name="unique_plan_version_number")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
     @property
@@ -309,7 +317,7 @@ class AlignmentFramework(models.Model):
         verbose_name_plural = _("national frameworks")
         constraints = [models.UniqueConstraint(fields=["name", "edition"], name="unique_framework_edition")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name}（{self.edition}）"
 
 
@@ -333,7 +341,7 @@ class AlignmentItem(models.Model):
         verbose_name_plural = _("national plan items")
         constraints = [models.UniqueConstraint(fields=["framework", "name"], name="unique_alignment_item")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     def keyword_list(self) -> list[str]:
@@ -384,7 +392,7 @@ class MeasureTag(MeasurePart):
             models.UniqueConstraint(fields=["measure", "goal"], name="unique_measure_goal_tag"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.measure.number} → {self.target}"
 
     @property

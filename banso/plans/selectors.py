@@ -154,7 +154,7 @@ def _measure_snapshot(m: Measure) -> dict:
         "challenges": sorted(c.title for c in m.challenges.all()),
         "survey_tasks": sorted(f"{t.department.name}：{t.name}" for t in m.survey_tasks.all()),
         "steps": {str(s.fiscal_year): s.description for s in m.steps.all()},
-        "tags": [str(t.target) for t in m.confirmed_tags],
+        "tags": [str(t.target) for t in m.confirmed_tags],  # type: ignore[attr-defined]  # prefetched to_attr
         "kpis": [
             {
                 "name": k.name,

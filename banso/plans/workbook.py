@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -327,7 +328,7 @@ def _read_measures(sheet: _Sheet, plan, lookups: _Lookups, result: PlanImport) -
         if number in result.measures:
             sheet.error(row, "number", _("Measure %(number)s appears twice in this sheet.") % {"number": number})
             continue
-        values = {
+        values: dict[str, Any] = {
             "title": _text(cells["title"]),
             "purpose": _text(cells["purpose"]),
             "audience": _text(cells["audience"]),
@@ -479,7 +480,7 @@ def apply_plan_import(plan, result: PlanImport) -> dict[str, int]:
     for number, values in result.measures.items():
         values = {k: v for k, v in values.items() if k != "row"}
         existing = measures.get(number)
-        links = {}
+        links: dict[str, Any] = {}
         if existing is not None:
             links = {
                 "challenges": list(existing.challenges.all()),

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from banso.core.forms import NormalizingModelForm
-from banso.orgs.models import SupportProvider
+from banso.core.forms import NormalizingModelForm, model_choice_field
+from banso.orgs.models import Municipality, SupportProvider
 from banso.programs.models import Meeting, Programme, StatusSnapshot, SupportActivity
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -16,7 +16,7 @@ class ProgrammeForm(NormalizingModelForm):
 
 
 class ParticipantForm(forms.Form):
-    municipality = forms.ModelChoiceField(label=_("municipality"), queryset=None)
+    municipality = forms.ModelChoiceField(label=_("municipality"), queryset=Municipality.objects.none())
     theme = forms.CharField(label=_("theme"), max_length=150)
     summary = forms.CharField(
         label=_("background and aim"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -30,7 +30,7 @@ class ParticipantForm(forms.Form):
 
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = municipalities
+        model_choice_field(self, "municipality").queryset = municipalities
 
     def providers(self):
         data = self.cleaned_data

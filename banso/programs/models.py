@@ -55,7 +55,7 @@ class Programme(AuditedModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property
@@ -77,7 +77,7 @@ class Participant(AuditedModel):
         verbose_name_plural = _("participating municipalities")
         constraints = [models.UniqueConstraint(fields=["programme", "municipality"], name="unique_participant")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.municipality}：{self.theme}"
 
 
@@ -101,7 +101,7 @@ class ParticipantProvider(models.Model):
             models.UniqueConstraint(fields=["participant", "provider", "role"], name="unique_participant_provider")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.provider}（{self.get_role_display()}）"
 
 
@@ -124,7 +124,7 @@ class Meeting(AuditedModel):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.held_on} {self.title}"
 
 
@@ -140,7 +140,7 @@ class Dispatch(models.Model):
         verbose_name = _("dispatch")
         verbose_name_plural = _("dispatches")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.assignment)
 
 
@@ -175,7 +175,7 @@ class SupportActivity(AuditedModel):
         verbose_name = _("support activity")
         verbose_name_plural = _("support activities")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.held_on} {self.title}"
 
 
@@ -202,7 +202,7 @@ class StatusSnapshot(AuditedModel):
         verbose_name = _("status snapshot")
         verbose_name_plural = _("status snapshots")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.municipality} {self.as_of}"
 
 
@@ -224,5 +224,5 @@ class Adoption(models.Model):
         verbose_name = _("adoption")
         verbose_name_plural = _("adoptions")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.source_label

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from banso.core.fiscal import wareki_date
 from banso.plans.models import KPI, MeasureStep
-from banso.tracking.models import Publication, StatusChange
+from banso.tracking.models import KPIActual, Publication, StatusChange
 from banso.tracking.selectors import KPIRow, counted_actuals, kpi_row, settings_for
 
 
@@ -117,7 +117,8 @@ def open_data_rows(page: PublicPage) -> list[list]:
                 kpi.baseline_date.isoformat() if kpi.baseline_date else "",
                 targets,
             ]
-            for actual in row.actuals or [None]:
+            shown: list[KPIActual | None] = [*row.actuals] or [None]
+            for actual in shown:
                 rows.append(
                     head
                     + (

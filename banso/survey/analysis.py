@@ -12,6 +12,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -163,7 +164,7 @@ def _score_parts(t, largest) -> dict[str, int]:
 
 def _reasons(t) -> list[str]:
     count = t["annual_count"] or 0
-    reasons = [_("%(hours)s hours a year") % {"hours": f"{t['annual_hours']:,.0f}"}]
+    reasons: list[Any] = [_("%(hours)s hours a year") % {"hours": f"{t['annual_hours']:,.0f}"}]
     if count >= 100:
         reasons.append(_("%(count)s cases a year") % {"count": f"{count:,}"})
     if t["medium"] in MANUAL_MEDIA:
@@ -207,7 +208,7 @@ def duplicate_pairs(tasks, departments, decisions: dict, *, threshold=0.6) -> li
     )
     pairs = []
     for m in matches:
-        a, b = sorted((m.a, m.b))
+        a, b = sorted((m.a, m.b))  # type: ignore[type-var]  # task ids, as given to the matcher
         pairs.append(
             {
                 "a": by_id[a],

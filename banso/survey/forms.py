@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from banso.core.fields import NormalizedIntegerField
-from banso.core.forms import NormalizingModelForm
+from banso.core.forms import NormalizingModelForm, choice_field, model_choice_field
 from banso.orgs.models import Department
 from banso.survey.models import CategoryKind, SurveyRound
 from banso.survey.sheet import COLUMNS
@@ -32,7 +32,7 @@ class RoundForm(NormalizingModelForm):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = municipality.departments.filter(is_active=True)
+        model_choice_field(self, "departments").queryset = municipality.departments.filter(is_active=True)
         if self.instance.pk:
             self.initial["departments"] = list(self.instance.departments.values_list("pk", flat=True))
 
@@ -62,7 +62,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
+        model_choice_field(self, "department").queryset = departments
 
 
 class MappingForm(forms.Form):
@@ -76,7 +76,7 @@ class MappingForm(forms.Form):
     def __init__(self, *args, headers: list[str], guesses: dict, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("(not in this file)"))] + [(h, h) for h in headers if h]
-        self.fields["department_header"].choices = choices
+        choice_field(self, "department_header").choices = choices
         for column in COLUMNS:
             if column.kind == "id":
                 continue

@@ -38,7 +38,9 @@ class SurveyRound(AuditedModel):
         help_text=_("Used for FTE answers and for the capacity check."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    departments = models.ManyToManyField(Department, through="SurveyDepartment", related_name="survey_rounds")
+    departments: models.ManyToManyField[Department, "SurveyDepartment"] = models.ManyToManyField(
+        Department, through="SurveyDepartment", related_name="survey_rounds"
+    )
 
     scope_municipality_path = "municipality"
 
@@ -50,7 +52,7 @@ class SurveyRound(AuditedModel):
             models.UniqueConstraint(fields=["municipality", "fiscal_year", "title"], name="unique_survey_round"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -66,7 +68,7 @@ class RoundStatusChange(models.Model):
     class Meta:
         ordering = ["changed_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
 
 
@@ -86,7 +88,7 @@ class SurveyDepartment(models.Model):
             models.UniqueConstraint(fields=["survey_round", "department"], name="unique_round_department"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.survey_round} / {self.department}"
 
 
@@ -113,7 +115,7 @@ class CategoryOption(models.Model):
             models.UniqueConstraint(fields=["survey_round", "kind", "value"], name="unique_category_option"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.value
 
 
@@ -178,7 +180,7 @@ class SurveyTask(TimeStampedModel):
         ]
         indexes = [models.Index(fields=["survey_round", "department"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -198,7 +200,7 @@ class ColumnMapping(TimeStampedModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["municipality", "name"], name="unique_mapping_name")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -246,7 +248,7 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-uploaded_at", "-id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.original_name
 
     @property
@@ -279,5 +281,5 @@ class PairDecision(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["task_a", "task_b"], name="unique_pair_decision")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.task_a} / {self.task_b}: {self.verdict}"

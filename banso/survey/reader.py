@@ -14,6 +14,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -120,7 +121,7 @@ def read_workbook(
 
 def _check_meta(workbook, ctx: Context, result: ReadResult) -> int | None:
     meta = {str(r[0]): str(r[1]) for r in workbook.get_sheet_by_name(sheet.META_SHEET).to_python() if len(r) >= 2}
-    where = {"sheet": sheet.META_SHEET}
+    where: dict[str, Any] = {"sheet": sheet.META_SHEET}
     if meta.get("format") != sheet.FORMAT_NAME:
         result.problems.append(
             Problem(

@@ -7,6 +7,7 @@ import logging
 import threading
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -138,7 +139,7 @@ def options_replace(*, survey_round, kind, values: list[str]) -> None:
 
 
 def options_of(survey_round) -> dict[str, list[str]]:
-    options = {kind: [] for kind in CategoryKind.values}
+    options: dict[str, list[Any]] = {kind: [] for kind in CategoryKind.values}
     for kind, value in survey_round.options.values_list("kind", "value"):
         options[kind].append(value)
     return options

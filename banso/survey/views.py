@@ -1,5 +1,7 @@
 """Pages of the 業務量調査. Every object is fetched through the scope first."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -178,7 +180,7 @@ def templates_zip(request, code, round_id):
     links = scoped(
         request, SurveyDepartment.objects.filter(survey_round=survey_round).select_related("department")
     )
-    tasks_by_department = {}
+    tasks_by_department: dict[Any, list[Any]] = {}
     for task in SurveyTask.objects.filter(
         survey_round=survey_round, department__in=[link.department for link in links]
     ):
@@ -202,7 +204,7 @@ def import_upload(request, code, round_id):
     form = UploadForm(request.POST, request.FILES, departments=departments)
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, error[0])
+            messages.error(request, str(error[0]))
         return redirect("survey:round", code=code, round_id=round_id)
     upload = form.cleaned_data["file"]
     try:

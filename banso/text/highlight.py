@@ -16,7 +16,7 @@ from banso.text.search import LONG_VOWELS, SCRIPT_FOLD, SEPARATORS, SYNONYMS, ca
 Segment = tuple[str, bool]  # (text, marked)
 
 
-class QueryTerms(set):
+class QueryTerms(set[int]):
     """The bigrams to mark, and whether any of them only exists without the hiragana (申込 in 申し込み)."""
 
     bridging = False
@@ -26,7 +26,7 @@ def query_terms(query: str) -> QueryTerms:
     canon = canonical(query)
     typed = unicodedata.normalize("NFKC", query or "").lower()
     texts = [canon, typed] + [variant for variant, form in SYNONYMS if form in canon]
-    terms, bridges = QueryTerms(), set()
+    terms, bridges = QueryTerms(), set[int]()
     for text in texts:
         for chunk in SEPARATORS.split(text):
             if chunk:

@@ -27,6 +27,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
@@ -226,25 +227,27 @@ class Hit:
     score: int
     coverage: list[float]  # per word: the best share of it the document contains
     found: int = 0  # how many of the words it contains enough of
-    row: tuple = ()  # the extra fields asked for
+    row: tuple[Any, ...] = ()  # the extra fields asked for
 
 
 @dataclass
 class Page:
     total: int
     hits: list[Hit]
-    counts: dict[int, list[tuple]]  # field position -> (value, number of hits)
+    counts: dict[int, list[tuple[Any, int]]]  # field position -> (value, number of hits)
 
 
 def _sqlite_materializes() -> bool:
     """AS MATERIALIZED exists from SQLite 3.35; older ones compute the shared part once per use instead."""
-    return connection.vendor == "sqlite" and connection.Database.sqlite_version_info >= (3, 35)
+    import sqlite3
+
+    return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
 
 
 class SearchIndex:
     """The postings of one collection: a concrete `banso.text.models.Posting` with its `obj` foreign key."""
 
-    def __init__(self, posting_model):
+    def __init__(self, posting_model: Any) -> None:  # a concrete Posting: its manager and `obj` are its own
         self.model = posting_model
         self.table = posting_model._meta.db_table
         self.obj_column = posting_model._meta.get_field("obj").column
@@ -336,7 +339,7 @@ class SearchIndex:
         words: list[Word],
         *,
         require: str = "all",
-        within: QuerySet | None = None,
+        within: QuerySet[Any] | None = None,
         fields: Sequence[str] = (),
         limit: int | None = None,
     ) -> list[Hit]:
@@ -372,8 +375,8 @@ class SearchIndex:
         return hits
 
     # -- SQL -------------------------------------------------------------------------------------
-    def _frequencies(self, terms: set[int]) -> Counter[int]:
-        terms = sorted(terms | {MARKER})
+    def _frequencies(self, wanted: set[int]) -> Counter[int]:
+        terms = sorted(wanted | {MARKER})
         counts: Counter[int] = Counter()
         with connection.cursor() as cursor:
             for start in range(0, len(terms), 500):
@@ -392,7 +395,7 @@ class SearchIndex:
             )
             return [t for (t,) in cursor.fetchall()]
 
-    def _aggregate(self, words, require) -> tuple[str, str]:
+    def _aggregate(self, words: list[Word], require: str) -> tuple[str, str]:
         """The query's terms as a VALUES table q, and the aggregation of their postings into (obj, score,
         found, a0…): one row per document that holds enough of every word ("all") or of any word ("any")."""
         alternatives = [(w, ai) for w in words for ai in range(len(w.known))]
@@ -438,7 +441,7 @@ class SearchIndex:
         return cte, inner
 
     @staticmethod
-    def _view(within: QuerySet, fields: Sequence[str]) -> tuple[str, list]:
+    def _view(within: QuerySet[Any], fields: Sequence[str]) -> tuple[str, list[Any]]:
         """The readable objects as SQL with columns _sid, _f0, _f1 … (every column an annotation with a name
         of ours, so that their order in the SQL is ours too)."""
         aliases = {f"_f{k}": F(name) for k, name in enumerate(fields)}
@@ -447,12 +450,19 @@ class SearchIndex:
         sql, params = view.query.sql_with_params()
         return sql, list(params)
 
-    def _sql(self, words, require, within, fields, limit) -> tuple[str, list]:
+    def _sql(
+        self,
+        words: list[Word],
+        require: str,
+        within: QuerySet[Any] | None,
+        fields: Sequence[str],
+        limit: int | None,
+    ) -> tuple[str, list[Any]]:
         cte, inner = self._aggregate(words, require)
         width = sum(len(w.known) for w in words)
         # With every word required, each hit has them all: only the "any" search needs the sums back.
         select = ", ".join(["m.obj", "m.score"] + ([f"m.a{k}" for k in range(width)] if require != "all" else []))
-        params: list = []
+        params: list[Any] = []
         if within is not None:
             view_sql, params = self._view(within, fields)
             sql = f"{cte} SELECT {select}, v.* FROM ({inner}) m JOIN ({view_sql}) v ON v._sid = m.obj"
@@ -467,7 +477,7 @@ class SearchIndex:
         self,
         words: list[Word],
         *,
-        within: QuerySet,
+        within: QuerySet[Any],
         fields: Sequence[str],
         counted: Sequence[int],
         limit: int,

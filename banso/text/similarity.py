@@ -15,6 +15,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from banso.text.normalize import ngrams, normalize_for_matching
 
@@ -28,7 +29,7 @@ class Match:
     normalized_b: str
 
 
-def dice(a: set, b: set) -> float:
+def dice(a: set[Any], b: set[Any]) -> float:
     if not a or not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))

@@ -49,7 +49,7 @@ def actual_source(key: str, label, parameter_label=""):
 def reading_for(kpi, on: dt.date) -> Reading | None:
     automatic = getattr(kpi, "automatic", None)
     source = SOURCES.get(automatic.source_key) if automatic else None
-    return source.read(kpi, automatic.parameter, on) if source else None
+    return source.read(kpi, automatic.parameter, on) if source and automatic else None
 
 
 def _latest_task(municipality, name_or_id: str):

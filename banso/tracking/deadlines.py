@@ -46,7 +46,7 @@ def kinds_reached(period, tracking, on: dt.date) -> list[str]:
     is never sent after the due date."""
     if on <= period.due_on:
         return [Notice.Kind.DUE] if (period.due_on - on).days <= tracking.reminder_days else []
-    kinds = [Notice.Kind.OVERDUE]
+    kinds: list[str] = [Notice.Kind.OVERDUE]
     if late_kind(period, tracking, on) == Notice.Kind.ESCALATED:
         kinds.append(Notice.Kind.ESCALATED)
     return kinds

@@ -25,7 +25,7 @@ from banso.tracking.models import (
 from banso.tracking.reminders import reminders_for
 
 # measure number -> (status in each of the 3 quarters, {KPI name: value in each quarter}, note)
-REPORTS = {
+REPORTS: dict[str, tuple[list[str | None], dict[str, list[str]], str]] = {
     "1-1": (
         ["in_progress"] * 3,
         {"転入1件あたりの記入枚数": ["4", "3", "2"]},

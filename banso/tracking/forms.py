@@ -1,9 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banso.core.fields import FiscalYearFormField
-from banso.core.forms import NormalizingModelForm
+from banso.core.forms import NormalizingModelForm, choice_field, model_choice_field
 from banso.plans.models import KPI, STATUS_TRANSITIONS, Measure
 from banso.tracking.models import ReportingPeriod, TrackingSettings
 
@@ -43,7 +45,7 @@ class UpdateForm(forms.Form):
     def __init__(self, *args, measure, kpis, actuals, suggestions=None, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = [measure.status, *sorted(STATUS_TRANSITIONS[measure.status])]
-        self.fields["status"].choices = [(s, Measure.Status(s).label) for s in allowed]
+        choice_field(self, "status").choices = [(s, Measure.Status(s).label) for s in allowed]
         self.fields["status"].initial = measure.status
         self.kpis = list(kpis)
         suggestions = suggestions or {}
@@ -119,10 +121,12 @@ class PublicationForm(forms.Form):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measures"].queryset = plan.measures.order_by("number")
-        self.fields["measures"].label_from_instance = str
-        self.fields["kpis"].queryset = KPI.objects.filter(measure__plan=plan).select_related("measure")
-        self.fields["kpis"].label_from_instance = lambda k: f"{k.measure.number}：{k.name}"
+        model_choice_field(self, "measures").queryset = plan.measures.order_by("number")
+        model_choice_field(self, "measures").label_from_instance = str  # type: ignore[method-assign, assignment]  # per instance, as Django documents
+        model_choice_field(self, "kpis").queryset = KPI.objects.filter(measure__plan=plan).select_related(
+            "measure"
+        )
+        model_choice_field(self, "kpis").label_from_instance = lambda k: f"{k.measure.number}：{k.name}"  # type: ignore[method-assign, assignment]
 
 
 class AutomaticForm(forms.Form):
@@ -133,9 +137,9 @@ class AutomaticForm(forms.Form):
         super().__init__(*args, **kwargs)
         from banso.tracking.actual_sources import SOURCES
 
-        choices = [("", _("nowhere: owners enter it"))]
+        choices: list[tuple[str, Any]] = [("", _("nowhere: owners enter it"))]
         choices += [
             (s.key, f"{s.label}（{s.parameter_label}）" if s.parameter_label else s.label)
             for s in SOURCES.values()
         ]
-        self.fields["source_key"].choices = choices
+        choice_field(self, "source_key").choices = choices

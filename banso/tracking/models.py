@@ -33,7 +33,7 @@ class TrackingSettings(AuditedModel):
         verbose_name = _("tracking settings")
         verbose_name_plural = _("tracking settings")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.municipality)
 
 
@@ -58,7 +58,7 @@ class ReportingPeriod(AuditedModel):
             models.UniqueConstraint(fields=["municipality", "starts_on"], name="unique_period_start"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.label
 
 
@@ -103,10 +103,10 @@ class MeasureUpdate(AuditedModel):
         verbose_name_plural = _("progress updates")
         constraints = [models.UniqueConstraint(fields=["measure", "period"], name="unique_update_per_period")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.measure.number} {self.period}"
 
-    def audit_municipality_id(self):
+    def audit_municipality_id(self) -> int | None:
         return self.period.municipality_id
 
 
@@ -139,10 +139,10 @@ class KPIActual(AuditedModel):
         verbose_name_plural = _("KPI actuals")
         constraints = [models.UniqueConstraint(fields=["kpi", "period"], name="unique_actual_per_period")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kpi} {self.value} ({self.as_of})"
 
-    def audit_municipality_id(self):
+    def audit_municipality_id(self) -> int | None:
         return self.period.municipality_id
 
 
@@ -166,7 +166,7 @@ class StatusChange(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.measure.number}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
@@ -197,7 +197,7 @@ class Notice(models.Model):
             models.UniqueConstraint(fields=["period", "department", "kind"], name="unique_notice_per_period")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.period} {self.department} {self.get_kind_display()}"
 
 
@@ -216,10 +216,10 @@ class Publication(AuditedModel):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.plan)
 
-    def audit_municipality_id(self):
+    def audit_municipality_id(self) -> int | None:
         return self.plan.municipality_id
 
 
@@ -236,7 +236,7 @@ class AutomaticActual(models.Model):
         verbose_name = _("automatic actual")
         verbose_name_plural = _("automatic actuals")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.kpi} ← {self.source_key}"
 
 
@@ -255,5 +255,5 @@ class ReviewEntry(MeasurePart):
         verbose_name_plural = _("annual review entries")
         constraints = [models.UniqueConstraint(fields=["measure", "fiscal_year"], name="unique_review_entry")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.measure.number} {self.fiscal_year}"

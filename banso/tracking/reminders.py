@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -27,7 +28,7 @@ from banso.tracking.selectors import settings_for
 @dataclass
 class Reminder:
     period: ReportingPeriod
-    department: object
+    department: Any
     kind: str
     recipients: list[str]
     measures: list[Measure]
@@ -38,7 +39,7 @@ class Reminder:
 
     @property
     def subject(self) -> str:
-        subjects = {
+        subjects: dict[str, Any] = {
             Notice.Kind.DUE: _("[Banso] Progress report due on %(date)s: %(period)s"),
             Notice.Kind.OVERDUE: _("[Banso] Progress report overdue since %(date)s: %(period)s"),
             Notice.Kind.ESCALATED: _(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,15 +25,15 @@ from banso.tracking.models import ReviewEntry
 class KPILine:
     name: str
     unit: str
-    target: object  # the target of that 年度, or None
-    actual: object  # the last value measured in that 年度, or None
+    target: Any  # the target of that 年度, or None
+    actual: Any  # the last value measured in that 年度, or None
     as_of: dt.date | None
     signal: progress.Signal
 
 
 @dataclass
 class ReviewRow:
-    measure: object
+    measure: Any
     step: str
     kpis: list[KPILine]
     entry: ReviewEntry | None
@@ -40,7 +41,7 @@ class ReviewRow:
 
 @dataclass
 class AnnualReport:
-    plan: object
+    plan: Any
     year: FiscalYear
     rows: list[ReviewRow]
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
@@ -44,6 +45,7 @@ class KPIRow:
     targets: dict[int, Decimal]
     actuals: list[KPIActual]
     signal: progress.Signal
+    figures: list[Any] = field(default_factory=list)  # filled by the public page
 
     @property
     def latest(self) -> KPIActual | None:
@@ -198,7 +200,7 @@ class Dashboard:
     late: list[LateItem]
     latest_updates: list[MeasureUpdate]
     period: ReportingPeriod | None
-    tracking: object
+    tracking: Any
 
 
 def dashboard(scope, plan, on: dt.date, *, department=None) -> Dashboard:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from banso.core.forms import NormalizingModelForm
+from banso.core.forms import NormalizingModelForm, model_choice_field
 from banso.training.models import AgeBand, Consultation, Course, Designation, Session, StaffMember
 from banso.training.selectors import TOPICS
 
@@ -32,7 +32,7 @@ class StaffForm(NormalizingModelForm):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = municipality.departments.filter(is_active=True)
+        model_choice_field(self, "department").queryset = municipality.departments.filter(is_active=True)
 
 
 class DesignationForm(NormalizingModelForm):

@@ -14,7 +14,7 @@ from banso.training.models import Course
 def training_completion(kpi, parameter, on):
     course = Course.objects.filter(municipality=kpi.measure.plan.municipality, title=parameter.strip()).first()
     rate = selectors.completion_rate(course) if course else None
-    if rate is None:
+    if course is None or rate is None:
         return None
     return Reading(Decimal(str(round(rate * 100, 1))), on, f"研修の受講記録：{course.title}")
 

@@ -51,7 +51,7 @@ class StaffMember(AuditedModel):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -81,7 +81,7 @@ class Course(AuditedModel):
         verbose_name_plural = _("courses")
         constraints = [models.UniqueConstraint(fields=["municipality", "title"], name="unique_course_title")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -99,10 +99,10 @@ class Session(AuditedModel):
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.course} {self.held_on:%Y-%m-%d}"
 
-    def audit_municipality_id(self):
+    def audit_municipality_id(self) -> int | None:
         return self.course.municipality_id
 
 
@@ -121,7 +121,7 @@ class Attendance(models.Model):
         verbose_name_plural = _("attendances")
         constraints = [models.UniqueConstraint(fields=["session", "staff"], name="unique_attendance")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.staff} {self.session}"
 
 
@@ -139,7 +139,7 @@ class ResidentCount(models.Model):
         verbose_name_plural = _("resident attendance")
         constraints = [models.UniqueConstraint(fields=["session", "age_band"], name="unique_resident_count")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.session} {self.get_age_band_display()} {self.count}"
 
 
@@ -162,10 +162,10 @@ class Designation(AuditedModel):
         verbose_name_plural = _("designations")
         constraints = [ends_after_starts("starts_on", "ends_on", "designation_ordered", optional_end=True)]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.staff} {self.get_kind_display()}"
 
-    def audit_municipality_id(self):
+    def audit_municipality_id(self) -> int | None:
         return self.staff.municipality_id
 
 
@@ -187,7 +187,7 @@ class Questionnaire(models.Model):
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.source_name
 
 
@@ -209,7 +209,7 @@ class Question(models.Model):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text
 
 
@@ -225,7 +225,7 @@ class Answer(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.question_id}/{self.respondent}"
 
 
@@ -243,7 +243,7 @@ class FormMapping(models.Model):
         verbose_name_plural = _("questionnaire column mappings")
         constraints = [models.UniqueConstraint(fields=["municipality", "signature"], name="unique_form_mapping")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.signature
 
 
@@ -285,5 +285,5 @@ class Consultation(AuditedModel):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.received_on} {self.topic}"

@@ -15,6 +15,7 @@ import hashlib
 import io
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -147,7 +148,7 @@ def check(table: Table, kinds: dict[str, str], sheet: str) -> Checked:
         kind = kinds.get(header, "ignore")
         if kind == "ignore":
             continue
-        question = {"text": header[:300], "kind": kind, "scale_max": None, "answers": []}
+        question: dict[str, Any] = {"text": header[:300], "kind": kind, "scale_max": None, "answers": []}
         for offset, row in enumerate(table.rows, start=2):
             value = row[index].strip()
             if not value:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -18,7 +19,7 @@ from banso.training.models import Attendance, Consultation, Designation, Questio
 
 @dataclass
 class DepartmentCompletion:
-    department: object
+    department: Any
     staff: int
     done: int
     missing: list = field(default_factory=list)  # StaffMember; shown to the DX office only
@@ -149,14 +150,14 @@ def trends(consultations, *, months=12, on: dt.date | None = None) -> Trends:
     on = on or timezone.localdate()
     start = (on.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
     recent = consultations.filter(received_on__gte=start)
-    by_month = defaultdict(lambda: {"n": 0, "minutes": 0})
+    by_month: defaultdict[Any, dict[str, int]] = defaultdict(lambda: {"n": 0, "minutes": 0})
     rows = list(recent.values("received_on", "topic", "age_band", "minutes", "question"))
     for row in rows:
         key = row["received_on"].strftime("%Y-%m")
         by_month[key]["n"] += 1
         by_month[key]["minutes"] += row["minutes"]
     topics = Counter(r["topic"] for r in rows)
-    labels = dict(Consultation._meta.get_field("age_band").choices)
+    labels = dict(Consultation._meta.get_field("age_band").choices or [])  # type: ignore[arg-type]
     ages = Counter(r["age_band"] for r in rows)
     return Trends(
         months=[{"label": k, **v} for k, v in sorted(by_month.items())],
@@ -174,7 +175,7 @@ def _suggestions(rows, topics, count=3) -> list[dict]:
     (runs of kanji, katakana or Latin letters: 写真, アプリ, LINE)."""
     result = []
     for topic, n in topics.most_common(count):
-        words = Counter()
+        words: Counter[str] = Counter()
         for row in rows:
             if row["topic"] == topic:
                 words.update(set(_WORDS.findall(unicodedata.normalize("NFKC", row["question"]))))

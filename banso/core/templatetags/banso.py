@@ -1,6 +1,11 @@
+import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django import template
+from django.db.models import Model
+from django.template import Context
 from django.utils.translation import gettext as _
 
 from banso.core.fiscal import FiscalYear
@@ -9,7 +14,7 @@ register = template.Library()
 
 
 @register.filter
-def wareki(year):
+def wareki(year: Any) -> str:
     """2025 -> 令和7年度. Empty stays empty."""
     if year in (None, ""):
         return ""
@@ -17,7 +22,7 @@ def wareki(year):
 
 
 @register.filter
-def fy_label(year):
+def fy_label(year: Any) -> str:
     """2025 -> 令和7年度（2025年度）."""
     if year in (None, ""):
         return ""
@@ -25,14 +30,14 @@ def fy_label(year):
 
 
 @register.filter
-def fy_short(year):
+def fy_short(year: Any) -> str:
     if year in (None, ""):
         return ""
     return FiscalYear.parse(year).short_label
 
 
 @register.filter
-def percent(share, digits=1):
+def percent(share: Any, digits: int | str = 1) -> str:
     """0.4083 -> 40.8%."""
     if share in (None, ""):
         return "—"
@@ -40,7 +45,7 @@ def percent(share, digits=1):
 
 
 @register.filter
-def number(value):
+def number(value: Any) -> str:
     """12345 -> 12,345 (always with commas, whatever the language)."""
     if value in (None, ""):
         return "—"
@@ -50,7 +55,7 @@ def number(value):
 
 
 @register.filter
-def whole(value):
+def whole(value: Any) -> str:
     """23556.9 -> 23,557: hours and yen are shown without decimals."""
     if value in (None, ""):
         return "—"
@@ -58,7 +63,7 @@ def whole(value):
 
 
 @register.filter
-def audit_value(value):
+def audit_value(value: Any) -> Any:
     if value is None or value == "":
         return _("(empty)")
     if value is True:
@@ -69,17 +74,19 @@ def audit_value(value):
 
 
 @register.simple_tag
-def history_url(obj):
+def history_url(obj: Model) -> str:
     from django.urls import reverse
 
     return reverse("history", args=[obj._meta.label, obj.pk])
 
 
 @register.inclusion_tag("core/partials/bar_chart.html")
-def bar_chart(rows, title, value_key="hours", label_key="label", unit=""):
+def bar_chart(
+    rows: Iterable[Any], title: str, value_key: str = "hours", label_key: str = "label", unit: str = ""
+) -> dict[str, Any]:
     """A horizontal bar chart as inline SVG; the page shows the same numbers in a table."""
-    rows = list(rows)[:15]
-    largest = max((float(r[value_key]) for r in rows), default=0) or 1
+    shown = list(rows)[:15]
+    largest = max((float(r[value_key]) for r in shown), default=0) or 1
     bars = [
         {
             "label": str(r[label_key])[:18],
@@ -87,13 +94,13 @@ def bar_chart(rows, title, value_key="hours", label_key="label", unit=""):
             "y": i * 30,
             "width": round(float(r[value_key]) / largest * 560, 1),
         }
-        for i, r in enumerate(rows)
+        for i, r in enumerate(shown)
     ]
     return {"bars": bars, "title": title, "height": len(bars) * 30 + 4, "unit": unit}
 
 
 @register.filter
-def wareki_day(day):
+def wareki_day(day: dt.date | None) -> str:
     """A date as 令和7年5月12日."""
     from banso.core.fiscal import wareki_date
 
@@ -101,7 +108,7 @@ def wareki_day(day):
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **changes):
+def query_with(context: Context, **changes: Any) -> str:
     """The page's query string with some parameters changed (an empty value removes one): pagination and
     export links keep the search and its filters."""
     params = context["request"].GET.copy()
@@ -111,11 +118,12 @@ def query_with(context, **changes):
             params.pop(key, None)
         else:
             params[key] = value
-    return params.urlencode()
+    encoded: str = params.urlencode()
+    return encoded
 
 
 @register.simple_tag(takes_context=True)
-def query_toggle(context, name, value):
+def query_toggle(context: Context, name: str, value: Any) -> str:
     """The query string with a filter switched on, or off when it is already on; back to the first page."""
     params = context["request"].GET.copy()
     for key in ("page", "export"):
@@ -124,4 +132,5 @@ def query_toggle(context, name, value):
         params.pop(name)
     else:
         params[name] = value
-    return params.urlencode()
+    encoded: str = params.urlencode()
+    return encoded

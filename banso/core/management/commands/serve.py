@@ -1,21 +1,22 @@
 import os
+from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
     help = "Serve Banso with waitress (a production WSGI server that also runs on Windows)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--threads", type=int, default=8)
 
-    def handle(self, *args, host, port, threads, **options):
-        from waitress import serve
+    def handle(self, *args: str, host: str, port: int, threads: int, **options: Any) -> None:
+        from waitress import serve  # type: ignore[import-untyped]
 
         # Collect before the app loads: whitenoise indexes the files once, at start-up.
         call_command("collectstatic", interactive=False, verbosity=0)
