@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from banso.cli import to_management_argv
+from banso.cli import main, to_management_argv
 from banso.core.audit import acting_as
 from banso.core.models import AuditEntry
 from banso.orgs.models import Department, Membership, User
@@ -20,11 +20,28 @@ from banso.orgs.models import Department, Membership, User
         (["demo"], ["demo"]),
         (["serve", "--port", "9000"], ["serve", "--port", "9000"]),
         (["manage", "migrate"], ["migrate"]),
-        ([], ["help"]),
+        (["help", "survey", "import"], ["help", "survey_import"]),
     ],
 )
 def test_it_maps_subcommands_to_management_commands(argv, expected):
     assert to_management_argv(argv) == expected
+
+
+def test_it_lists_the_commands_as_the_readme_writes_them(capsys):
+    main(["--help"])
+    out = capsys.readouterr().out
+    for typed in (
+        "survey import",
+        "survey analyze",
+        "plan export",
+        "plan import",
+        "remind",
+        "cases search",
+        "serve",
+    ):
+        assert f"  {typed} " in out
+    assert "survey_import" not in out
+    assert "banso manage" in out
 
 
 def test_it_runs_the_demo_twice_without_duplicating(db):

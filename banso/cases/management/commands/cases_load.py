@@ -1,15 +1,19 @@
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from banso.cases import seeds
 from banso.core.audit import acting_as
+from banso.core.commands import BansoCommand
 
 
-class Command(BaseCommand):
-    help = "Load the seed cases (or a file in the same TOML format) as published cases, and rebuild the index."
+class Command(BansoCommand):
+    help = gettext_lazy(
+        "Load the seed cases (or a file in the same TOML format) as published cases, and rebuild the index."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--file", help="TOML file (default: the cases written from the seed documents)")

@@ -1,15 +1,18 @@
 import json
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from banso.cases import selectors
+from banso.core.commands import BansoCommand
 from banso.orgs.lookups import municipality_for_command
 from banso.orgs.scoping import operator_scope
 
 
-class Command(BaseCommand):
-    help = "Cases for a municipality: relevance to its open challenges and a similar profile, with the reasons."
+class Command(BansoCommand):
+    help = gettext_lazy(
+        "Cases for a municipality: relevance to its open challenges and a similar profile, with the reasons."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--municipality", required=True, help="local government code (5 or 6 digits)")

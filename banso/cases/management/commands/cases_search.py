@@ -1,14 +1,17 @@
 import json
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from banso.cases import selectors
+from banso.core.commands import BansoCommand
 from banso.orgs.scoping import operator_scope
 
 
-class Command(BaseCommand):
-    help = "Search the published cases as the search page does; --json for a machine-readable answer."
+class Command(BansoCommand):
+    help = gettext_lazy(
+        "Search the published cases as the search page does; --json for a machine-readable answer."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("query", nargs="+", help="words, as a person would type them")

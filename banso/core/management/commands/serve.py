@@ -3,12 +3,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from banso.core.commands import BansoCommand
 
 
-class Command(BaseCommand):
-    help = "Serve Banso with waitress (a production WSGI server that also runs on Windows)."
+class Command(BansoCommand):
+    help = gettext_lazy("Serve Banso with waitress (a production WSGI server that also runs on Windows).")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
@@ -16,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args: str, host: str, port: int, threads: int, **options: Any) -> None:
-        from waitress import serve  # type: ignore[import-untyped]
+        from waitress import serve
 
         # Collect before the app loads: whitenoise indexes the files once, at start-up.
         call_command("collectstatic", interactive=False, verbosity=0)

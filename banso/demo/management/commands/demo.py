@@ -1,8 +1,9 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from banso.cases.demo import create_sample_cases
 from banso.core.audit import acting_as
+from banso.core.commands import BansoCommand
 from banso.demo.sample import DEMO_PASSWORD, create_sample
 from banso.hearings.demo import create_sample_hearings
 from banso.orgs.loader import load_master
@@ -14,8 +15,8 @@ from banso.tracking.demo import create_sample_tracking
 from banso.training.demo import create_sample_training
 
 
-class Command(BaseCommand):
-    help = "Create or refresh the sample prefecture, towns and one login per persona (idempotent)."
+class Command(BansoCommand):
+    help = gettext_lazy("Create or refresh the sample prefecture, towns and one login per persona (idempotent).")
 
     def add_arguments(self, parser):
         parser.add_argument("--skip-master", action="store_true", help="Do not load the national master data.")

@@ -1,14 +1,18 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from banso.core.commands import BansoCommand
 from banso.plans.documents import render_plan
 from banso.plans.management.commands._common import add_plan_arguments, plan_from_options
 
 
-class Command(BaseCommand):
-    help = "Write the DX plan as the council document (docx or pdf) or as the Excel workbook that imports back."
+class Command(BansoCommand):
+    help = gettext_lazy(
+        "Write the DX plan as the council document (docx or pdf) or as the Excel workbook that imports back."
+    )
 
     def add_arguments(self, parser):
         add_plan_arguments(parser)

@@ -1,17 +1,21 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from banso.core.audit import acting_as
+from banso.core.commands import BansoCommand
 from banso.core.uploads import UploadError
 from banso.plans import workbook
 from banso.plans.management.commands._common import add_plan_arguments, plan_from_options
 
 
-class Command(BaseCommand):
-    help = "Import measures, steps and KPIs from the plan's Excel layout. Writes nothing if any row has a problem."
+class Command(BansoCommand):
+    help = gettext_lazy(
+        "Import measures, steps and KPIs from the plan's Excel layout. Writes nothing if any row has a problem."
+    )
 
     def add_arguments(self, parser):
         add_plan_arguments(parser)

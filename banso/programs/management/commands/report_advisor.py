@@ -1,16 +1,20 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from banso.core.commands import BansoCommand
 from banso.core.documents import document_bytes
 from banso.orgs.lookups import municipality_for_command
 from banso.orgs.models import AdvisorAssignment
 from banso.programs.reports import advisor_report
 
 
-class Command(BaseCommand):
-    help = "Write an advisor's activity report (派遣先の概要・課題・取組・苦労と成功・今後の展開) as docx or PDF."
+class Command(BansoCommand):
+    help = gettext_lazy(
+        "Write an advisor's activity report (派遣先の概要・課題・取組・苦労と成功・今後の展開) as docx or PDF."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--municipality", required=True, help="local government code")

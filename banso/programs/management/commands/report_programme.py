@@ -1,17 +1,21 @@
 import datetime as dt
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from banso.core.commands import BansoCommand
 from banso.core.documents import document_bytes
 from banso.programs.models import Programme
 from banso.programs.reports import programme_overview, programme_workbook
 
 
-class Command(BaseCommand):
-    help = "Write a programme's overview (municipalities, themes, providers, outcomes by category) as of a date."
+class Command(BansoCommand):
+    help = gettext_lazy(
+        "Write a programme's overview (municipalities, themes, providers, outcomes by category) as of a date."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--programme", required=True, help="programme id or title")

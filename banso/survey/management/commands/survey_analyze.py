@@ -1,15 +1,18 @@
 import json
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from banso.core.commands import BansoCommand
 from banso.survey.management.commands._common import add_round_arguments, round_from_options
 from banso.survey.selectors import analysis_of
 
 
-class Command(BaseCommand):
-    help = "Print the survey analysis: hours by department and category, media, candidates, similar tasks."
+class Command(BansoCommand):
+    help = gettext_lazy(
+        "Print the survey analysis: hours by department and category, media, candidates, similar tasks."
+    )
 
     def add_arguments(self, parser):
         add_round_arguments(parser)

@@ -2,10 +2,12 @@ import json
 from pathlib import Path
 
 from django.core.files.base import File
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from banso.core.audit import acting_as
+from banso.core.commands import BansoCommand
 from banso.core.uploads import UploadError
 from banso.orgs.models import Department
 from banso.survey import services
@@ -13,8 +15,10 @@ from banso.survey.management.commands._common import add_round_arguments, round_
 from banso.survey.models import ImportBatch
 
 
-class Command(BaseCommand):
-    help = "Import filled survey workbooks. Writes nothing for a file with errors unless --accept-valid-rows."
+class Command(BansoCommand):
+    help = gettext_lazy(
+        "Import filled survey workbooks. Writes nothing for a file with errors unless --accept-valid-rows."
+    )
 
     def add_arguments(self, parser):
         add_round_arguments(parser)

@@ -1,9 +1,11 @@
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from banso.core.commands import BansoCommand
 from banso.orgs.lookups import municipality_for_command
 from banso.orgs.models import Municipality
 from banso.plans.models import Plan
@@ -14,8 +16,10 @@ from banso.tracking.reminders import send_reminders
 USAGE = 2
 
 
-class Command(BaseCommand):
-    help = "Send due, overdue and escalation reminders for progress reports. Safe to run from cron repeatedly."
+class Command(BansoCommand):
+    help = gettext_lazy(
+        "Send due, overdue and escalation reminders for progress reports. Safe to run from cron repeatedly."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
