@@ -17,6 +17,12 @@ def nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
+def typed(value: str) -> str:
+    """Text as the user typed it, trimmed: what Banso stores and prints. （再掲） stays （再掲）; comparisons and
+    search use nfkc() of it instead."""
+    return value.strip()
+
+
 class NormalizedCharField(forms.CharField):
     """A text field that stores NFKC-normalised, trimmed text, so that ＡＢＣ and ABC are one value."""
 

@@ -26,7 +26,11 @@ class NormalizingModelForm(forms.ModelForm):  # type: ignore[type-arg]  # a base
 
     Staff paste from Word and Excel: full-width letters and digits, half-width
     kana and stray spaces would otherwise make "the same" name two values.
+    Fields named in `typed_fields` (titles, names) keep what was typed, trimmed only: they are printed as the
+    town wrote them, and services compare them by their normalised form.
     """
+
+    typed_fields: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -37,7 +41,7 @@ class NormalizingModelForm(forms.ModelForm):  # type: ignore[type-arg]  # a base
                 continue
             # Names and short values only: NFKC would also turn the full-width
             # punctuation of prose (（）、：) into ASCII, so long text is only trimmed.
-            if type(db_field) is models.CharField and not db_field.choices:
+            if type(db_field) is models.CharField and not db_field.choices and name not in self.typed_fields:
                 self.fields[name] = db_field.formfield(  # type: ignore[assignment]  # a CharField gives one
                     form_class=NormalizedCharField,
                     widget=field.widget,

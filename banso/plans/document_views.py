@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from banso.core.access import id_param, require_read_all
-from banso.core.documents import CONTENT_TYPES, download
+from banso.core.documents import CONTENT_TYPES, document_bytes, download
 from banso.core.uploads import Problem, UploadError, check_upload_size
 from banso.plans import selectors, services, workbook
 from banso.plans.access import managed_plan_for, plan_for
-from banso.plans.diff import diff_snapshots
+from banso.plans.diff import comparison_document, diff_snapshots
 from banso.plans.documents import render_plan
 from banso.plans.forms import PlanImportForm, VersionForm
 
@@ -107,6 +107,12 @@ def version_diff(request, code, pk):
     sections = []
     if old is not None:
         sections = diff_snapshots(old.snapshot, new.snapshot if new else selectors.plan_snapshot(plan))
+        fmt = request.GET.get("format")
+        if fmt in ("docx", "pdf"):
+            new_label = new.label if new else _("now")
+            document = comparison_document(plan.title, old.label, new_label, sections)
+            name = f"{plan.title}_新旧対照表_{old.label}_{new_label}.{fmt}"
+            return download(document_bytes(document, fmt), fmt, name)
     return render(
         request,
         "plans/version_diff.html",
@@ -117,5 +123,6 @@ def version_diff(request, code, pk):
             "old": old,
             "new": new,
             "sections": sections,
+            "formats": [("docx", "Word"), ("pdf", "PDF")],
         },
     )

@@ -13,6 +13,8 @@ from banso.survey.selectors import link_task_field
 
 
 class PlanForm(NormalizingModelForm):
+    typed_fields = ("title", "concept")
+
     class Meta:
         model = Plan
         fields = ["title", "start_year", "end_year", "concept", "vision", "background"]
@@ -24,6 +26,8 @@ class PlanForm(NormalizingModelForm):
 
 
 class PhaseForm(NormalizingModelForm):
+    typed_fields = ("name", "goal")
+
     class Meta:
         model = Phase
         fields = ["order", "name", "start_year", "end_year", "goal", "description"]
@@ -31,6 +35,8 @@ class PhaseForm(NormalizingModelForm):
 
 
 class PolicyForm(NormalizingModelForm):
+    typed_fields = ("title",)
+
     class Meta:
         model = Policy
         fields = ["number", "title", "description"]
@@ -39,6 +45,8 @@ class PolicyForm(NormalizingModelForm):
 
 class MeasureForm(NormalizingModelForm):
     """The measure with one step field per 年度 of the plan (R5 … R9), so the plan's shape is the form's."""
+
+    typed_fields = ("title", "audience")
 
     class Meta:
         model = Measure
@@ -105,6 +113,8 @@ class MeasureForm(NormalizingModelForm):
 
 
 class KPIForm(NormalizingModelForm):
+    typed_fields = ("name", "data_source")
+
     class Meta:
         model = KPI
         fields = ["name", "unit", "baseline_value", "baseline_date", "direction", "data_source"]

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from banso.core.fields import nfkc
+from banso.core.fields import nfkc, typed
 from banso.core.fiscal import FiscalYear
 from banso.plans import alignment, selectors
 from banso.plans.models import (
@@ -80,11 +80,12 @@ def plan_save(
     if end_year < start_year:
         raise ValidationError({"end_year": _("The plan cannot end before it starts.")})
     plan = plan or Plan(municipality=municipality)
-    if Plan.objects.filter(municipality=municipality, title=nfkc(title)).exclude(pk=plan.pk).exists():
+    others = Plan.objects.filter(municipality=municipality).exclude(pk=plan.pk).values_list("title", flat=True)
+    if any(nfkc(other) == nfkc(title) for other in others):
         raise ValidationError(
             {
                 "title": _("A plan called “%(title)s” already exists. Choose another title.")
-                % {"title": nfkc(title)}
+                % {"title": typed(title)}
             }
         )
     if plan.pk:
@@ -100,8 +101,8 @@ def plan_save(
                     % {"measures": "、".join(sorted({s.measure.number for s in outside}))}
                 }
             )
-    plan.title, plan.start_year, plan.end_year = nfkc(title), start_year, end_year
-    plan.concept, plan.vision, plan.background = nfkc(concept), vision.strip(), background.strip()
+    plan.title, plan.start_year, plan.end_year = typed(title), start_year, end_year
+    plan.concept, plan.vision, plan.background = typed(concept), vision.strip(), background.strip()
     plan.full_clean()
     plan.save()
     return plan
@@ -139,7 +140,7 @@ def phase_save(*, plan, phase=None, order, name, start_year, end_year, goal="", 
                 }
             )
     phase = phase or Phase(plan=plan)
-    phase.order, phase.name, phase.goal, phase.description = order, nfkc(name), nfkc(goal), description.strip()
+    phase.order, phase.name, phase.goal, phase.description = order, typed(name), typed(goal), description.strip()
     phase.start_year, phase.end_year = start_year, end_year
     phase.full_clean()
     phase.save()
@@ -152,7 +153,7 @@ def policy_save(*, plan, policy=None, number, title, description="") -> Policy:
     number = nfkc(number)
     if plan.policies.filter(number=number).exclude(pk=policy.pk).exists():
         raise ValidationError({"number": _("Policy %(number)s already exists.") % {"number": number}})
-    policy.number, policy.title, policy.description = number, nfkc(title), description.strip()
+    policy.number, policy.title, policy.description = number, typed(title), description.strip()
     policy.full_clean()
     policy.save()
     return policy
@@ -193,7 +194,7 @@ def measure_save(
         _in_period(plan, int(year), "steps")
     for key, value in values.items():
         setattr(measure, key, value)
-    measure.number, measure.title, measure.owner = number, nfkc(title), owner
+    measure.number, measure.title, measure.owner = number, typed(title), owner
     measure.full_clean()
     measure.save()
     measure.related_departments.set(related_departments)
@@ -258,7 +259,7 @@ def kpi_save(
                 }
             )
     kpi = kpi or KPI(measure=measure)
-    kpi.name, kpi.unit, kpi.direction, kpi.data_source = nfkc(name), unit, direction, nfkc(data_source)
+    kpi.name, kpi.unit, kpi.direction, kpi.data_source = typed(name), unit, direction, typed(data_source)
     kpi.baseline_value, kpi.baseline_date = baseline_value, baseline_date
     kpi.full_clean()
     kpi.save()
