@@ -119,6 +119,12 @@ def policy(which):
     return {**plan(which), "policy_id": Policy.objects.filter(plan_id=plan(which)["pk"]).first().pk}
 
 
+def viewpoint(which):
+    from banso.plans.models import Viewpoint
+
+    return {**plan(which), "viewpoint_id": Viewpoint.objects.filter(plan_id=plan(which)["pk"]).first().pk}
+
+
 def export(which):
     return {**plan(which), "fmt": "pdf"}
 
@@ -345,6 +351,9 @@ ROUTES = {
     "plans:policy_create": Route(plan, MANAGERS, forbidden=READ_ONLY),
     "plans:policy_edit": Route(policy, MANAGERS, forbidden=READ_ONLY),
     "plans:policy_delete": Route(policy, MANAGERS, method="post", ok=302, forbidden=READ_ONLY),
+    "plans:viewpoint_create": Route(plan, MANAGERS, forbidden=READ_ONLY),
+    "plans:viewpoint_edit": Route(viewpoint, MANAGERS, forbidden=READ_ONLY),
+    "plans:viewpoint_delete": Route(viewpoint, MANAGERS, method="post", ok=302, forbidden=READ_ONLY),
     "plans:measure_create": Route(plan, MANAGERS, forbidden=READ_ONLY),
     # Department staff see their own department's measures on the roadmap, never another department's.
     "plans:roadmap": Route(plan, READERS),

@@ -23,6 +23,12 @@ PHASES = [
     (3, "雪国の暮らしのDX", 2027, 2029, "冬も安心して暮らせる町"),
 ]
 
+# 視点: perspectives the plan applies across every 方針, and the measures that serve each.
+VIEWPOINTS = [
+    ("誰一人取り残さない", "スマートフォンを使わない町民にも、窓口と電話で同じサービスを届ける。", ["1-1", "3-2"]),
+    ("データで確かめる", "業務量調査と実績値で効果を確かめ、毎年やり方を見直す。", ["2-1", "2-2", "4-1"]),
+]
+
 POLICIES = [
     ("1", "行かない・書かない窓口"),
     ("2", "職員の時間を生む業務改革"),
@@ -198,6 +204,9 @@ def create_sample_plan(town) -> Plan | None:
     policies = {n: services.policy_save(plan=plan, number=n, title=t) for n, t in POLICIES}
     for spec in MEASURES:
         _measure(plan, spec, departments, schemes, challenges, policies)
+    for order, (title, description, numbers) in enumerate(VIEWPOINTS, start=1):
+        viewpoint = services.viewpoint_save(plan=plan, title=title, description=description, order=order)
+        viewpoint.measures.set(plan.measures.filter(number__in=numbers))
     services.version_issue(plan=plan, issued_on=ISSUED_ON, note="策定")
     _revise(plan)
     _written_before_it_was_issued(plan)

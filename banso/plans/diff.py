@@ -113,6 +113,7 @@ def _measure_fields() -> list[Field]:
         Field("status", gettext_lazy("status"), _choice(Measure.Status)),
         Field("budget_thousand_yen", gettext_lazy("budget"), _thousand_yen),
         Field("funding", gettext_lazy("funding")),
+        Field("viewpoints", gettext_lazy("cross-cutting viewpoints")),
         Field("challenges", gettext_lazy("challenges")),
         Field("survey_tasks", gettext_lazy("survey tasks")),
         Field("tags", gettext_lazy("tags")),
@@ -138,6 +139,7 @@ PLAN_FIELDS = [
     Field("background", gettext_lazy("background and challenges"), prose=True),
     Field("start_year", gettext_lazy("first fiscal year"), _year),
     Field("end_year", gettext_lazy("last fiscal year"), _year),
+    Field("level_names", gettext_lazy("names of the policy levels")),
 ]
 PHASE_FIELDS = [
     Field("name", gettext_lazy("name"), prose=True),
@@ -148,8 +150,10 @@ PHASE_FIELDS = [
 ]
 POLICY_FIELDS = [
     Field("title", gettext_lazy("title"), prose=True),
+    Field("parent", gettext_lazy("within")),
     Field("description", gettext_lazy("description"), prose=True),
 ]
+VIEWPOINT_FIELDS = [Field("description", gettext_lazy("description"), prose=True)]
 
 
 # -- comparing ------------------------------------------------------------------------------------------------
@@ -272,6 +276,16 @@ def diff_snapshots(old: dict, new: dict) -> list[Section]:
         lambda p: _whole(p, POLICY_FIELDS),
         lambda a, b: _compare_fields(policies, f"{b['number']} ", a, b, POLICY_FIELDS),
     )
+    viewpoints = Section(_("Cross-cutting viewpoints"))
+    _matched(
+        viewpoints,
+        old.get("viewpoints", []),
+        new.get("viewpoints", []),
+        "title",
+        lambda v: v["title"],
+        lambda v: _whole(v, VIEWPOINT_FIELDS),
+        lambda a, b: _compare_fields(viewpoints, f"{b['title']} ", a, b, VIEWPOINT_FIELDS),
+    )
     measures = Section(_("Measures"))
     _matched(
         measures,
@@ -282,7 +296,7 @@ def diff_snapshots(old: dict, new: dict) -> list[Section]:
         _measure_whole,
         lambda a, b: _measure(measures, a, b),
     )
-    return [s for s in (plan, phases, policies, measures) if s.changes]
+    return [s for s in (plan, viewpoints, phases, policies, measures) if s.changes]
 
 
 def comparison_document(plan_title: str, old_label: str, new_label: str, sections: list[Section]) -> Document:

@@ -89,6 +89,10 @@ def _concept(doc: Document, snapshot: dict) -> None:
         doc.add(Heading(_("Concept"), 2), Paragraph(f"「{plan['concept']}」"))
     if plan["vision"]:
         doc.add(Heading(_("Vision"), 2), *_paragraphs(plan["vision"]))
+    viewpoints = snapshot.get("viewpoints", [])
+    if viewpoints:
+        doc.add(Heading(_("Cross-cutting viewpoints"), 2))
+        doc.add(Facts([(v["title"], v["description"]) for v in viewpoints]))
 
 
 def _phases(doc: Document, snapshot: dict) -> None:
@@ -133,20 +137,25 @@ def _phases(doc: Document, snapshot: dict) -> None:
 
 def _measures(doc: Document, snapshot: dict) -> None:
     doc.add(Heading(_("4. Measures"), 1))
-    policies = {p["number"]: p for p in snapshot["policies"]}
+    policies = snapshot["policies"]
     if policies:
+        # The 方針 tree in document order, each level indented and named as the plan names it.
         doc.add(
             Heading(_("Policies"), 2),
             Table(
                 [_("policy"), _("measures")],
                 [
                     [
-                        f"{n} {p['title']}",
-                        "\n".join(f"{m['number']} {m['title']}" for m in snapshot["measures"] if m["policy"] == n),
+                        "　" * p.get("depth", 0) + f"{p.get('level') or _('policy')} {p['number']} {p['title']}",
+                        "\n".join(
+                            f"{m['number']} {m['title']}"
+                            for m in snapshot["measures"]
+                            if m["policy"] == p["number"]
+                        ),
                     ]
-                    for n, p in policies.items()
+                    for p in policies
                 ],
-                [2, 3],
+                [3, 3],
             ),
         )
     for m in snapshot["measures"]:

@@ -7,17 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from banso.core.fields import NormalizedDecimalField
 from banso.core.fiscal import FiscalYear
 from banso.core.forms import NormalizingModelForm, choice_field, model_choice_field
-from banso.plans.models import KPI, FundingScheme, Measure, Phase, Plan, Policy
-from banso.plans.selectors import tag_choices
+from banso.plans.models import KPI, FundingScheme, Measure, Phase, Plan, Policy, Viewpoint
+from banso.plans.selectors import policy_choice_labels, tag_choices
 from banso.survey.selectors import link_task_field
 
 
 class PlanForm(NormalizingModelForm):
-    typed_fields = ("title", "concept")
+    typed_fields = ("title", "concept", "level_names")
 
     class Meta:
         model = Plan
-        fields = ["title", "start_year", "end_year", "concept", "vision", "background"]
+        fields = ["title", "start_year", "end_year", "concept", "vision", "background", "level_names"]
         widgets = {"vision": forms.Textarea(attrs={"rows": 5}), "background": forms.Textarea(attrs={"rows": 8})}
         help_texts = {
             "concept": _("A short phrase the whole plan stands for, such as 金山町's 「あそびに、かえる」."),
@@ -25,7 +25,15 @@ class PlanForm(NormalizingModelForm):
         }
 
 
-class PhaseForm(NormalizingModelForm):
+class PlanPartForm(NormalizingModelForm):
+    """A form for one part of a plan (phase, 方針, 視点): it knows the plan, to offer only that plan's parts."""
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+
+class PhaseForm(PlanPartForm):
     typed_fields = ("name", "goal")
 
     class Meta:
@@ -34,12 +42,31 @@ class PhaseForm(NormalizingModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
 
-class PolicyForm(NormalizingModelForm):
+class PolicyForm(PlanPartForm):
     typed_fields = ("title",)
 
     class Meta:
         model = Policy
-        fields = ["number", "title", "description"]
+        fields = ["parent", "number", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"number": _("As the plan numbers it, for example 1, 1-2 or 3-1-1.")}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, plan=plan, **kwargs)
+        field = model_choice_field(self, "parent")
+        # Every 方針 of the plan but this one; a choice inside itself is refused by the service with a message.
+        field.queryset = plan.policies.exclude(pk=self.instance.pk) if self.instance.pk else plan.policies.all()
+        field.label = _("within (leave empty for the top level)")
+        labels = policy_choice_labels(plan)
+        field.label_from_instance = lambda p: labels.get(p.pk, str(p))  # type: ignore[method-assign, assignment]
+
+
+class ViewpointForm(PlanPartForm):
+    typed_fields = ("title",)
+
+    class Meta:
+        model = Viewpoint
+        fields = ["order", "title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
@@ -62,10 +89,12 @@ class MeasureForm(NormalizingModelForm):
             "goal",
             "budget_thousand_yen",
             "funding",
+            "viewpoints",
             "challenges",
             "survey_tasks",
         ]
         widgets = {
+            "viewpoints": forms.CheckboxSelectMultiple,
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "content": forms.Textarea(attrs={"rows": 5}),
             "goal": forms.Textarea(attrs={"rows": 2}),
@@ -86,7 +115,11 @@ class MeasureForm(NormalizingModelForm):
         model_choice_field(self, "owner").queryset = departments
         self.fields["owner"].required = True
         model_choice_field(self, "related_departments").queryset = departments
-        model_choice_field(self, "policy").queryset = plan.policies.all()
+        policy = model_choice_field(self, "policy")
+        policy.queryset = plan.policies.all()
+        labels = policy_choice_labels(plan)
+        policy.label_from_instance = lambda p: labels.get(p.pk, str(p))  # type: ignore[method-assign, assignment]
+        model_choice_field(self, "viewpoints").queryset = plan.viewpoints.all()
         start, end = FiscalYear(plan.start_year).start, FiscalYear(plan.end_year).end
         model_choice_field(self, "funding").queryset = FundingScheme.objects.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=end),

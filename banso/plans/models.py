@@ -67,6 +67,14 @@ class Plan(AuditedModel, FiscalPeriod):
     concept = models.CharField(_("concept"), max_length=200, blank=True)
     vision = models.TextField(_("vision"), blank=True)
     background = models.TextField(_("background and challenges"), blank=True)
+    level_names = models.CharField(
+        _("names of the policy levels"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Top level first, separated by ／, as the plan calls them: for example 基本方針／施策／具体的取組."
+        ),
+    )
 
     scope_municipality_path = "municipality"
 
@@ -81,6 +89,11 @@ class Plan(AuditedModel, FiscalPeriod):
 
     def __str__(self) -> str:
         return self.title
+
+    def level_name(self, depth: int) -> str:
+        """What the plan calls a 方針 at this depth (0 is the top): its own word, or 方針 where it has none."""
+        names = [n.strip() for n in self.level_names.replace("/", "／").split("／") if n.strip()]
+        return names[depth] if depth < len(names) else str(_("policy"))
 
 
 class PlanPart(AuditedModel):
@@ -119,10 +132,20 @@ class Phase(PlanPart, FiscalPeriod):
 
 
 class Policy(PlanPart):
-    """方針: groups measures under a direction of the plan."""
+    """方針: groups measures under a direction of the plan. 方針 nest (基本方針 → 施策 → 具体的取組), and measures hang
+    under any level."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies")
-    number = models.CharField(_("number"), max_length=10)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        # A level removed leaves its children in the plan, one level up, rather than taking them with it.
+        on_delete=models.SET_NULL,
+        related_name="children",
+        verbose_name=_("within"),
+    )
+    number = models.CharField(_("number"), max_length=20)
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), blank=True)
 
@@ -134,6 +157,25 @@ class Policy(PlanPart):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class Viewpoint(PlanPart):
+    """視点 (基本的考え方): a cross-cutting perspective the plan applies across its 方針, such as 「誰一人取り残さない」.
+    Each plan defines its own; measures are tagged with the ones they serve."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="viewpoints")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+        verbose_name = _("cross-cutting viewpoint")
+        verbose_name_plural = _("cross-cutting viewpoints")
+        constraints = [models.UniqueConstraint(fields=["plan", "title"], name="unique_viewpoint_title")]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 # Which status of a measure may follow which. 完了 and 中止 can be reopened (work resumes, or it was closed by
@@ -175,6 +217,9 @@ class Measure(PlanPart):
     budget_thousand_yen = models.PositiveBigIntegerField(_("budget (thousand yen)"), null=True, blank=True)
     funding = models.ManyToManyField(FundingScheme, blank=True, related_name="measures", verbose_name=_("funding"))
     challenges = models.ManyToManyField("hearings.Challenge", blank=True, related_name="measures")
+    viewpoints = models.ManyToManyField(
+        "plans.Viewpoint", blank=True, related_name="measures", verbose_name=_("cross-cutting viewpoints")
+    )
     survey_tasks = models.ManyToManyField("survey.SurveyTask", blank=True, related_name="measures")
 
     scope_department_path = "owner"

@@ -9,9 +9,9 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from banso.core.access import id_param
 from banso.core.fiscal import FiscalYear
-from banso.plans.models import KPI, Measure, MeasureStep, MeasureTag, Plan
+from banso.plans.models import KPI, Measure, MeasureStep, MeasureTag, Plan, Policy
 
-SNAPSHOT_SCHEMA = 1
+SNAPSHOT_SCHEMA = 2  # 2: 方針 with their parent and level, 視点, the plan's level names
 
 
 def plans_of(scope, municipality) -> QuerySet[Plan]:
@@ -24,7 +24,8 @@ def measures_of(scope, plan, *, policy=None, department=None, tag=None) -> Query
     measures = scope.filter(plan.measures.all()).select_related("owner", "policy")
     # Filters come from the query string: a value that is not an id matches nothing rather than failing.
     if policy:
-        measures = measures.filter(policy_id=id_param(policy))
+        # A 方針 stands for everything within it: 基本方針 1 shows the measures of 1-1, 1-1-1 …
+        measures = measures.filter(policy_id__in=policy_and_within(plan, id_param(policy)))
     if department:
         department = id_param(department)
         measures = measures.filter(Q(owner_id=department) | Q(related_departments=department)).distinct()
@@ -95,6 +96,7 @@ def plan_snapshot(plan: Plan) -> dict:
             "related_departments",
             "funding",
             "challenges",
+            "viewpoints",
             "survey_tasks__department",
             Prefetch("steps", queryset=MeasureStep.objects.order_by("fiscal_year")),
             Prefetch("kpis", queryset=KPI.objects.prefetch_related("targets")),
@@ -108,6 +110,8 @@ def plan_snapshot(plan: Plan) -> dict:
         )
         .order_by("number")
     )
+    tree = policy_tree(plan)
+    parents = {n.policy.pk: n.policy.number for n in tree}
     return {
         "schema": SNAPSHOT_SCHEMA,
         "municipality": {"code": plan.municipality.code, "name": plan.municipality.name},
@@ -118,7 +122,9 @@ def plan_snapshot(plan: Plan) -> dict:
             "background": plan.background,
             "start_year": plan.start_year,
             "end_year": plan.end_year,
+            "level_names": plan.level_names,
         },
+        "viewpoints": [{"title": v.title, "description": v.description} for v in plan.viewpoints.all()],
         "phases": [
             {
                 "order": p.order,
@@ -130,8 +136,17 @@ def plan_snapshot(plan: Plan) -> dict:
             }
             for p in plan.phases.all()
         ],
+        # In document order, each with the number of the 方針 it lies within and what its level is called.
         "policies": [
-            {"number": p.number, "title": p.title, "description": p.description} for p in plan.policies.all()
+            {
+                "number": n.policy.number,
+                "title": n.policy.title,
+                "description": n.policy.description,
+                "parent": parents.get(n.policy.parent_id, "") if n.policy.parent_id else "",
+                "level": n.level,
+                "depth": n.depth,
+            }
+            for n in tree
         ],
         "measures": [_measure_snapshot(m) for m in sorted(measures, key=lambda m: measure_sort_key(m.number))],
     }
@@ -155,6 +170,7 @@ def _measure_snapshot(m: Measure) -> dict:
         "survey_tasks": sorted(f"{t.department.name}：{t.name}" for t in m.survey_tasks.all()),
         "steps": {str(s.fiscal_year): s.description for s in m.steps.all()},
         "tags": [str(t.target) for t in m.confirmed_tags],  # type: ignore[attr-defined]  # prefetched to_attr
+        "viewpoints": [v.title for v in m.viewpoints.all()],
         "kpis": [
             {
                 "name": k.name,
@@ -167,6 +183,63 @@ def _measure_snapshot(m: Measure) -> dict:
             }
             for k in m.kpis.all()
         ],
+    }
+
+
+@dataclass
+class PolicyNode:
+    policy: Policy
+    depth: int  # 0 at the top
+    level: str  # what the plan calls this level (基本方針, 施策 …)
+
+
+def policy_tree(plan: Plan, policies: list[Policy] | None = None) -> list[PolicyNode]:
+    """The plan's 方針 in document order (each followed by the ones within it), in one query."""
+    policies = policies if policies is not None else list(plan.policies.all())
+    children: dict[int | None, list[Policy]] = {}
+    for p in sorted(policies, key=lambda p: measure_sort_key(p.number)):
+        children.setdefault(p.parent_id, []).append(p)
+    known = {p.pk for p in policies}
+    nodes: list[PolicyNode] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for p in children.get(parent_id, []):
+            nodes.append(PolicyNode(p, depth, plan.level_name(depth)))
+            walk(p.pk, depth + 1)
+
+    walk(None, 0)
+    # A 方針 whose parent is not among those read (it cannot happen through the services) still shows.
+    for parent_id in set(children) - known - {None}:
+        walk(parent_id, 0)
+    return nodes
+
+
+def policy_and_within(plan: Plan, policy_id: int | None) -> list[int]:
+    """The ids of a 方針 and of every 方針 within it, at any depth (one query)."""
+    parents = dict(plan.policies.values_list("pk", "parent_id"))
+    found = [policy_id] if policy_id in parents else []
+    for pk in found:
+        found += [child for child, parent in parents.items() if parent == pk and child not in found]
+    return found
+
+
+def policy_path(measure: Measure) -> list[PolicyNode]:
+    """The 方針 a measure lies within, from the top level down to its own."""
+    if measure.policy_id is None:
+        return []
+    nodes = {n.policy.pk: n for n in policy_tree(measure.plan)}
+    path: list[PolicyNode] = []
+    current = nodes.get(measure.policy_id)
+    while current is not None and current not in path:
+        path.insert(0, current)
+        current = nodes.get(current.policy.parent_id) if current.policy.parent_id else None
+    return path
+
+
+def policy_choice_labels(plan: Plan) -> dict[int, str]:
+    """How a 方針 reads in a list to choose from: indented by its depth, with its level's name."""
+    return {
+        n.policy.pk: f"{'　' * n.depth}{n.level} {n.policy.number} {n.policy.title}" for n in policy_tree(plan)
     }
 
 

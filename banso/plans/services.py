@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from banso.core.fields import nfkc, typed
 from banso.core.fiscal import FiscalYear
 from banso.plans import alignment, selectors
+from banso.plans.diff import diff_snapshots
 from banso.plans.models import (
     KPI,
     AlignmentFramework,
@@ -23,6 +24,7 @@ from banso.plans.models import (
     Plan,
     PlanVersion,
     Policy,
+    Viewpoint,
 )
 
 DEFAULT_SCHEMES = [
@@ -75,7 +77,16 @@ def _in_period(plan: Plan, year: int, field: str) -> None:
 
 @transaction.atomic
 def plan_save(
-    *, municipality, plan=None, title, start_year, end_year, concept="", vision="", background=""
+    *,
+    municipality,
+    plan=None,
+    title,
+    start_year,
+    end_year,
+    concept="",
+    vision="",
+    background="",
+    level_names=None,
 ) -> Plan:
     if end_year < start_year:
         raise ValidationError({"end_year": _("The plan cannot end before it starts.")})
@@ -103,6 +114,8 @@ def plan_save(
             )
     plan.title, plan.start_year, plan.end_year = typed(title), start_year, end_year
     plan.concept, plan.vision, plan.background = typed(concept), vision.strip(), background.strip()
+    if level_names is not None:
+        plan.level_names = typed(level_names)
     plan.full_clean()
     plan.save()
     return plan
@@ -147,16 +160,71 @@ def phase_save(*, plan, phase=None, order, name, start_year, end_year, goal="", 
     return phase
 
 
+# How deep 方針 may nest: real plans use three levels (基本方針 → 施策 → 具体的取組); five leaves room.
+MAX_POLICY_DEPTH = 5
+
+
 @transaction.atomic
-def policy_save(*, plan, policy=None, number, title, description="") -> Policy:
+def policy_save(*, plan, policy=None, number, title, description="", parent=None) -> Policy:
+    """A 方針 at any level: under `parent`, or at the top. A parent inside the 方針 itself (a cycle) or a tree
+    deeper than MAX_POLICY_DEPTH is refused."""
     policy = policy or Policy(plan=plan)
     number = nfkc(number)
     if plan.policies.filter(number=number).exclude(pk=policy.pk).exists():
         raise ValidationError({"number": _("Policy %(number)s already exists.") % {"number": number}})
+    if parent is not None:
+        _check_parent(plan, policy, parent)
     policy.number, policy.title, policy.description = number, typed(title), description.strip()
+    policy.parent = parent
     policy.full_clean()
     policy.save()
     return policy
+
+
+def _check_parent(plan, policy, parent) -> None:
+    if parent.plan_id != plan.pk:
+        raise ValidationError({"parent": _("The policy belongs to another plan.")})
+    parents = {p.pk: p.parent_id for p in plan.policies.all()}
+    chain, current = [], parent.pk
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    if policy.pk is not None and policy.pk in chain:
+        raise ValidationError(
+            {
+                "parent": _("“%(parent)s” lies within this policy: a policy cannot be placed inside itself.")
+                % {"parent": parent}
+            }
+        )
+    below = _depth_below(policy.pk, parents) if policy.pk else 0
+    if len(chain) + 1 + below > MAX_POLICY_DEPTH:
+        raise ValidationError(
+            {"parent": _("Policies nest at most %(depth)s levels deep.") % {"depth": MAX_POLICY_DEPTH}}
+        )
+
+
+def _depth_below(pk, parents: dict) -> int:
+    children = [child for child, parent in parents.items() if parent == pk]
+    return 1 + max(_depth_below(c, parents) for c in children) if children else 0
+
+
+@transaction.atomic
+def viewpoint_save(*, plan, viewpoint=None, title, description="", order=0) -> Viewpoint:
+    viewpoint = viewpoint or Viewpoint(plan=plan)
+    others = plan.viewpoints.exclude(pk=viewpoint.pk).values_list("title", flat=True)
+    if any(nfkc(other) == nfkc(title) for other in others):
+        raise ValidationError(
+            {"title": _("The plan already has the viewpoint “%(title)s”.") % {"title": typed(title)}}
+        )
+    viewpoint.title, viewpoint.description, viewpoint.order = typed(title), description.strip(), order
+    viewpoint.full_clean()
+    viewpoint.save()
+    return viewpoint
+
+
+def viewpoint_delete(*, viewpoint) -> None:
+    """Measures stay; they only lose the tag."""
+    viewpoint.delete()
 
 
 @transaction.atomic
@@ -172,9 +240,11 @@ def measure_save(
     funding=(),
     challenges=(),
     survey_tasks=(),
+    viewpoints=None,
     **values,
 ) -> Measure:
-    """Create or change a measure with its steps (年度 → text). Empty step texts remove that year's step."""
+    """Create or change a measure with its steps (年度 → text). Empty step texts remove that year's step; the
+    plan's cross-cutting viewpoints are kept as they are unless given."""
     number = nfkc(number)
     if owner is None:
         raise ValidationError({"owner": _("Choose the department that owns this measure.")})
@@ -190,6 +260,8 @@ def measure_save(
     policy = values.get("policy")
     if policy is not None and policy.plan_id != plan.pk:
         raise ValidationError({"policy": _("The policy belongs to another plan.")})
+    if viewpoints is not None and any(v.plan_id != plan.pk for v in viewpoints):
+        raise ValidationError({"viewpoints": _("The viewpoint belongs to another plan.")})
     for year in steps or {}:
         _in_period(plan, int(year), "steps")
     for key, value in values.items():
@@ -201,6 +273,8 @@ def measure_save(
     measure.funding.set(funding)
     measure.challenges.set(challenges)
     measure.survey_tasks.set(survey_tasks)
+    if viewpoints is not None:
+        measure.viewpoints.set(viewpoints)
     if steps is not None:
         _set_steps(measure, steps)
     return measure
@@ -312,7 +386,8 @@ def version_issue(*, plan, issued_on, note="", major_revision=False) -> PlanVers
             }
         )
     snapshot = selectors.plan_snapshot(plan)
-    if latest is not None and latest.snapshot == snapshot:
+    # Compared as the 新旧対照表 compares them: an edition whose table of changes would be empty is no edition.
+    if latest is not None and not diff_snapshots(latest.snapshot, snapshot):
         raise ValidationError(_("Nothing has changed since %(label)s.") % {"label": latest.label})
     return PlanVersion.objects.create(
         plan=plan, major=major, minor=minor, issued_on=issued_on, note=note.strip(), snapshot=snapshot

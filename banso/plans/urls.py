@@ -17,6 +17,17 @@ urlpatterns = [
     path(
         "m/<str:code>/plans/<int:pk>/policies/<int:policy_id>/delete/", views.policy_delete, name="policy_delete"
     ),
+    path("m/<str:code>/plans/<int:pk>/viewpoints/new/", views.viewpoint_edit, name="viewpoint_create"),
+    path(
+        "m/<str:code>/plans/<int:pk>/viewpoints/<int:viewpoint_id>/edit/",
+        views.viewpoint_edit,
+        name="viewpoint_edit",
+    ),
+    path(
+        "m/<str:code>/plans/<int:pk>/viewpoints/<int:viewpoint_id>/delete/",
+        views.viewpoint_delete,
+        name="viewpoint_delete",
+    ),
     path("m/<str:code>/plans/<int:pk>/measures/new/", views.measure_create, name="measure_create"),
     path("m/<str:code>/plans/<int:pk>/roadmap/", views.roadmap, name="roadmap"),
     path("m/<str:code>/plans/<int:pk>/alignment/", views.alignment, name="alignment"),

@@ -14,8 +14,8 @@ from banso.core.forms import submit
 from banso.orgs.access import municipality_for
 from banso.plans import selectors, services
 from banso.plans.access import managed_plan_for, measure_for, plan_for
-from banso.plans.forms import KPIForm, MeasureForm, PhaseForm, PlanForm, PolicyForm, TagAddForm
-from banso.plans.models import KPI, AlignmentItem, MeasureTag, Phase, Plan, Policy
+from banso.plans.forms import KPIForm, MeasureForm, PhaseForm, PlanForm, PolicyForm, TagAddForm, ViewpointForm
+from banso.plans.models import KPI, AlignmentItem, MeasureTag, Phase, Plan, Policy, Viewpoint
 
 
 def plan_list(request, code):
@@ -55,7 +55,8 @@ def plan_detail(request, code, pk):
             "municipality": municipality,
             "plan": plan,
             "phases": list(plan.phases.all()),
-            "policies": list(plan.policies.all()),
+            "policy_tree": selectors.policy_tree(plan),
+            "viewpoints": list(plan.viewpoints.all()),
             "measures": measures,
             "kpis": [k for m in measures for k in m.kpis.all()],
             "versions": list(plan.versions.all()),
@@ -71,7 +72,7 @@ def plan_detail(request, code, pk):
 def _part_edit(request, code, pk, *, model, form_class, service, part_id, noun, field):
     municipality, plan = managed_plan_for(request, code, pk)
     part = get_scoped(request, model, pk=part_id, plan=plan) if part_id else None
-    form = form_class(request.POST or None, instance=part)
+    form = form_class(request.POST or None, instance=part, plan=plan)
     saved = request.method == "POST" and submit(form, service, plan=plan, **{field: part})
     if saved:
         messages.success(request, _("“%(name)s” was saved.") % {"name": saved})
@@ -118,6 +119,30 @@ def policy_edit(request, code, pk, policy_id=None):
         noun=_("policy"),
         field="policy",
     )
+
+
+@require_http_methods(["GET", "POST"])
+def viewpoint_edit(request, code, pk, viewpoint_id=None):
+    return _part_edit(
+        request,
+        code,
+        pk,
+        model=Viewpoint,
+        form_class=ViewpointForm,
+        service=services.viewpoint_save,
+        part_id=viewpoint_id,
+        noun=_("cross-cutting viewpoint"),
+        field="viewpoint",
+    )
+
+
+@require_POST
+def viewpoint_delete(request, code, pk, viewpoint_id):
+    plan = managed_plan_for(request, code, pk)[1]
+    viewpoint = get_scoped(request, Viewpoint, pk=viewpoint_id, plan=plan)
+    services.viewpoint_delete(viewpoint=viewpoint)
+    messages.success(request, _("“%(name)s” was deleted. Its measures stay as they are.") % {"name": viewpoint})
+    return redirect("plans:plan", code=code, pk=plan.pk)
 
 
 @require_POST
@@ -199,6 +224,8 @@ def measure_detail(request, code, measure_id):
             "steps": list(measure.steps.all()),
             "kpis": list(measure.kpis.prefetch_related("targets")),
             "tags": tags,
+            "policy_path": selectors.policy_path(measure),
+            "viewpoints": list(measure.viewpoints.all()),
             "can_manage": can_manage,
             "tag_form": TagAddForm(municipality=municipality) if can_manage else None,
         },
@@ -316,7 +343,7 @@ def roadmap(request, code, pk):
             "plan": plan,
             "roadmap": selectors.roadmap(plan, measures),
             "filters": filters,
-            "policies": plan.policies.all(),
+            "policy_labels": list(selectors.policy_choice_labels(plan).items()),
             "departments": municipality.departments.filter(is_active=True),
             "tag_choices": selectors.tag_choices(municipality),
             "today": timezone.localdate(),
