@@ -366,6 +366,7 @@ ROUTES = {
     "plans:measure": Route(measure, TOWN_WIDE),
     "plans:measure_edit": Route(measure, MANAGERS, forbidden=NOT_EDITORS),
     "plans:measure_delete": Route(measure, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
+    "plans:assessment_save": Route(measure, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
     "plans:kpi_create": Route(measure, MANAGERS, forbidden=NOT_EDITORS),
     "plans:kpi_edit": Route(kpi, MANAGERS, forbidden=NOT_EDITORS),
     "plans:kpi_delete": Route(kpi, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),

@@ -239,7 +239,7 @@ def _kpi_results(measure) -> str:
         if target is not None:
             parts.append(
                 _("target %(value)s%(unit)s (%(year)s)")
-                % {"value": _num(target.value), "unit": kpi.unit, "year": FiscalYear(target.fiscal_year).era_label}
+                % {"value": target.written, "unit": kpi.unit, "year": FiscalYear(target.fiscal_year).era_label}
             )
         lines.append("・" + "、".join(parts))
     return "\n".join(lines)

@@ -124,11 +124,13 @@ def _kpi_fields() -> list[Field]:
     from banso.plans.models import KPI
 
     return [
+        Field("kind", gettext_lazy("kind"), _choice(KPI.Kind)),
         Field("unit", gettext_lazy("unit")),
         Field("baseline_value", gettext_lazy("baseline")),
         Field("baseline_date", gettext_lazy("baseline date")),
         Field("direction", gettext_lazy("direction"), _choice(KPI.Direction)),
         Field("data_source", gettext_lazy("data source"), prose=True),
+        Field("listed_again_under", gettext_lazy("also listed under (再掲)")),
     ]
 
 
@@ -212,10 +214,7 @@ def _measure_whole(m: dict) -> str:
 
 
 def _kpi_whole(k: dict) -> str:
-    targets = "、".join(
-        f"{_year(y)} {v}{k.get('unit', '')}"
-        for y, v in sorted(k.get("targets", {}).items(), key=lambda t: int(t[0]))
-    )
+    targets = "、".join(f"{_year(y)} {v}" for y, v in sorted(_written_targets(k).items(), key=lambda t: int(t[0])))
     return f"{k['name']}（{_('targets')}：{targets or '—'}）"
 
 
@@ -240,15 +239,31 @@ def _measure(section: Section, old: dict, new: dict) -> None:
     )
 
 
+def _written_targets(kpi: dict) -> dict[str, str]:
+    written, unit = kpi.get("written", {}), "" if kpi.get("kind") == "milestone" else kpi.get("unit", "")
+    return {y: written.get(y) or f"{v}{unit}" for y, v in kpi.get("targets", {}).items()}
+
+
+def _assessment_text(a: dict) -> str:
+    text = a["grade"] + (f"：{a['comment']}" if a.get("comment") else "")
+    return text + (f"（{_('continued in the next plan')}）" if a.get("continue_next") else "")
+
+
 def _kpi(section: Section, prefix: str, old: dict, new: dict) -> None:
     _compare_fields(section, f"{prefix} ", old, new, _kpi_fields())
-    unit = new.get("unit", "")
     _compare_by_year(
         section,
         lambda y: f"{prefix} {_('target')}（{_year(y)}）",
-        {y: f"{v}{unit}" for y, v in old.get("targets", {}).items()},
-        {y: f"{v}{unit}" for y, v in new.get("targets", {}).items()},
+        _written_targets(old),
+        _written_targets(new),
         prose=False,
+    )
+    _compare_by_year(
+        section,
+        lambda y: f"{prefix} {_('self-assessment')}（{_year(y)}）",
+        {y: _assessment_text(a) for y, a in old.get("assessments", {}).items()},
+        {y: _assessment_text(a) for y, a in new.get("assessments", {}).items()},
+        prose=True,
     )
 
 

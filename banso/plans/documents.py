@@ -29,8 +29,13 @@ def _paragraphs(text: str) -> list[Paragraph]:
 
 
 def target_text(kpi: dict) -> str:
-    """「70%（R9）、80%（R11）」: each target with its 年度, as plans write their goals."""
-    return "、".join(f"{v}{kpi['unit']}（{_short(y)}）" for y, v in sorted(kpi["targets"].items()))
+    """「70%（R9）、80%（R11）」: each target with its 年度, as the plan wrote it (a milestone in words)."""
+    written = kpi.get("written", {})
+    unit = "" if kpi.get("kind") == "milestone" else kpi["unit"]
+    return "、".join(
+        f"{written.get(y) or f'{v}{unit}'}（{_short(y)}）"
+        for y, v in sorted(kpi["targets"].items(), key=lambda t: int(t[0]))
+    )
 
 
 def baseline_text(kpi: dict) -> str:

@@ -1,14 +1,15 @@
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from banso.core.fields import NormalizedDecimalField
 from banso.core.fiscal import FiscalYear
 from banso.core.forms import NormalizingModelForm, choice_field, model_choice_field
 from banso.plans.models import KPI, FundingScheme, Measure, Phase, Plan, Policy, Viewpoint
 from banso.plans.selectors import policy_choice_labels, tag_choices
+from banso.plans.values import is_blank, parse_amount
 from banso.survey.selectors import link_task_field
 
 
@@ -146,35 +147,90 @@ class MeasureForm(NormalizingModelForm):
 
 
 class KPIForm(NormalizingModelForm):
+    """A KPI as plans write it: its kind, a baseline that may be 「-」, and a target for any 年度 of the plan (and
+    after it) typed as the plan prints it (「85%」「4箇所（累計）」, or a milestone's words)."""
+
     typed_fields = ("name", "data_source")
+    baseline_value = forms.CharField(
+        label=_("baseline"),
+        required=False,
+        help_text=_("As written, for example 62%, 1,200件 or - when not measured."),
+    )
 
     class Meta:
         model = KPI
-        fields = ["name", "unit", "baseline_value", "baseline_date", "direction", "data_source"]
-        widgets = {"baseline_date": forms.DateInput(attrs={"type": "date"})}
-        help_texts = {"unit": _("For example %, 件, 人, 件/年.")}
+        fields = [
+            "name",
+            "kind",
+            "unit",
+            "baseline_value",
+            "baseline_date",
+            "direction",
+            "data_source",
+            "listed_again_under",
+        ]
+        widgets = {
+            "baseline_date": forms.DateInput(attrs={"type": "date"}),
+            "listed_again_under": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {"unit": _("For example %, 件, 人, 件/年. A milestone needs none.")}
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].required = False  # the service says what to do, with the plan's other rules
-        targets = {t.fiscal_year: t.value for t in self.instance.targets.all()} if self.instance.pk else {}
+        self.fields["kind"].required = False  # a number unless said otherwise
+        again = model_choice_field(self, "listed_again_under")
+        again.queryset = (
+            plan.measures.exclude(pk=self.instance.measure_id) if self.instance.pk else plan.measures.all()
+        )
+        if self.instance.pk and self.instance.baseline_value is not None:
+            self.initial["baseline_value"] = format(self.instance.baseline_value.normalize(), "f")
+        written = {t.fiscal_year: t.written for t in self.instance.targets.all()} if self.instance.pk else {}
         self.target_names = []
-        for year in plan.years():
-            name = f"target_{year.year}"
-            self.fields[name] = NormalizedDecimalField(
-                label=_("Target for %(year)s") % {"year": year.label},
+        # The plan's years, a year after it (標準化 by the next 年度末), and any later year a target already has.
+        years = sorted({*(y.year for y in plan.years()), plan.end_year + 1, *written})
+        for year in years:
+            name = f"target_{year}"
+            self.fields[name] = forms.CharField(
+                label=_("Target for %(year)s") % {"year": FiscalYear(year).label},
                 required=False,
-                max_digits=14,
-                decimal_places=2,
-                initial=targets.get(year.year),
+                initial=written.get(year, ""),
             )
             self.target_names.append(name)
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
-        values = {int(n.removeprefix("target_")): cleaned.pop(n, None) for n in self.target_names}
-        cleaned["targets"] = {y: v for y, v in values.items() if v is not None}
+        values = {int(n.removeprefix("target_")): (cleaned.pop(n, "") or "").strip() for n in self.target_names}
+        cleaned["targets"] = {y: v for y, v in values.items() if v}
+        cleaned["kind"] = cleaned.get("kind") or KPI.Kind.NUMBER
+        baseline = cleaned.get("baseline_value") or ""
+        if is_blank(baseline):
+            cleaned["baseline_value"] = None
+        else:
+            try:
+                cleaned["baseline_value"] = parse_amount(
+                    baseline, cleaned.get("unit") or ("%" if cleaned.get("kind") == KPI.Kind.SHARE else "")
+                )
+            except ValidationError as err:
+                self.add_error("baseline_value", err)
         return cleaned
+
+
+class AssessmentForm(forms.Form):
+    """A grade for one KPI in one 年度, from the plan's own scale."""
+
+    kpi = forms.ModelChoiceField(label=_("KPI"), queryset=KPI.objects.none())
+    fiscal_year = forms.TypedChoiceField(label=_("fiscal year"), coerce=int)
+    grade = forms.ChoiceField(label=_("grade"))
+    comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    continue_next = forms.BooleanField(label=_("continued in the next plan"), required=False)
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = measure.plan
+        model_choice_field(self, "kpi").queryset = measure.kpis.all()
+        choice_field(self, "fiscal_year").choices = [(y.year, y.label) for y in plan.years()]
+        choice_field(self, "grade").choices = [(g, f"{g} {meaning}") for g, meaning in plan.grades().items()]
 
 
 class VersionForm(forms.Form):

@@ -61,12 +61,21 @@ class FiscalPeriod(models.Model):
         return fiscal_years(self.start_year, self.end_year)
 
 
+# The self-assessment scale most plans use; a town may write its own (S–C, ◎○△ …).
+DEFAULT_GRADE_SCALE = "A 目標より進んでいる\nB 目標どおり\nC 遅れている\nD 評価できない"
+
+
 class Plan(AuditedModel, FiscalPeriod):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="plans")
     title = models.CharField(_("title"), max_length=120)
     concept = models.CharField(_("concept"), max_length=200, blank=True)
     vision = models.TextField(_("vision"), blank=True)
     background = models.TextField(_("background and challenges"), blank=True)
+    grade_scale = models.TextField(
+        _("grades of the yearly self-assessment"),
+        default=DEFAULT_GRADE_SCALE,
+        help_text=_("One grade a line: its letter, a space, and what it means."),
+    )
     level_names = models.CharField(
         _("names of the policy levels"),
         max_length=120,
@@ -89,6 +98,15 @@ class Plan(AuditedModel, FiscalPeriod):
 
     def __str__(self) -> str:
         return self.title
+
+    def grades(self) -> dict[str, str]:
+        """The self-assessment scale: grade → what it means, in the order the plan lists them."""
+        found = {}
+        for line in self.grade_scale.splitlines():
+            grade, _sep, meaning = line.strip().partition(" ")
+            if grade:
+                found[grade] = meaning.strip()
+        return found
 
     def level_name(self, depth: int) -> str:
         """What the plan calls a 方針 at this depth (0 is the top): its own word, or 方針 where it has none."""
@@ -269,13 +287,28 @@ class MeasureStep(MeasurePart):
 
 
 class KPI(MeasurePart):
+    """How a measure's goal is measured. Kinds, as plans write them: a number, a share (%), a running total (累計),
+    a figure per year (/年), or milestones (「行動規範の制定」) whose actual is how many have been reached."""
+
     class Direction(models.TextChoices):
         UP = "up", _("higher is better")
         DOWN = "down", _("lower is better")
 
+    class Kind(models.TextChoices):
+        NUMBER = "number", _("a number")
+        SHARE = "share", _("a share (%)")
+        CUMULATIVE = "cumulative", _("a running total (累計)")
+        PER_YEAR = "per_year", _("a figure per year (/年)")
+        MILESTONE = "milestone", _("milestones (achieved or not)")
+
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="kpis")
     name = models.CharField(_("name"), max_length=150)
-    unit = models.CharField(_("unit"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NUMBER)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    # 再掲: the same KPI printed under other measures too; it is counted once, under its own measure.
+    listed_again_under = models.ManyToManyField(
+        Measure, blank=True, related_name="kpis_listed_again", verbose_name=_("also listed under (再掲)")
+    )
     baseline_value = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, null=True, blank=True)
     baseline_date = models.DateField(_("baseline date"), null=True, blank=True)
     direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices, default=Direction.UP)
@@ -293,7 +326,9 @@ class KPI(MeasurePart):
 class KPITarget(PlanPart):
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="targets")
     fiscal_year = FiscalYearField(_("target fiscal year"))
-    value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    value = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # The target as the plan writes it: 「85%」「4箇所（累計）」, or a milestone's words 「行動規範の制定」.
+    text = models.CharField(_("target as written"), max_length=200, blank=True)
 
     scope_municipality_path = "kpi__measure__plan__municipality"
     scope_department_path = "kpi__measure__owner"
@@ -302,10 +337,44 @@ class KPITarget(PlanPart):
         ordering = ["kpi", "fiscal_year"]
         verbose_name = _("KPI target")
         verbose_name_plural = _("KPI targets")
-        constraints = [models.UniqueConstraint(fields=["kpi", "fiscal_year"], name="unique_kpi_target_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["kpi", "fiscal_year"], name="unique_kpi_target_year"),
+            models.CheckConstraint(condition=Q(value__isnull=False) | ~Q(text=""), name="kpi_target_has_a_value"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kpi} {self.value} ({self.fiscal_year})"
+        return f"{self.kpi} {self.written} ({self.fiscal_year})"
+
+    @property
+    def written(self) -> str:
+        """The target as the plan writes it: its own text, or the number without trailing zeros (28, not 28.00)."""
+        return self.text or (format(self.value.normalize(), "f") if self.value is not None else "")
+
+    def audit_municipality_id(self) -> int | None:
+        return self.kpi.measure.plan.municipality_id
+
+
+class KPIAssessment(PlanPart):
+    """The town's own grade for a KPI in one 年度 (A 目標より進んでいる … D 評価できない), with a comment, and
+    whether it goes on into the next plan (次期計画で継続)."""
+
+    kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="assessments")
+    fiscal_year = FiscalYearField(_("fiscal year"))
+    grade = models.CharField(_("grade"), max_length=10)
+    comment = models.TextField(_("comment"), blank=True)
+    continue_next = models.BooleanField(_("continued in the next plan"), default=False)
+
+    scope_municipality_path = "kpi__measure__plan__municipality"
+    scope_department_path = "kpi__measure__owner"
+
+    class Meta:
+        ordering = ["kpi", "fiscal_year"]
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        constraints = [models.UniqueConstraint(fields=["kpi", "fiscal_year"], name="unique_assessment_year")]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.fiscal_year}: {self.grade}"
 
     def audit_municipality_id(self) -> int | None:
         return self.kpi.measure.plan.municipality_id

@@ -99,7 +99,9 @@ def plan_snapshot(plan: Plan) -> dict:
             "viewpoints",
             "survey_tasks__department",
             Prefetch("steps", queryset=MeasureStep.objects.order_by("fiscal_year")),
-            Prefetch("kpis", queryset=KPI.objects.prefetch_related("targets")),
+            Prefetch(
+                "kpis", queryset=KPI.objects.prefetch_related("targets", "listed_again_under", "assessments")
+            ),
             Prefetch(
                 "tags",
                 queryset=MeasureTag.objects.filter(status=MeasureTag.Status.CONFIRMED).select_related(
@@ -179,7 +181,18 @@ def _measure_snapshot(m: Measure) -> dict:
                 "baseline_date": k.baseline_date.isoformat() if k.baseline_date else "",
                 "direction": k.direction,
                 "data_source": k.data_source,
-                "targets": {str(t.fiscal_year): number_text(t.value) for t in k.targets.all()},
+                "kind": k.kind,
+                # Numbers as numbers (a milestone's words for a milestone), and the targets as the plan wrote them.
+                "targets": {
+                    str(t.fiscal_year): number_text(t.value) if t.value is not None else t.text
+                    for t in k.targets.all()
+                },
+                "written": {str(t.fiscal_year): t.text for t in k.targets.all() if t.text},
+                "listed_again_under": sorted((m.number for m in k.listed_again_under.all()), key=measure_sort_key),
+                "assessments": {
+                    str(a.fiscal_year): {"grade": a.grade, "comment": a.comment, "continue_next": a.continue_next}
+                    for a in k.assessments.all()
+                },
             }
             for k in m.kpis.all()
         ],

@@ -16,6 +16,7 @@ from banso.plans.models import (
     AlignmentFramework,
     AlignmentItem,
     FundingScheme,
+    KPIAssessment,
     KPITarget,
     Measure,
     MeasureStep,
@@ -26,6 +27,7 @@ from banso.plans.models import (
     Policy,
     Viewpoint,
 )
+from banso.plans.values import parse_amount
 
 DEFAULT_SCHEMES = [
     (
@@ -308,39 +310,114 @@ def kpi_save(
     measure,
     kpi=None,
     name,
-    unit,
+    unit="",
     targets: dict,
     baseline_value=None,
     baseline_date=None,
     direction=KPI.Direction.UP,
     data_source="",
+    kind=KPI.Kind.NUMBER,
+    listed_again_under=None,
 ) -> KPI:
-    """A KPI with one or more targets (年度 → value), each after the baseline and inside the plan period."""
+    """A KPI with one or more targets (年度 → value). A value may be a number or the text as the plan writes it
+    (「85%」「4箇所（累計）」); a milestone's targets are words (「行動規範の制定」). Targets come after the baseline;
+    a target after the plan ends is kept (標準化 by 令和7年度末 in a plan that ends in 令和6年度)."""
     unit = nfkc(unit or "")
-    if not unit:
+    if kind == KPI.Kind.SHARE and not unit:
+        unit = "%"
+    if not unit and kind != KPI.Kind.MILESTONE:
         raise ValidationError({"unit": _("Enter the unit of the KPI (for example %, 件, 人).")})
     if not targets:
         raise ValidationError({"targets": _("Enter at least one target with its fiscal year.")})
     plan = measure.plan
     baseline_year = FiscalYear.of(baseline_date).year if baseline_date else None
-    for year in targets:
-        _in_period(plan, int(year), "targets")
-        if baseline_year is not None and int(year) < baseline_year:
+    rows = {int(year): _target(kind, unit, value, int(year)) for year, value in targets.items()}
+    for year in rows:
+        if year < plan.start_year:
+            raise ValidationError(
+                {
+                    "targets": _("%(year)s is before the plan starts (%(start)s).")
+                    % {"year": _label(year), "start": _label(plan.start_year)}
+                }
+            )
+        if baseline_year is not None and year < baseline_year:
             raise ValidationError(
                 {
                     "targets": _("The target for %(year)s comes before the baseline (%(base)s).")
-                    % {"year": _label(int(year)), "base": _label(baseline_year)}
+                    % {"year": _label(year), "base": _label(baseline_year)}
                 }
             )
+    if kind == KPI.Kind.SHARE and baseline_value is not None:
+        _check_share(Decimal(str(baseline_value)), "baseline_value")
+    if listed_again_under is not None and any(
+        m.plan_id != plan.pk or m.pk == measure.pk for m in listed_again_under
+    ):
+        raise ValidationError({"listed_again_under": _("List it again only under other measures of this plan.")})
     kpi = kpi or KPI(measure=measure)
     kpi.name, kpi.unit, kpi.direction, kpi.data_source = typed(name), unit, direction, typed(data_source)
-    kpi.baseline_value, kpi.baseline_date = baseline_value, baseline_date
+    kpi.kind, kpi.baseline_value, kpi.baseline_date = kind, baseline_value, baseline_date
     kpi.full_clean()
     kpi.save()
-    kpi.targets.exclude(fiscal_year__in=[int(y) for y in targets]).delete()
-    for year, value in targets.items():
-        KPITarget.objects.update_or_create(kpi=kpi, fiscal_year=int(year), defaults={"value": Decimal(str(value))})
+    if listed_again_under is not None:
+        kpi.listed_again_under.set(listed_again_under)
+    kpi.targets.exclude(fiscal_year__in=list(rows)).delete()
+    for year, (value, text) in rows.items():
+        KPITarget.objects.update_or_create(kpi=kpi, fiscal_year=year, defaults={"value": value, "text": text})
     return kpi
+
+
+def _target(kind: str, unit: str, written, year: int) -> tuple[Decimal | None, str]:
+    """(number, text as written) of one target; a milestone has words and no number."""
+    if kind == KPI.Kind.MILESTONE:
+        text = typed(str(written or ""))
+        if not text:
+            raise ValidationError(
+                {"targets": _("Write what is to be reached in %(year)s.") % {"year": _label(year)}}
+            )
+        return None, text
+    try:
+        value = parse_amount(written, unit)
+    except ValidationError as err:
+        raise ValidationError(
+            {"targets": _("Target for %(year)s: %(problem)s") % {"year": _label(year), "problem": err.messages[0]}}
+        ) from err
+    if kind == KPI.Kind.SHARE:
+        _check_share(value, "targets")
+    return value, typed(written) if isinstance(written, str) else ""
+
+
+def _check_share(value: Decimal, field: str) -> None:
+    if not Decimal(0) <= value <= Decimal(100):
+        raise ValidationError(
+            {
+                field: _("A share is between 0 and 100%%: %(value)s cannot be one.")
+                % {"value": f"{value.normalize():f}"}
+            }
+        )
+
+
+@transaction.atomic
+def assessment_save(
+    *, kpi, fiscal_year: int, grade: str, comment: str = "", continue_next: bool = False
+) -> KPIAssessment:
+    """The town's grade for a KPI in a 年度, from the plan's own scale (A–D unless it wrote another)."""
+    plan = kpi.measure.plan
+    grade = nfkc(grade).upper() if nfkc(grade).isascii() else nfkc(grade)
+    scale = plan.grades()
+    if grade not in scale:
+        raise ValidationError(
+            {
+                "grade": _("“%(grade)s” is not on this plan's scale: use one of %(scale)s.")
+                % {"grade": grade, "scale": "・".join(scale)}
+            }
+        )
+    _in_period(plan, fiscal_year, "fiscal_year")
+    found, _created = KPIAssessment.objects.update_or_create(
+        kpi=kpi,
+        fiscal_year=fiscal_year,
+        defaults={"grade": grade, "comment": comment.strip(), "continue_next": continue_next},
+    )
+    return found
 
 
 @transaction.atomic

@@ -14,7 +14,16 @@ from banso.core.forms import submit
 from banso.orgs.access import municipality_for
 from banso.plans import selectors, services
 from banso.plans.access import managed_plan_for, measure_for, plan_for
-from banso.plans.forms import KPIForm, MeasureForm, PhaseForm, PlanForm, PolicyForm, TagAddForm, ViewpointForm
+from banso.plans.forms import (
+    AssessmentForm,
+    KPIForm,
+    MeasureForm,
+    PhaseForm,
+    PlanForm,
+    PolicyForm,
+    TagAddForm,
+    ViewpointForm,
+)
 from banso.plans.models import KPI, AlignmentItem, MeasureTag, Phase, Plan, Policy, Viewpoint
 
 
@@ -222,14 +231,33 @@ def measure_detail(request, code, measure_id):
             "plan": measure.plan,
             "measure": measure,
             "steps": list(measure.steps.all()),
-            "kpis": list(measure.kpis.prefetch_related("targets")),
+            "kpis": list(measure.kpis.prefetch_related("targets", "assessments")),
             "tags": tags,
             "policy_path": selectors.policy_path(measure),
+            "listed_again": list(
+                measure.kpis_listed_again.select_related("measure").prefetch_related("targets", "assessments")
+            ),
+            "grades": list(measure.plan.grades().items()),
+            "assessment_form": AssessmentForm(measure=measure) if can_manage else None,
             "viewpoints": list(measure.viewpoints.all()),
             "can_manage": can_manage,
             "tag_form": TagAddForm(municipality=municipality) if can_manage else None,
         },
     )
+
+
+@require_POST
+def assessment_save(request, code, measure_id):
+    """The DX office grades one of the measure's KPIs for a 年度 (A 目標より進んでいる … D 評価できない)."""
+    municipality, measure = measure_for(request, code, measure_id)
+    require_manage(request, municipality.pk)
+    form = AssessmentForm(request.POST, measure=measure)
+    if submit(form, services.assessment_save):
+        messages.success(request, _("The grade was saved."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+    return redirect("plans:measure", code=code, measure_id=measure.pk)
 
 
 @require_POST

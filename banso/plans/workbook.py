@@ -128,7 +128,7 @@ def export_workbook(snapshot: dict) -> bytes:
                         direction_labels[k["direction"]],
                         k["data_source"],
                         FiscalYear(int(y)).short_label,
-                        Decimal(v),
+                        v if k.get("kind") == "milestone" else Decimal(v),
                     ]
                     for m in measures
                     for k in m["kpis"]

@@ -163,7 +163,7 @@ def measure_adopt(*, source, plan, user=None, number=None):
         raise ValidationError(_("This measure is already your municipality's own."))
     offset = plan.start_year - source.plan.start_year  # keep the step sequence: year 1 of theirs is year 1 of ours
     kpis = [
-        (kpi, {t.fiscal_year + offset: t.value for t in kpi.targets.all()})
+        (kpi, {t.fiscal_year + offset: t.text or t.value for t in kpi.targets.all()})
         for kpi in source.kpis.prefetch_related("targets")
     ]
     adoption = adopt_into_plan(
@@ -208,7 +208,12 @@ def adopt_into_plan(
         targets = {year: value for year, value in targets.items() if year in years}
         if targets:
             plan_services.kpi_save(
-                measure=measure, name=kpi.name, unit=kpi.unit, targets=targets, direction=kpi.direction
+                measure=measure,
+                name=kpi.name,
+                unit=kpi.unit,
+                targets=targets,
+                direction=kpi.direction,
+                kind=kpi.kind,
             )
     return Adoption.objects.create(source=source, source_label=label[:250], adopted=measure, adopted_by=user)
 

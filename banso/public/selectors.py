@@ -104,7 +104,10 @@ def open_data_rows(page: PublicPage) -> list[list]:
         measure = titles[measure_id]
         for row in kpi_rows:
             kpi: KPI = row.kpi
-            targets = "、".join(f"{v.normalize():f}（{y}年度）" for y, v in sorted(row.targets.items()))
+            targets = "、".join(
+                f"{t.written}（{t.fiscal_year}年度）"
+                for t in sorted(kpi.targets.all(), key=lambda t: t.fiscal_year)
+            )
             head = [
                 municipality.code,
                 municipality.name,

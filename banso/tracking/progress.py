@@ -97,6 +97,49 @@ def signal(baseline, baseline_date, targets, actual: Decimal | None, on: dt.date
     return Signal(state, expected.quantize(Decimal("0.01")), progress.quantize(Decimal("0.001")))
 
 
+RULE_BY_KIND = _(
+    "A figure per year is compared with that year's target, pro-rated to the date. A milestone KPI counts the "
+    "milestones reached: it is off track once a milestone's fiscal year has ended without it."
+)
+
+
+def signal_for(
+    kind: str, baseline, baseline_date, targets: dict, actual: Decimal | None, on: dt.date, direction: str = "up"
+) -> Signal:
+    """The signal of any kind of KPI. `targets` maps 年度 to the target's number (None for a milestone)."""
+    if kind == "milestone":
+        return milestone_signal(list(targets), actual, on)
+    numbers = {year: value for year, value in targets.items() if value is not None}
+    if kind == "per_year" and FiscalYear.of(on).year in numbers:
+        return per_year_signal(numbers[FiscalYear.of(on).year], actual, on, direction)
+    return signal(baseline, baseline_date, numbers, actual, on, direction)
+
+
+def milestone_signal(years: list[int], reached: Decimal | None, on: dt.date) -> Signal:
+    """Milestones due by now (their 年度 has ended) against how many were reported reached."""
+    due = sum(1 for year in years if FiscalYear(year).end < on)
+    if reached is None:
+        return Signal(OFF_TRACK, Decimal(due), Decimal(0)) if due else Signal(NO_DATA)
+    if due == 0 or reached >= due:
+        return Signal(ON_TRACK, Decimal(due), Decimal(1))
+    return Signal(OFF_TRACK, Decimal(due), (Decimal(reached) / due).quantize(Decimal("0.001")))
+
+
+def per_year_signal(target: Decimal, actual: Decimal | None, on: dt.date, direction: str = "up") -> Signal:
+    """This year's figure so far against the year's target, pro-rated to the day (half the year: half the target)."""
+    if actual is None:
+        return Signal(NO_DATA)
+    year = FiscalYear.of(on)
+    share = Decimal((on - year.start).days + 1) / Decimal((year.end - year.start).days + 1)
+    expected = (Decimal(target) * share).quantize(Decimal("0.01"))
+    if direction == "up":
+        progress = Decimal(actual) / expected if expected else Decimal(1)
+    else:
+        progress = expected / Decimal(actual) if actual else Decimal(1)
+    state = ON_TRACK if progress >= ON_TRACK_FROM else AT_RISK if progress >= AT_RISK_FROM else OFF_TRACK
+    return Signal(state, expected, progress.quantize(Decimal("0.001")))
+
+
 def worst(states) -> str:
     """A measure is as far off as its worst KPI; a measure without data is "no data" unless another KPI is worse."""
     states = list(states)

@@ -63,7 +63,8 @@ def annual_report(scope, plan, year: int) -> AnnualReport:
         for k in row.kpis:
             in_year = [a for a in k.actuals if a.as_of in fiscal]
             last = in_year[-1] if in_year else None
-            signal = progress.signal(
+            signal = progress.signal_for(
+                k.kpi.kind,
                 k.kpi.baseline_value,
                 k.kpi.baseline_date,
                 k.targets,

@@ -122,12 +122,14 @@ def kpi_row(kpi, on: dt.date) -> KPIRow:
     targets = {t.fiscal_year: t.value for t in kpi.targets.all()}
     actuals = list(kpi.counted)
     latest = actuals[-1] if actuals else None
-    signal = progress.signal(
+    signal = progress.signal_for(
+        kpi.kind,
         kpi.baseline_value,
         kpi.baseline_date,
         targets,
         latest.value if latest else None,
-        latest.as_of if latest else on,
+        # A milestone is judged today (has one fallen due since?); a figure on the day it was measured.
+        on if kpi.kind == "milestone" or not latest else latest.as_of,
         kpi.direction,
     )
     return KPIRow(kpi, targets, actuals, signal)

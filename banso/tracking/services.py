@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from banso.core.fields import nfkc
 from banso.core.fiscal import FiscalYear
 from banso.plans.models import STATUS_TRANSITIONS, Measure
+from banso.plans.values import parse_amount
 from banso.tracking.models import (
     ApprovalState,
     KPIActual,
@@ -118,31 +117,6 @@ def status_change(*, measure, to_status, user, update=None) -> bool:
 
 # -- updates and actuals ------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-
-
-def parse_actual(text, unit: str) -> Decimal:
-    """「70」「70%」「1,200件」 → a number, if any unit written is the KPI's own; a clear message otherwise."""
-    raw = nfkc(str(text or "")).replace(",", "").replace(" ", "")
-    if not raw:
-        raise ValidationError(_("Enter the value."))
-    folded_unit = nfkc(unit or "").replace(" ", "")
-    number = raw[: -len(folded_unit)] if folded_unit and raw.endswith(folded_unit) else raw
-    if not _NUMBER.match(number):
-        written_unit = re.sub(r"^[+-]?[\d.]+", "", raw)
-        if re.match(r"^[+-]?\d", raw) and written_unit:
-            raise ValidationError(
-                _("“%(value)s” is in another unit: this KPI is counted in %(unit)s. Enter the number in %(unit)s.")
-                % {"value": raw, "unit": unit}
-            )
-        raise ValidationError(
-            _("“%(value)s” is not a number. Enter digits, for example 42 or 3.5.") % {"value": raw}
-        )
-    try:
-        return Decimal(number)
-    except InvalidOperation as err:  # pragma: no cover - the pattern above admits only decimals
-        raise ValidationError(_("Enter the value.")) from err
-
 
 def check_as_of(as_of: dt.date, plan, today: dt.date | None = None) -> None:
     today = today or timezone.localdate()
@@ -215,7 +189,7 @@ def _checked_actuals(measure, actuals) -> dict:
     errors, values = {}, {}
     for kpi, (text, as_of, source) in actuals.items():
         try:
-            value = parse_actual(text, kpi.unit)
+            value = parse_amount(text, kpi.unit)
             if as_of is None:
                 raise ValidationError(_("Enter the date the value was measured."))
             check_as_of(as_of, measure.plan)

@@ -18,7 +18,7 @@ def kpi_chart(row, title=""):
     path = []
     if kpi.baseline_value is not None and kpi.baseline_date:
         path.append((kpi.baseline_date, Decimal(kpi.baseline_value)))
-    path += sorted((FiscalYear(y).end, Decimal(v)) for y, v in row.targets.items())
+    path += sorted((FiscalYear(y).end, Decimal(v)) for y, v in row.targets.items() if v is not None)
     actual = [(a.as_of, Decimal(a.value)) for a in row.actuals]
     points = path + actual
     if not points:
