@@ -130,7 +130,7 @@ def test_it_lists_a_kpi_again_under_another_measure_and_counts_it_once(small):
 
 
 def test_it_grades_a_kpi_on_the_plans_own_scale_and_refuses_another_grade(small):
-    town, plan, measure, client = small
+    town, _plan, measure, client = small
     kpi = services.kpi_save(measure=measure, name="オンライン手続の数", unit="件", targets={2024: "30"})
     url = reverse("plans:assessment_save", args=[town.code, measure.pk])
     client.post(
