@@ -113,6 +113,7 @@ def _measure_fields() -> list[Field]:
         Field("status", gettext_lazy("status"), _choice(Measure.Status)),
         Field("budget_thousand_yen", gettext_lazy("budget"), _thousand_yen),
         Field("funding", gettext_lazy("funding")),
+        Field("funding_other", gettext_lazy("other funding (as written)")),
         Field("viewpoints", gettext_lazy("cross-cutting viewpoints")),
         Field("challenges", gettext_lazy("challenges")),
         Field("survey_tasks", gettext_lazy("survey tasks")),

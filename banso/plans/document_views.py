@@ -44,6 +44,8 @@ def plan_import(request, code, pk):
                 request,
                 _("Imported %(measures)s measures, %(steps)s steps and %(kpis)s KPIs.") % counts,
             )
+            for warning in problems:
+                messages.warning(request, f"{warning.sheet} {warning.row}行 {warning.column}：{warning.message}")
             return redirect("plans:plan", code=code, pk=plan.pk)
     return render(
         request,
@@ -67,7 +69,7 @@ def _import(plan, upload) -> tuple[list[Problem], dict | None]:
     if result.errors:
         return result.problems, None
     try:
-        return [], workbook.apply_plan_import(plan, result)
+        return result.problems, workbook.apply_plan_import(result, plan=plan)[1]  # warnings only
     except ValidationError as err:  # a rule only the services check; nothing was written
         return [Problem(m) for m in err.messages], None
 

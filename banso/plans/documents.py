@@ -201,7 +201,12 @@ def _funding_text(m: dict) -> str:
         if m["budget_thousand_yen"]
         else ""
     )
-    return "　".join(p for p in (budget, "、".join(m["funding"])) if p)
+    return "　".join(p for p in (budget, "、".join(_funding_names(m))) if p)
+
+
+def _funding_names(m: dict) -> list[str]:
+    """Banso's schemes and any the plan names that Banso does not list, as written."""
+    return m["funding"] + ([m["funding_other"]] if m.get("funding_other") else [])
 
 
 def _kpis(doc: Document, snapshot: dict) -> None:
@@ -242,10 +247,10 @@ def _funding(doc: Document, snapshot: dict) -> None:
         [
             f"{m['number']} {m['title']}",
             f"{m['budget_thousand_yen']:,}" if m["budget_thousand_yen"] else "",
-            "、".join(m["funding"]),
+            "、".join(_funding_names(m)),
         ]
         for m in snapshot["measures"]
-        if m["funding"] or m["budget_thousand_yen"]
+        if _funding_names(m) or m["budget_thousand_yen"]
     ]
     doc.add(Heading(_("6. Funding"), 1))
     if rows:

@@ -234,6 +234,8 @@ class Measure(PlanPart):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     budget_thousand_yen = models.PositiveBigIntegerField(_("budget (thousand yen)"), null=True, blank=True)
     funding = models.ManyToManyField(FundingScheme, blank=True, related_name="measures", verbose_name=_("funding"))
+    # A source of money as the plan names it when Banso's list has no such scheme: kept, not refused.
+    funding_other = models.CharField(_("other funding (as written)"), max_length=200, blank=True)
     challenges = models.ManyToManyField("hearings.Challenge", blank=True, related_name="measures")
     viewpoints = models.ManyToManyField(
         "plans.Viewpoint", blank=True, related_name="measures", verbose_name=_("cross-cutting viewpoints")

@@ -168,6 +168,7 @@ def _measure_snapshot(m: Measure) -> dict:
         "status": m.status,
         "budget_thousand_yen": m.budget_thousand_yen,
         "funding": sorted(f.name for f in m.funding.all()),
+        "funding_other": m.funding_other,
         "challenges": sorted(c.title for c in m.challenges.all()),
         "survey_tasks": sorted(f"{t.department.name}：{t.name}" for t in m.survey_tasks.all()),
         "steps": {str(s.fiscal_year): s.description for s in m.steps.all()},

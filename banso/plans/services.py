@@ -89,6 +89,7 @@ def plan_save(
     vision="",
     background="",
     level_names=None,
+    grade_scale=None,
 ) -> Plan:
     if end_year < start_year:
         raise ValidationError({"end_year": _("The plan cannot end before it starts.")})
@@ -118,6 +119,8 @@ def plan_save(
     plan.concept, plan.vision, plan.background = typed(concept), vision.strip(), background.strip()
     if level_names is not None:
         plan.level_names = typed(level_names)
+    if grade_scale:
+        plan.grade_scale = grade_scale.strip()
     plan.full_clean()
     plan.save()
     return plan

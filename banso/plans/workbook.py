@@ -1,484 +1,244 @@
-"""The plan as an Excel workbook, and reading measures, steps and KPIs back from that same layout.
+"""The whole plan as an Excel workbook, and writing a checked workbook into a plan (the same one, or a new plan
+of any municipality).
 
-Staff often draft measures in Excel with colleagues before a meeting. The
-export has one sheet each for measures, steps and KPIs; the import checks every
-row of every sheet first (sheet, row, column and a Japanese message for each
-problem) and writes nothing unless the whole file is right, like the survey.
-Measures are matched by number, KPIs by name within their measure; a measure's
-steps in the file replace its steps; what the file does not mention stays.
+Staff draft plans in Excel with colleagues, and a town that adopts Banso brings its plan in from Excel. The
+layout is `plans.layout`; reading and checking every row is `plans.workbook_reader`, which writes nothing: only
+`apply_plan_import` writes, all or nothing, through the services. Measures are matched by number, 方針 by
+number, KPIs by name within their measure; a measure's steps and a KPI's targets in the file replace those in
+the plan; what the file does not mention stays.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from banso.core.fields import nfkc
-from banso.core.fiscal import FiscalYear, FiscalYearError
-from banso.core.uploads import Problem, column_letter, formula_cells, open_xlsx
+from banso.core.fiscal import FiscalYear
 from banso.core.xlsx import Table, xlsx_bytes
-from banso.plans import services
-from banso.plans.models import KPI, FundingScheme, Measure
+from banso.plans import layout, services
+from banso.plans.layout import SheetLayout
+from banso.plans.models import KPI, AlignmentItem, Plan
+from banso.plans.workbook_reader import PlanImport, read_plan_workbook
 
-MEASURE_SHEET, STEP_SHEET, KPI_SHEET = "施策", "ステップ", "KPI"
-MEASURE_COLUMNS = [
-    ("number", "施策番号", 10),
-    ("title", "施策名", 30),
-    ("policy", "方針番号", 10),
-    ("owner", "担当部署", 16),
-    ("related", "関係部署", 24),
-    ("status", "状況", 10),
-    ("budget", "予算（千円）", 12),
-    ("funding", "財源", 30),
-    ("purpose", "目的", 40),
-    ("audience", "対象者", 16),
-    ("content", "内容", 50),
-    ("goal", "ゴール", 30),
-]
-STEP_COLUMNS = [("number", "施策番号", 10), ("year", "年度", 10), ("text", "内容", 60)]
-KPI_COLUMNS = [
-    ("number", "施策番号", 10),
-    ("name", "KPI名", 34),
-    ("unit", "単位", 8),
-    ("baseline", "現状値", 10),
-    ("baseline_date", "現状値の時点", 14),
-    ("direction", "方向", 10),
-    ("source", "出典", 20),
-    ("year", "目標年度", 10),
-    ("target", "目標値", 10),
-]
-DIRECTIONS = {"上げる": KPI.Direction.UP, "下げる": KPI.Direction.DOWN}
-LIST_SEPARATORS = ("、", ",", "\n", "，")
+__all__ = ["PlanImport", "apply_plan_import", "export_workbook", "read_plan_workbook"]
 
 
-def _table(title, columns, rows) -> Table:
-    return Table(title, [c[1] for c in columns], rows, [c[2] for c in columns])
+def _table(sheet: SheetLayout, rows: list[list[Any]]) -> Table:
+    return Table(sheet.name, [c.header for c in sheet.columns], rows, [c.width for c in sheet.columns])
+
+
+def _short(year: Any) -> str:
+    return FiscalYear(int(year)).short_label
 
 
 def export_workbook(snapshot: dict) -> bytes:
-    status_labels = dict(Measure.Status.choices)
-    direction_labels = {v: k for k, v in DIRECTIONS.items()}
-    measures = snapshot["measures"]
+    plan, measures = snapshot["plan"], snapshot["measures"]
     guide = Table(
         "説明",
         ["項目", "内容"],
         [
-            ["計画", snapshot["plan"]["title"]],
+            ["計画", plan["title"]],
             ["団体", f"{snapshot['municipality']['code']} {snapshot['municipality']['name']}"],
+            ["計画期間", f"{FiscalYear(plan['start_year'])}〜{FiscalYear(plan['end_year'])}"],
             [
-                "計画期間",
-                f"{FiscalYear(snapshot['plan']['start_year'])}〜{FiscalYear(snapshot['plan']['end_year'])}",
+                "使い方",
+                "各シートを編集して取り込むと、方針・施策は番号で、KPI は施策番号と名前で照合して更新します。",
             ],
-            ["使い方", "施策・ステップ・KPI のシートを編集して取り込むと、施策番号で照合して更新します。"],
+            [
+                "別の団体へ",
+                "計画の取り込み画面または banso plan import で、別の団体の新しい計画として取り込めます。",
+            ],
             ["年度の書き方", "R7、令和7年度、2025 のいずれでも構いません。"],
-            ["区切り", "関係部署と財源は「、」で区切って複数書けます。"],
+            ["区切り", "関係部署・財源・視点・再掲する施策は「、」で区切って複数書けます。"],
             ["方向", "上げる（高いほど良い）／下げる（低いほど良い）"],
+            ["KPI の種類", "／".join(layout.KINDS)],
+            [
+                "目標値",
+                "85%、4箇所（累計）、1,000人/年 のように書いたままで構いません。達成目標は言葉で書きます。",
+            ],
         ],
         [16, 80],
     )
     return xlsx_bytes(
         [
             guide,
+            _table(layout.PLAN, _plan_rows(plan)),
             _table(
-                MEASURE_SHEET,
-                MEASURE_COLUMNS,
+                layout.VIEWPOINTS,
+                [[i, v["title"], v["description"]] for i, v in enumerate(snapshot.get("viewpoints", []), start=1)],
+            ),
+            _table(
+                layout.PHASES,
                 [
                     [
-                        m["number"],
-                        m["title"],
-                        m["policy"],
-                        m["owner"],
-                        "、".join(m["related"]),
-                        str(status_labels[m["status"]]).split("（")[-1].rstrip("）"),
-                        m["budget_thousand_yen"],
-                        "、".join(m["funding"]),
-                        m["purpose"],
-                        m["audience"],
-                        m["content"],
-                        m["goal"],
+                        p["order"],
+                        p["name"],
+                        _short(p["start_year"]),
+                        _short(p["end_year"]),
+                        p["goal"],
+                        p["description"],
                     ]
-                    for m in measures
+                    for p in snapshot["phases"]
                 ],
             ),
             _table(
-                STEP_SHEET,
-                STEP_COLUMNS,
-                [
-                    [m["number"], FiscalYear(int(y)).short_label, t]
-                    for m in measures
-                    for y, t in sorted(m["steps"].items())
-                ],
+                layout.POLICIES,
+                [[p["number"], p.get("parent", ""), p["title"], p["description"]] for p in snapshot["policies"]],
             ),
+            _table(layout.MEASURES, [_measure_row(m) for m in measures]),
             _table(
-                KPI_SHEET,
-                KPI_COLUMNS,
+                layout.STEPS,
+                [[m["number"], _short(y), t] for m in measures for y, t in sorted(m["steps"].items())],
+            ),
+            _table(layout.KPIS, [row for m in measures for k in m["kpis"] for row in _kpi_rows(m, k)]),
+            _table(
+                layout.GRADES,
                 [
                     [
                         m["number"],
                         k["name"],
-                        k["unit"],
-                        Decimal(k["baseline_value"]) if k["baseline_value"] else None,
-                        k["baseline_date"],
-                        direction_labels[k["direction"]],
-                        k["data_source"],
-                        FiscalYear(int(y)).short_label,
-                        v if k.get("kind") == "milestone" else Decimal(v),
+                        _short(y),
+                        a["grade"],
+                        a["comment"],
+                        layout.CONTINUED if a["continue_next"] else "",
                     ]
                     for m in measures
                     for k in m["kpis"]
-                    for y, v in sorted(k["targets"].items())
+                    for y, a in sorted(k.get("assessments", {}).items())
                 ],
             ),
         ]
     )
 
 
-# -- reading -----------------------------------------------------------------------------
-
-
-@dataclass
-class PlanImport:
-    problems: list[Problem] = field(default_factory=list)
-    measures: dict[str, dict] = field(default_factory=dict)  # number -> values
-    steps: dict[str, dict[int, str]] = field(default_factory=dict)  # number -> {year: text}
-    kpis: dict[str, dict[str, dict]] = field(default_factory=dict)  # number -> name -> values
-    counts: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-
-class _Sheet:
-    """Rows of one sheet as {key: cell}, with the helpers that place a problem."""
-
-    def __init__(self, workbook, info, name, columns, result: PlanImport):
-        self.name, self.result, self.columns = name, result, columns
-        self.labels = {key: header for key, header, _w in columns}
-        self.rows: list[tuple[int, dict]] = []
-        self.index: dict[str, int] = {}
-        if name not in workbook.sheet_names:
-            result.problems.append(
-                Problem(
-                    _("The sheet “%(sheet)s” is missing. Export the plan again to get the layout.")
-                    % {"sheet": name},
-                    sheet=name,
-                )
-            )
-            return
-        cells = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        headers = [nfkc(str(c or "")) for c in (cells[0] if cells else [])]
-        self.index = {key: headers.index(nfkc(header)) for key, header, _w in columns if nfkc(header) in headers}
-        missing = [header for key, header, _w in columns if key not in self.index]
-        if missing:
-            result.problems.append(
-                Problem(
-                    _(
-                        "These columns are missing: %(columns)s. Put the headers back (export the plan to see them) and import again."
-                    )
-                    % {"columns": "、".join(missing)},
-                    sheet=name,
-                    row=1,
-                )
-            )
-            return
-        formulas = formula_cells(info, name)
-        for offset, row in enumerate(cells[1:], start=2):
-            values = {key: row[i] if i < len(row) else None for key, i in self.index.items()}
-            if all(v in (None, "") for v in values.values()):
-                continue
-            for key, i in self.index.items():
-                if (offset - 1, i) in formulas:
-                    self.error(offset, key, _("This cell holds a formula. Enter the value itself."))
-            self.rows.append((offset, values))
-
-    def where(self, key) -> str:
-        return f"{column_letter(self.index.get(key, 0))}（{self.labels[key]}）"
-
-    def error(self, row: int, key: str, message: str) -> None:
-        self.result.problems.append(
-            Problem(message, sheet=self.name, row=row, column=self.where(key), field=self.labels[key])
-        )
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _number(sheet: _Sheet, row: int, key: str, value, *, required=False) -> Decimal | None:
-    text = nfkc(_text(value)).replace(",", "")
-    if not text:
-        if required:
-            sheet.error(row, key, _("Enter a number."))
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        sheet.error(
-            row, key, _("“%(value)s” is not a number. Enter digits only, without the unit.") % {"value": text}
-        )
-        return None
-    if number < 0:
-        sheet.error(row, key, _("Enter zero or more."))
-        return None
-    return number
-
-
-def _year(sheet: _Sheet, row: int, key: str, value, plan) -> int | None:
-    text = _text(value)
-    if not text:
-        sheet.error(row, key, _("Enter the fiscal year (for example R7 or 2025)."))
-        return None
-    try:
-        year = FiscalYear.parse(text).year
-    except FiscalYearError as err:
-        sheet.error(row, key, str(err))
-        return None
-    if not plan.start_year <= year <= plan.end_year:
-        sheet.error(
-            row,
-            key,
-            _("%(year)s is outside the plan period (%(start)s to %(end)s).")
-            % {"year": FiscalYear(year), "start": FiscalYear(plan.start_year), "end": FiscalYear(plan.end_year)},
-        )
-        return None
-    return year
-
-
-def _date(sheet: _Sheet, row: int, key: str, value) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = nfkc(_text(value)).replace("/", "-").replace(".", "-")
-    try:
-        return dt.date.fromisoformat(text if text.count("-") == 2 else f"{text}-01")
-    except ValueError:
-        sheet.error(row, key, _("“%(value)s” is not a date. Write it as 2024-04-01.") % {"value": _text(value)})
-        return None
-
-
-def _split(value) -> list[str]:
-    text = _text(value)
-    for sep in LIST_SEPARATORS[1:]:
-        text = text.replace(sep, LIST_SEPARATORS[0])
-    return [nfkc(part) for part in text.split(LIST_SEPARATORS[0]) if part.strip()]
-
-
-def read_plan_workbook(path, plan, *, original_name="") -> PlanImport:
-    """Check every row of the file against the plan; raise UploadError if the file cannot be opened."""
-    info, workbook = open_xlsx(path, original_name=original_name)
-    result = PlanImport()
-    sheets = [
-        _Sheet(workbook, info, name, columns, result)
-        for name, columns in (
-            (MEASURE_SHEET, MEASURE_COLUMNS),
-            (STEP_SHEET, STEP_COLUMNS),
-            (KPI_SHEET, KPI_COLUMNS),
-        )
-    ]
-    if result.errors:
-        return result
-    lookups = _Lookups(plan)
-    _read_measures(sheets[0], plan, lookups, result)
-    known = set(lookups.measures) | set(result.measures)
-    _read_steps(sheets[1], plan, known, result)
-    _read_kpis(sheets[2], plan, known, result)
-    result.counts = {
-        "measures": len(result.measures),
-        "steps": sum(len(s) for s in result.steps.values()),
-        "kpis": sum(len(k) for k in result.kpis.values()),
+def _plan_rows(plan: dict) -> list[list[Any]]:
+    values = {
+        **plan,
+        "start_year": _short(plan["start_year"]),
+        "end_year": _short(plan["end_year"]),
     }
-    if not (result.measures or result.steps or result.kpis) and not result.errors:
-        result.problems.append(Problem(_("The file has no measures, steps or KPIs to import.")))
-    return result
+    return [[label, values.get(key, "")] for key, label in layout.PLAN_ITEMS.items()]
 
 
-class _Lookups:
-    def __init__(self, plan):
-        self.measures = {m.number: m for m in plan.measures.all()}
-        self.departments = {nfkc(d.name): d for d in plan.municipality.departments.all()}
-        self.policies = {p.number: p for p in plan.policies.all()}
-        self.funding = {nfkc(f.name): f for f in FundingScheme.objects.all()}
-        self.statuses = {}
-        for value, label in Measure.Status.choices:
-            self.statuses[str(label).split("（")[-1].rstrip("）")] = value
-            self.statuses[str(label)] = value
-            self.statuses[value] = value
+def _measure_row(m: dict) -> list[Any]:
+    return [
+        m["number"],
+        m["title"],
+        m["policy"],
+        m["owner"],
+        "、".join(m["related"]),
+        layout.status_name(m["status"]),
+        m["budget_thousand_yen"],
+        "、".join(m["funding"] + ([m["funding_other"]] if m.get("funding_other") else [])),
+        m["purpose"],
+        m["audience"],
+        m["content"],
+        m["goal"],
+        "、".join(m.get("viewpoints", [])),
+        "、".join(m.get("tags", [])),
+    ]
 
 
-def _read_measures(sheet: _Sheet, plan, lookups: _Lookups, result: PlanImport) -> None:
-    for row, cells in sheet.rows:
-        number = nfkc(_text(cells["number"]))
-        if not number:
-            sheet.error(row, "number", _("Enter the measure number (for example 3-1)."))
-            continue
-        if number in result.measures:
-            sheet.error(row, "number", _("Measure %(number)s appears twice in this sheet.") % {"number": number})
-            continue
-        values: dict[str, Any] = {
-            "title": _text(cells["title"]),
-            "purpose": _text(cells["purpose"]),
-            "audience": _text(cells["audience"]),
-        }
-        values.update(content=_text(cells["content"]), goal=_text(cells["goal"]))
-        if not values["title"]:
-            sheet.error(row, "title", _("Enter the title of the measure."))
-        owner = lookups.departments.get(nfkc(_text(cells["owner"])))
-        if owner is None:
-            sheet.error(
-                row,
-                "owner",
-                _("There is no department “%(name)s”. Write a department name as registered in Banso.")
-                % {"name": _text(cells["owner"])}
-                if _text(cells["owner"])
-                else _("Enter the department that owns this measure."),
-            )
-        values["owner"] = owner
-        values["related_departments"] = []
-        for name in _split(cells["related"]):
-            if name in lookups.departments:
-                values["related_departments"].append(lookups.departments[name])
-            else:
-                sheet.error(
-                    row,
-                    "related",
-                    _("There is no department “%(name)s”. Write a department name as registered in Banso.")
-                    % {"name": name},
-                )
-        policy = nfkc(_text(cells["policy"]))
-        values["policy"] = lookups.policies.get(policy) if policy else None
-        if policy and values["policy"] is None:
-            sheet.error(
-                row,
-                "policy",
-                _("The plan has no policy %(number)s. Add it on the plan page first.") % {"number": policy},
-            )
-        status = nfkc(_text(cells["status"])) or Measure.Status.NOT_STARTED
-        values["status"] = lookups.statuses.get(status)
-        if values["status"] is None:
-            sheet.error(
-                row,
-                "status",
-                _("“%(value)s” is not a status. Use 未着手, 実施中, 完了, 遅延 or 中止.") % {"value": status},
-            )
-        budget = _number(sheet, row, "budget", cells["budget"])
-        values["budget_thousand_yen"] = int(budget) if budget is not None else None
-        values["funding"] = []
-        for name in _split(cells["funding"]):
-            if name in lookups.funding:
-                values["funding"].append(lookups.funding[name])
-            else:
-                sheet.error(
-                    row,
-                    "funding",
-                    _("“%(name)s” is not a known funding scheme. Use a name from the list of funding schemes.")
-                    % {"name": name},
-                )
-        result.measures[number] = {"row": row, **values}
-
-
-def _read_steps(sheet: _Sheet, plan, known: set[str], result: PlanImport) -> None:
-    for row, cells in sheet.rows:
-        number = nfkc(_text(cells["number"]))
-        if number not in known:
-            sheet.error(row, "number", _unknown_measure(number))
-            continue
-        year = _year(sheet, row, "year", cells["year"], plan)
-        text = _text(cells["text"])
-        if not text:
-            sheet.error(row, "text", _("Enter what the measure does in that year."))
-        steps = result.steps.setdefault(number, {})
-        if year is not None and year in steps:
-            sheet.error(
-                row,
-                "year",
-                _("%(number)s already has a step for %(year)s in this sheet.")
-                % {"number": number, "year": FiscalYear(year)},
-            )
-        elif year is not None and text:
-            steps[year] = text
-
-
-def _unknown_measure(number: str) -> str:
-    if not number:
-        return _("Enter the measure number (for example 3-1).")
-    return _(
-        "There is no measure %(number)s in the plan or in the 施策 sheet. Check the number or add the measure first."
-    ) % {"number": number}
-
-
-def _read_kpis(sheet: _Sheet, plan, known: set[str], result: PlanImport) -> None:
-    for row, cells in sheet.rows:
-        number = nfkc(_text(cells["number"]))
-        if number not in known:
-            sheet.error(row, "number", _unknown_measure(number))
-            continue
-        name, unit = nfkc(_text(cells["name"])), nfkc(_text(cells["unit"]))
-        if not name:
-            sheet.error(row, "name", _("Enter the name of the KPI."))
-            continue
-        if not unit:
-            sheet.error(row, "unit", _("Enter the unit of the KPI (for example %, 件, 人)."))
-        direction = DIRECTIONS.get(nfkc(_text(cells["direction"])) or "上げる")
-        if direction is None:
-            sheet.error(row, "direction", _("Write 上げる (higher is better) or 下げる (lower is better)."))
-        baseline_date = _date(sheet, row, "baseline_date", cells["baseline_date"])
-        year = _year(sheet, row, "year", cells["year"], plan)
-        target = _number(sheet, row, "target", cells["target"], required=True)
-        if year is not None and baseline_date and year < FiscalYear.of(baseline_date).year:
-            sheet.error(
-                row,
-                "year",
-                _("The target for %(year)s comes before the baseline (%(base)s).")
-                % {"year": FiscalYear(year), "base": FiscalYear.of(baseline_date)},
-            )
-            year = None
-        kpi = result.kpis.setdefault(number, {}).setdefault(
-            name,
-            {
-                "unit": unit,
-                "baseline_value": _number(sheet, row, "baseline", cells["baseline"]),
-                "baseline_date": baseline_date,
-                "direction": direction or KPI.Direction.UP,
-                "data_source": _text(cells["source"]),
-                "targets": {},
-            },
+def _kpi_rows(m: dict, k: dict) -> list[list[Any]]:
+    written = k.get("written", {})
+    kind = k.get("kind", KPI.Kind.NUMBER)
+    rows = []
+    for year, value in sorted(k["targets"].items()):
+        target = written.get(year) or (value if kind == KPI.Kind.MILESTONE else Decimal(value))
+        rows.append(
+            [
+                m["number"],
+                k["name"],
+                k["unit"],
+                Decimal(k["baseline_value"]) if k["baseline_value"] else None,
+                k["baseline_date"],
+                layout.DIRECTION_NAMES[k["direction"]],
+                k["data_source"],
+                _short(year),
+                target,
+                layout.KIND_NAMES[kind],
+                "、".join(k.get("listed_again_under", [])),
+            ]
         )
-        if year is not None and target is not None:
-            if year in kpi["targets"]:
-                sheet.error(
-                    row,
-                    "year",
-                    _("The KPI “%(name)s” already has a target for %(year)s.")
-                    % {"name": name, "year": FiscalYear(year)},
-                )
-            kpi["targets"][year] = target
+    return rows
 
 
 # -- writing -----------------------------------------------------------------------------
 
 
 @transaction.atomic
-def apply_plan_import(plan, result: PlanImport) -> dict[str, int]:
-    """Write what read_plan_workbook() accepted, all or nothing."""
+def apply_plan_import(
+    result: PlanImport, *, plan: Plan | None = None, municipality=None
+) -> tuple[Plan, dict[str, int]]:
+    """Write what read_plan_workbook() accepted, all or nothing: into `plan`, or as a new plan of `municipality`
+    from the file's 計画 sheet. Returns the plan and what was written."""
     if result.errors:
         raise ValidationError(_("The file has problems; nothing was imported."))
+    plan = _header(result, plan, municipality)
+    for order, (title, description) in enumerate(result.viewpoints, start=1):
+        existing = plan.viewpoints.filter(title=title).first()
+        services.viewpoint_save(plan=plan, viewpoint=existing, title=title, description=description, order=order)
+    for values in result.phases:
+        services.phase_save(plan=plan, phase=plan.phases.filter(order=values["order"]).first(), **values)
+    _policies(plan, result)
+    measures = _measures(plan, result)
+    for number, steps in result.steps.items():
+        services.measure_steps_replace(measure=measures[number], steps=steps)
+    kpis = _kpis(plan, result, measures)
+    for (number, name), grades in result.grades.items():
+        for year, values in grades.items():
+            services.assessment_save(kpi=kpis[(number, name)], fiscal_year=year, **values)
+    _tags(result, measures)
+    return plan, result.counts
+
+
+def _header(result: PlanImport, plan: Plan | None, municipality) -> Plan:
+    if not result.header:
+        if plan is None:  # the reader asks for the 計画 sheet when there is no plan to write into
+            raise ValidationError(_("The file has no 計画 sheet to make a new plan from."))
+        return plan
+    values = dict(result.header)
+    return services.plan_save(municipality=plan.municipality if plan else municipality, plan=plan, **values)
+
+
+def _policies(plan: Plan, result: PlanImport) -> None:
+    """方針 first without their parents, then each under its parent: the file may list a child before it."""
+    saved = {p.number: p for p in plan.policies.select_related("parent")}
+    for number, values in result.policies.items():
+        existing = saved.get(number)
+        saved[number] = services.policy_save(
+            plan=plan,
+            policy=existing,
+            number=number,
+            title=values["title"],
+            description=values["description"],
+            parent=existing.parent if existing else None,
+        )
+    for number, values in result.policies.items():
+        parent = saved.get(values["parent"]) if values["parent"] else None
+        if saved[number].parent_id != (parent.pk if parent else None):
+            services.policy_save(
+                plan=plan,
+                policy=saved[number],
+                number=number,
+                title=values["title"],
+                description=values["description"],
+                parent=parent,
+            )
+
+
+def _measures(plan: Plan, result: PlanImport) -> dict[str, Any]:
     measures = {m.number: m for m in plan.measures.prefetch_related("challenges", "survey_tasks")}
+    policies = {p.number: p for p in plan.policies.all()}
+    viewpoints = {v.title: v for v in plan.viewpoints.all()}
     for number, values in result.measures.items():
-        values = {k: v for k, v in values.items() if k != "row"}
+        values = {k: v for k, v in values.items() if k not in ("row", "tags")}
+        values["policy"] = policies.get(values.pop("policy_number")) if values.get("policy_number") else None
+        values["viewpoints"] = [viewpoints[t] for t in values.pop("viewpoint_titles")]
         existing = measures.get(number)
         links: dict[str, Any] = {}
         if existing is not None:
@@ -487,10 +247,31 @@ def apply_plan_import(plan, result: PlanImport) -> dict[str, int]:
                 "survey_tasks": list(existing.survey_tasks.all()),
             }
         measures[number] = services.measure_save(plan=plan, measure=existing, number=number, **links, **values)
-    for number, steps in result.steps.items():
-        services.measure_steps_replace(measure=measures[number], steps=steps)
+    return measures
+
+
+def _kpis(plan: Plan, result: PlanImport, measures: dict[str, Any]) -> dict[tuple[str, str], KPI]:
+    saved: dict[tuple[str, str], KPI] = {}
     for number, kpis in result.kpis.items():
         existing = {k.name: k for k in measures[number].kpis.all()}
         for name, values in kpis.items():
-            services.kpi_save(measure=measures[number], kpi=existing.get(name), name=name, **values)
-    return result.counts
+            again = [measures[n] for n in values.pop("again", [])]
+            saved[(number, name)] = services.kpi_save(
+                measure=measures[number], kpi=existing.get(name), name=name, listed_again_under=again, **values
+            )
+    for measure in measures.values():
+        for kpi in measure.kpis.all():
+            saved.setdefault((measure.number, kpi.name), kpi)
+    return saved
+
+
+def _tags(result: PlanImport, measures: dict[str, Any]) -> None:
+    items = {i.name: i for i in AlignmentItem.objects.filter(framework__is_current=True)}
+    for number, values in result.measures.items():
+        measure = measures[number]
+        goals = {str(g): g for g in measure.plan.municipality.plan_goals.all()}
+        for name in values.get("tags", []):
+            if name in items:
+                services.tag_add(measure=measure, user=None, item=items[name])
+            elif name in goals:
+                services.tag_add(measure=measure, user=None, goal=goals[name])

@@ -97,11 +97,10 @@ def test_it_refuses_unknown_measure_numbers_and_writes_nothing(town_staff, plan)
     ("sheet", "row", "col", "value", "message"),
     [
         ("KPI", 1, 2, "", "単位"),
-        ("KPI", 1, 7, "R15", "計画期間の外"),
+        ("KPI", 1, 7, "R3", "計画期間の外"),
         ("KPI", 1, 8, "百", "数値ではありません"),
         ("ステップ", 1, 1, "R3", "計画期間の外"),
         ("施策", 1, 3, "存在しない課", "部署「存在しない課」はありません"),
-        ("施策", 1, 7, "ふるさと納税", "財源ではありません"),
     ],
 )
 def test_it_places_each_problem_at_its_sheet_row_and_column(town_staff, plan, sheet, row, col, value, message):
@@ -110,6 +109,24 @@ def test_it_places_each_problem_at_its_sheet_row_and_column(town_staff, plan, sh
     page = upload(town_staff, plan, workbook_bytes(sheets)).content.decode()
     assert message in page
     assert f'<td>{sheet}</td><td class="num">{row + 1}</td>' in page
+
+
+def test_it_keeps_a_funding_scheme_banso_does_not_list_as_written_and_says_so(town_staff, plan):
+    sheets = exported_sheets(plan)
+    sheets["施策"][1][7] = "ふるさと納税"
+    response = upload(town_staff, plan, workbook_bytes(sheets))
+    assert response.status_code == 302
+    assert plan.measures.get(number="1-1").funding_other == "ふるさと納税"
+    page = town_staff.get(response["Location"]).content.decode()
+    assert "ふるさと納税" in page
+    assert "そのまま残しました" in page or "書かれたまま" in page
+
+
+def test_it_matches_a_funding_scheme_named_without_its_type(town_staff, plan):
+    sheets = exported_sheets(plan)
+    sheets["施策"][1][7] = "デジタル活用推進事業債"
+    upload(town_staff, plan, workbook_bytes(sheets))
+    assert [f.name for f in plan.measures.get(number="1-1").funding.all()] == ["デジタル活用推進事業債"]
 
 
 def test_it_refuses_a_formula_in_a_cell(town_staff, plan):
