@@ -342,6 +342,7 @@ ROUTES = {
     "hearings:similar": Route(code, READERS),
     "hearings:themes": Route(code, MANAGERS, forbidden=READ_ONLY),
     "plans:plans": Route(code, READERS),
+    "plans:plan_import_new": Route(code, MANAGERS, forbidden=READ_ONLY),
     "plans:plan_create": Route(code, MANAGERS, forbidden=READ_ONLY),
     "plans:plan": Route(plan, READERS),
     "plans:plan_edit": Route(plan, MANAGERS, forbidden=READ_ONLY),

@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from banso.core.access import id_param, require_read_all
+from banso.core.access import id_param, require_manage, require_read_all
 from banso.core.documents import CONTENT_TYPES, document_bytes, download
 from banso.core.uploads import Problem, UploadError, check_upload_size
+from banso.orgs.access import municipality_for
 from banso.plans import selectors, services, workbook
 from banso.plans.access import managed_plan_for, plan_for
 from banso.plans.diff import comparison_document, diff_snapshots
@@ -33,20 +34,33 @@ def plan_export(request, code, pk, fmt):
 
 @require_http_methods(["GET", "POST"])
 def plan_import(request, code, pk):
+    """Update a plan from its workbook."""
     municipality, plan = managed_plan_for(request, code, pk)
+    return _import_page(request, municipality, plan)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_import_new(request, code):
+    """Bring a plan in from a workbook as a new plan of this town: another town's, or the town's own from Excel."""
+    municipality = municipality_for(request, code)
+    require_manage(request, municipality.pk)
+    return _import_page(request, municipality, None)
+
+
+def _import_page(request, municipality, plan):
     form = PlanImportForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
-    counts = None
     if request.method == "POST" and form.is_valid():
-        problems, counts = _import(plan, form.cleaned_data["file"])
-        if counts is not None:
+        problems, imported, counts = _import(form.cleaned_data["file"], plan=plan, municipality=municipality)
+        if imported is not None:
             messages.success(
                 request,
-                _("Imported %(measures)s measures, %(steps)s steps and %(kpis)s KPIs.") % counts,
+                _("Imported %(policies)s policies, %(measures)s measures, %(steps)s steps and %(kpis)s KPIs.")
+                % counts,
             )
             for warning in problems:
                 messages.warning(request, f"{warning.sheet} {warning.row}行 {warning.column}：{warning.message}")
-            return redirect("plans:plan", code=code, pk=plan.pk)
+            return redirect("plans:plan", code=municipality.code, pk=imported.pk)
     return render(
         request,
         "plans/import.html",
@@ -54,8 +68,8 @@ def plan_import(request, code, pk):
     )
 
 
-def _import(plan, upload) -> tuple[list[Problem], dict | None]:
-    """Check the whole file; write it only when nothing is wrong. (problems, counts or None)."""
+def _import(upload, *, plan, municipality) -> tuple[list[Problem], Any, dict | None]:
+    """Check the whole file; write it only when nothing is wrong. (problems or warnings, plan or None, counts)."""
     try:
         check_upload_size(upload.size, upload.name)
         with tempfile.TemporaryDirectory() as folder:
@@ -63,15 +77,16 @@ def _import(plan, upload) -> tuple[list[Problem], dict | None]:
             with path.open("wb") as fh:
                 for chunk in upload.chunks():
                     fh.write(chunk)
-            result = workbook.read_plan_workbook(path, plan, original_name=upload.name)
+            result = workbook.read_plan_workbook(path, plan, municipality=municipality, original_name=upload.name)
     except UploadError as err:
-        return [Problem(str(err))], None
+        return [Problem(str(err))], None, None
     if result.errors:
-        return result.problems, None
+        return result.problems, None, None
     try:
-        return result.problems, workbook.apply_plan_import(result, plan=plan)[1]  # warnings only
+        imported, counts = workbook.apply_plan_import(result, plan=plan, municipality=municipality)
     except ValidationError as err:  # a rule only the services check; nothing was written
-        return [Problem(m) for m in err.messages], None
+        return [Problem(m) for m in err.messages], None, None
+    return result.problems, imported, counts
 
 
 @require_http_methods(["GET", "POST"])

@@ -7,6 +7,7 @@ app_name = "plans"
 urlpatterns = [
     path("m/<str:code>/plans/", views.plan_list, name="plans"),
     path("m/<str:code>/plans/new/", views.plan_edit, name="plan_create"),
+    path("m/<str:code>/plans/import/", document_views.plan_import_new, name="plan_import_new"),
     path("m/<str:code>/plans/<int:pk>/", views.plan_detail, name="plan"),
     path("m/<str:code>/plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("m/<str:code>/plans/<int:pk>/phases/new/", views.phase_edit, name="phase_create"),

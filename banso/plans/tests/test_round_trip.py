@@ -115,7 +115,14 @@ def other_town(db):
 def test_it_takes_a_whole_plan_to_another_town_and_back_without_losing_anything(city, other_town, tmp_path):
     first = export_workbook(plan_snapshot(city))
     exported = content(sheets_of(first))
-    assert [len(exported[name]) for name in ("方針", "施策", "KPI", "自己評価", "視点", "フェーズ")] == [5, 3, 8, 3, 2, 2]
+    assert [len(exported[name]) for name in ("方針", "施策", "KPI", "自己評価", "視点", "フェーズ")] == [
+        5,
+        3,
+        8,
+        3,
+        2,
+        2,
+    ]
     path = tmp_path / "plan.xlsx"
     path.write_bytes(first)
     call_command("plan_import", str(path), municipality=other_town.code)
@@ -199,3 +206,35 @@ def test_it_reads_headers_as_the_file_spells_them_and_names_them_so(city, other_
 
     problem = read_plan_workbook(path, municipality=other_town, original_name="plan.xlsx").errors[0]
     assert problem.column == "D（担当　部署）"  # the header as the file spells it
+
+
+def test_it_brings_a_plan_in_through_the_page_as_a_new_plan(city, other_town):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    from banso.orgs.models import Role
+
+    client = Client()
+    client.force_login(factories.person("other-city-dx", Role.DX_STAFF, other_town))
+    url = reverse("plans:plan_import_new", args=[other_town.code])
+    data = export_workbook(plan_snapshot(city))
+    response = client.post(url, {"file": SimpleUploadedFile("試験市の計画.xlsx", data)})
+    copy = Plan.objects.get(municipality=other_town)
+    assert response["Location"] == reverse("plans:plan", args=[other_town.code, copy.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert "取組項目</span> 1-1 行かない市役所" in page
+    # a workbook without its 計画 sheet cannot make a plan: said, and nothing written
+    sheets = sheets_of(data)
+    del sheets["計画"]
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    for name, rows in sheets.items():
+        sheet = book.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    book.close()
+    page = client.post(url, {"file": SimpleUploadedFile("no-header.xlsx", buffer.getvalue())}).content.decode()
+    assert "シート「計画」が見つかりません" in page
+    assert Plan.objects.filter(municipality=other_town).count() == 1
