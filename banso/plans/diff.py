@@ -22,6 +22,16 @@ from banso.core.fiscal import FiscalYear
 
 Segments = list[tuple[str, str]]
 
+# Words put together with values below: named here so the catalogue extraction finds them.
+WORD_STEP = gettext_lazy("step")
+WORD_TARGETS = gettext_lazy("targets")
+WORD_BUDGET = gettext_lazy("budget")
+WORD_SETTLED = gettext_lazy("settled")
+WORD_FUNDING = gettext_lazy("funding")
+WORD_CONTINUED_IN_THE_NEXT_PLAN = gettext_lazy("continued in the next plan")
+WORD_TARGET = gettext_lazy("target")
+WORD_SELF_ASSESSMENT = gettext_lazy("self-assessment")
+
 
 @dataclass
 class Change:
@@ -109,6 +119,8 @@ def _measure_fields() -> list[Field]:
         Field("content", gettext_lazy("content"), prose=True),
         Field("goal", gettext_lazy("goal"), prose=True),
         Field("owner", gettext_lazy("owner department")),
+        Field("co_owners", gettext_lazy("co-owning departments")),
+        Field("partners", gettext_lazy("partners outside the town")),
         Field("related", gettext_lazy("related departments")),
         Field("status", gettext_lazy("status"), _choice(Measure.Status)),
         Field("budget_thousand_yen", gettext_lazy("budget"), _thousand_yen),
@@ -207,7 +219,7 @@ def _matched(
 def _measure_whole(m: dict) -> str:
     lines = [_whole(m, _measure_fields())]
     lines += [
-        f"{_('step')}（{_year(y)}）：{text}"
+        f"{WORD_STEP}（{_year(y)}）：{text}"
         for y, text in sorted(m.get("steps", {}).items(), key=lambda s: int(s[0]))
     ]
     lines += [f"KPI：{_kpi_whole(k)}" for k in m.get("kpis", [])]
@@ -216,7 +228,7 @@ def _measure_whole(m: dict) -> str:
 
 def _kpi_whole(k: dict) -> str:
     targets = "、".join(f"{_year(y)} {v}" for y, v in sorted(_written_targets(k).items(), key=lambda t: int(t[0])))
-    return f"{k['name']}（{_('targets')}：{targets or '—'}）"
+    return f"{k['name']}（{WORD_TARGETS}：{targets or '—'}）"
 
 
 def _measure(section: Section, old: dict, new: dict) -> None:
@@ -224,7 +236,14 @@ def _measure(section: Section, old: dict, new: dict) -> None:
     _compare_fields(section, prefix, old, new, _measure_fields())
     _compare_by_year(
         section,
-        lambda y: f"{prefix}{_('step')}（{_year(y)}）",
+        lambda y: f"{prefix}{WORD_BUDGET}（{_year(y)}）",
+        {y: budget_text(b) for y, b in old.get("budgets", {}).items()},
+        {y: budget_text(b) for y, b in new.get("budgets", {}).items()},
+        prose=False,
+    )
+    _compare_by_year(
+        section,
+        lambda y: f"{prefix}{WORD_STEP}（{_year(y)}）",
         old.get("steps", {}),
         new.get("steps", {}),
         prose=True,
@@ -245,23 +264,36 @@ def _written_targets(kpi: dict) -> dict[str, str]:
     return {y: written.get(y) or f"{v}{unit}" for y, v in kpi.get("targets", {}).items()}
 
 
+def budget_text(b: dict) -> str:
+    """「予算 1,200千円・決算 1,100千円・財源 …」: a year's money in one line."""
+    parts = []
+    if b.get("budget") is not None:
+        parts.append(f"{WORD_BUDGET} {_thousand_yen(b['budget'])}")
+    if b.get("settled") is not None:
+        parts.append(f"{WORD_SETTLED} {_thousand_yen(b['settled'])}")
+    funding = b.get("funding", []) + ([b["funding_other"]] if b.get("funding_other") else [])
+    if funding:
+        parts.append(f"{WORD_FUNDING} {'、'.join(funding)}")
+    return "・".join(parts)
+
+
 def _assessment_text(a: dict) -> str:
     text = a["grade"] + (f"：{a['comment']}" if a.get("comment") else "")
-    return text + (f"（{_('continued in the next plan')}）" if a.get("continue_next") else "")
+    return text + (f"（{WORD_CONTINUED_IN_THE_NEXT_PLAN}）" if a.get("continue_next") else "")
 
 
 def _kpi(section: Section, prefix: str, old: dict, new: dict) -> None:
     _compare_fields(section, f"{prefix} ", old, new, _kpi_fields())
     _compare_by_year(
         section,
-        lambda y: f"{prefix} {_('target')}（{_year(y)}）",
+        lambda y: f"{prefix} {WORD_TARGET}（{_year(y)}）",
         _written_targets(old),
         _written_targets(new),
         prose=False,
     )
     _compare_by_year(
         section,
-        lambda y: f"{prefix} {_('self-assessment')}（{_year(y)}）",
+        lambda y: f"{prefix} {WORD_SELF_ASSESSMENT}（{_year(y)}）",
         {y: _assessment_text(a) for y, a in old.get("assessments", {}).items()},
         {y: _assessment_text(a) for y, a in new.get("assessments", {}).items()},
         prose=True,

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from banso.core.documents import Document, Facts, Heading, Paragraph, Table, document_bytes
 from banso.core.fiscal import FiscalYear, wareki_date
 from banso.plans import selectors, workbook
+from banso.plans.diff import budget_text
 from banso.plans.models import KPI
 
 
@@ -165,7 +166,10 @@ def _measures(doc: Document, snapshot: dict) -> None:
         )
     for m in snapshot["measures"]:
         doc.add(Heading(f"{m['number']} {m['title']}", 2))
-        owner = m["owner"] + (f"（{_('related departments')}：{'、'.join(m['related'])}）" if m["related"] else "")
+        owner = "・".join([m["owner"], *m.get("co_owners", [])])
+        partners, related = _("partners outside the town"), _("related departments")
+        owner += f"（{partners}：{'、'.join(m['partners'])}）" if m.get("partners") else ""
+        owner += f"（{related}：{'、'.join(m['related'])}）" if m["related"] else ""
         goals = [m["goal"]] if m["goal"] else []
         goals += [f"・{k['name']} {target_text(k)}" for k in m["kpis"]]
         doc.add(
@@ -188,8 +192,15 @@ def _measures(doc: Document, snapshot: dict) -> None:
                 ),
             )
         extra = [(_("Goal"), "\n".join(goals))]
-        if m["funding"] or m["budget_thousand_yen"]:
+        if _funding_names(m) or m["budget_thousand_yen"]:
             extra.append((_("Budget and funding"), _funding_text(m)))
+        if m.get("budgets"):
+            extra.append(
+                (
+                    _("Budget by fiscal year"),
+                    "\n".join(f"{_short(y)}：{budget_text(b)}" for y, b in sorted(m["budgets"].items())),
+                )
+            )
         if m["tags"]:
             extra.append((_("Alignment"), "、".join(m["tags"])))
         doc.add(Facts(extra))
@@ -259,6 +270,20 @@ def _funding(doc: Document, snapshot: dict) -> None:
         doc.add(Table([pgettext("plan", "measure"), _("budget (thousand yen)"), _("funding")], rows, [4, 2, 4]))
     else:
         doc.add(Paragraph(_("No budget or funding has been entered yet.")))
+    years = sorted({int(y) for m in snapshot["measures"] for y in m.get("budgets", {})})
+    if years:
+        totals = [
+            [
+                f"{_short(y)}（{_fy(y)}）",
+                f"{sum(m['budgets'].get(str(y), {}).get('budget') or 0 for m in snapshot['measures']):,}",
+                f"{sum(m['budgets'].get(str(y), {}).get('settled') or 0 for m in snapshot['measures']):,}",
+            ]
+            for y in years
+        ]
+        doc.add(
+            Heading(_("Budget and settlement by fiscal year"), 2),
+            Table([_("fiscal year"), _("budget (thousand yen)"), _("settled (thousand yen)")], totals, [3, 2, 2]),
+        )
 
 
 def versions_as_issued(plan, up_to=None) -> list[dict]:

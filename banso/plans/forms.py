@@ -5,10 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from banso.core.fields import NormalizedIntegerField
 from banso.core.fiscal import FiscalYear
 from banso.core.forms import NormalizingModelForm, choice_field, model_choice_field
 from banso.plans.models import KPI, FundingScheme, Measure, Phase, Plan, Policy, Viewpoint
-from banso.plans.selectors import policy_choice_labels, tag_choices
+from banso.plans.selectors import funding_scheme_named, policy_choice_labels, split_names, tag_choices
 from banso.plans.values import is_blank, parse_amount
 from banso.survey.selectors import link_task_field
 
@@ -83,6 +84,7 @@ class MeasureForm(NormalizingModelForm):
             "title",
             "policy",
             "owner",
+            "co_owners",
             "related_departments",
             "purpose",
             "audience",
@@ -100,6 +102,7 @@ class MeasureForm(NormalizingModelForm):
             "content": forms.Textarea(attrs={"rows": 5}),
             "goal": forms.Textarea(attrs={"rows": 2}),
             "related_departments": forms.CheckboxSelectMultiple,
+            "co_owners": forms.CheckboxSelectMultiple,
             "funding": forms.CheckboxSelectMultiple,
             "challenges": forms.SelectMultiple(attrs={"size": 8}),
             "survey_tasks": forms.SelectMultiple(attrs={"size": 8}),
@@ -116,6 +119,14 @@ class MeasureForm(NormalizingModelForm):
         model_choice_field(self, "owner").queryset = departments
         self.fields["owner"].required = True
         model_choice_field(self, "related_departments").queryset = departments
+        model_choice_field(self, "co_owners").queryset = departments
+        self.fields["partner_names"] = forms.CharField(
+            label=_("partners outside the town"),
+            required=False,
+            help_text=_("一部事務組合, 広域連合, the prefecture or a company, separated by 、."),
+            initial="、".join(p.name for p in self.instance.partners.all()) if self.instance.pk else "",
+        )
+        self._budget_fields(plan)
         policy = model_choice_field(self, "policy")
         policy.queryset = plan.policies.all()
         labels = policy_choice_labels(plan)
@@ -140,9 +151,56 @@ class MeasureForm(NormalizingModelForm):
             )
             self.step_names.append(name)
 
+    def _budget_fields(self, plan) -> None:
+        """For each 年度: the budget, what was spent, and the funding as the town names it."""
+        known = (
+            {b.fiscal_year: b for b in self.instance.budgets.prefetch_related("funding")}
+            if self.instance.pk
+            else {}
+        )
+        self.budget_years = [y.year for y in plan.years()]
+        for year in plan.years():
+            row = known.get(year.year)
+            funding = (
+                [f.name for f in row.funding.all()] + ([row.funding_other] if row and row.funding_other else [])
+                if row
+                else []
+            )
+            self.fields[f"budget_{year.year}"] = NormalizedIntegerField(
+                label=_("Budget in %(year)s (thousand yen)") % {"year": year.label},
+                required=False,
+                min_value=0,
+                initial=row.budget_thousand_yen if row else None,
+            )
+            self.fields[f"settled_{year.year}"] = NormalizedIntegerField(
+                label=_("Settled in %(year)s (thousand yen)") % {"year": year.label},
+                required=False,
+                min_value=0,
+                initial=row.settled_thousand_yen if row else None,
+            )
+            self.fields[f"funding_{year.year}"] = forms.CharField(
+                label=_("Funding in %(year)s") % {"year": year.label}, required=False, initial="、".join(funding)
+            )
+
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
         cleaned["steps"] = {int(n.removeprefix("step_")): cleaned.pop(n, "") or "" for n in self.step_names}
+        cleaned["partner_names"] = split_names(cleaned.get("partner_names", ""))
+        schemes = list(FundingScheme.objects.all())
+        budgets = {}
+        for year in self.budget_years:
+            budget, settled = cleaned.pop(f"budget_{year}", None), cleaned.pop(f"settled_{year}", None)
+            names = split_names(cleaned.pop(f"funding_{year}", ""))
+            if budget is None and settled is None and not names:
+                continue
+            found = [(name, funding_scheme_named(name, schemes)) for name in names]
+            budgets[year] = {
+                "budget": budget,
+                "settled": settled,
+                "funding": [scheme for _name, scheme in found if scheme],
+                "funding_other": "、".join(name for name, scheme in found if scheme is None),
+            }
+        cleaned["budgets"] = budgets
         return cleaned
 
 

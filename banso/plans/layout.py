@@ -87,7 +87,20 @@ MEASURES = SheetLayout(
         Column("goal", "ゴール", 30),
         Column("viewpoints", "視点", 24, optional=True),
         Column("tags", "国の計画・総合計画との関係", 30, optional=True),
+        Column("co_owners", "共同所管の部署", 20, optional=True),
+        Column("partners", "町外の主体", 24, optional=True),
     ),
+)
+BUDGETS = SheetLayout(
+    "予算",
+    (
+        Column("number", "施策番号", 10),
+        Column("year", "年度", 10),
+        Column("budget", "予算額（千円）", 14),
+        Column("settled", "決算額（千円）", 14),
+        Column("funding", "財源", 40),
+    ),
+    optional=True,
 )
 STEPS = SheetLayout(
     "ステップ", (Column("number", "施策番号", 10), Column("year", "年度", 10), Column("text", "内容", 60))
@@ -120,7 +133,7 @@ GRADES = SheetLayout(
     ),
     optional=True,
 )
-SHEETS = (PLAN, VIEWPOINTS, PHASES, POLICIES, MEASURES, STEPS, KPIS, GRADES)
+SHEETS = (PLAN, VIEWPOINTS, PHASES, POLICIES, MEASURES, STEPS, BUDGETS, KPIS, GRADES)
 
 DIRECTIONS = {"上げる": KPI.Direction.UP, "下げる": KPI.Direction.DOWN}
 KINDS = {
@@ -133,7 +146,6 @@ KINDS = {
 KIND_NAMES = {v: k for k, v in KINDS.items()}
 DIRECTION_NAMES = {v: k for k, v in DIRECTIONS.items()}
 CONTINUED = "○"
-LIST_SEPARATORS = ("、", ",", "\n", "，")
 
 
 def status_name(value: str) -> str:

@@ -45,6 +45,29 @@ class FundingScheme(models.Model):
         return self.name
 
 
+class Partner(models.Model):
+    """A body outside the town that owns or carries out a measure with it: 一部事務組合, 広域連合, the prefecture,
+    a private company. Kept as data, so the same partner is one name across measures and plans."""
+
+    class Kind(models.TextChoices):
+        JOINT_BODY = "joint_body", _("joint body (一部事務組合)")
+        REGIONAL_UNION = "regional_union", _("regional union (広域連合)")
+        PREFECTURE = "prefecture", _("prefecture")
+        PRIVATE = "private", _("private partner")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class FiscalPeriod(models.Model):
     """A run of 年度 from `start_year` to `end_year`, both included, that cannot end before it starts."""
 
@@ -228,6 +251,12 @@ class Measure(PlanPart):
     owner = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="owned_measures", verbose_name=_("owner department")
     )
+    co_owners = models.ManyToManyField(
+        Department, blank=True, related_name="co_owned_measures", verbose_name=_("co-owning departments")
+    )
+    partners = models.ManyToManyField(
+        Partner, blank=True, related_name="measures", verbose_name=_("partners outside the town")
+    )
     related_departments = models.ManyToManyField(
         Department, blank=True, related_name="related_measures", verbose_name=_("related departments")
     )
@@ -283,6 +312,26 @@ class MeasureStep(MeasurePart):
         verbose_name = _("step")
         verbose_name_plural = _("steps")
         constraints = [models.UniqueConstraint(fields=["measure", "fiscal_year"], name="unique_step_year")]
+
+    def __str__(self) -> str:
+        return f"{self.measure.number} {self.fiscal_year}"
+
+
+class MeasureBudget(MeasurePart):
+    """A measure's money in one 年度: the budget (予算額), what was spent (決算額), and where it came from."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="budgets")
+    fiscal_year = FiscalYearField(_("fiscal year"))
+    budget_thousand_yen = models.PositiveBigIntegerField(_("budget (thousand yen)"), null=True, blank=True)
+    settled_thousand_yen = models.PositiveBigIntegerField(_("settled (thousand yen)"), null=True, blank=True)
+    funding = models.ManyToManyField(FundingScheme, blank=True, related_name="budgets", verbose_name=_("funding"))
+    funding_other = models.CharField(_("other funding (as written)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["measure", "fiscal_year"]
+        verbose_name = _("budget for a fiscal year")
+        verbose_name_plural = _("budgets by fiscal year")
+        constraints = [models.UniqueConstraint(fields=["measure", "fiscal_year"], name="unique_budget_year")]
 
     def __str__(self) -> str:
         return f"{self.measure.number} {self.fiscal_year}"

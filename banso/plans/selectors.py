@@ -8,8 +8,9 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from banso.core.access import id_param
+from banso.core.fields import nfkc
 from banso.core.fiscal import FiscalYear
-from banso.plans.models import KPI, Measure, MeasureStep, MeasureTag, Plan, Policy
+from banso.plans.models import KPI, FundingScheme, Measure, MeasureBudget, MeasureStep, MeasureTag, Plan, Policy
 
 SNAPSHOT_SCHEMA = 2  # 2: 方針 with their parent and level, 視点, the plan's level names
 
@@ -97,6 +98,11 @@ def plan_snapshot(plan: Plan) -> dict:
             "funding",
             "challenges",
             "viewpoints",
+            "co_owners",
+            "partners",
+            Prefetch(
+                "budgets", queryset=MeasureBudget.objects.prefetch_related("funding").order_by("fiscal_year")
+            ),
             "survey_tasks__department",
             Prefetch("steps", queryset=MeasureStep.objects.order_by("fiscal_year")),
             Prefetch(
@@ -169,6 +175,17 @@ def _measure_snapshot(m: Measure) -> dict:
         "budget_thousand_yen": m.budget_thousand_yen,
         "funding": sorted(f.name for f in m.funding.all()),
         "funding_other": m.funding_other,
+        "co_owners": sorted(d.name for d in m.co_owners.all()),
+        "partners": sorted(p.name for p in m.partners.all()),
+        "budgets": {
+            str(b.fiscal_year): {
+                "budget": b.budget_thousand_yen,
+                "settled": b.settled_thousand_yen,
+                "funding": sorted(f.name for f in b.funding.all()),
+                "funding_other": b.funding_other,
+            }
+            for b in m.budgets.all()
+        },
         "challenges": sorted(c.title for c in m.challenges.all()),
         "survey_tasks": sorted(f"{t.department.name}：{t.name}" for t in m.survey_tasks.all()),
         "steps": {str(s.fiscal_year): s.description for s in m.steps.all()},
@@ -248,6 +265,24 @@ def policy_path(measure: Measure) -> list[PolicyNode]:
         path.insert(0, current)
         current = nodes.get(current.policy.parent_id) if current.policy.parent_id else None
     return path
+
+
+def split_names(text: str) -> list[str]:
+    """「住民課、保健福祉課」 → its names: plans separate lists with 、 , ， or new lines."""
+    for separator in (",", "，", "\n"):
+        text = (text or "").replace(separator, "、")
+    return [name.strip() for name in text.split("、") if name.strip()]
+
+
+def funding_scheme_named(name: str, schemes: list[FundingScheme]) -> FundingScheme | None:
+    """A funding scheme by its name, or by the name without its type as plans write it (デジタル田園都市国家構想交付金):
+    a name that begins exactly one scheme's name is that scheme."""
+    folded = nfkc(name)
+    exact = [s for s in schemes if nfkc(s.name) == folded]
+    if exact:
+        return exact[0]
+    fitting = [s for s in schemes if nfkc(s.name).startswith(folded)]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def policy_choice_labels(plan: Plan) -> dict[int, str]:

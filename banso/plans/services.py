@@ -19,8 +19,10 @@ from banso.plans.models import (
     KPIAssessment,
     KPITarget,
     Measure,
+    MeasureBudget,
     MeasureStep,
     MeasureTag,
+    Partner,
     Phase,
     Plan,
     PlanVersion,
@@ -246,6 +248,9 @@ def measure_save(
     challenges=(),
     survey_tasks=(),
     viewpoints=None,
+    co_owners=None,
+    partner_names=None,
+    budgets=None,
     **values,
 ) -> Measure:
     """Create or change a measure with its steps (年度 → text). Empty step texts remove that year's step; the
@@ -265,6 +270,8 @@ def measure_save(
     policy = values.get("policy")
     if policy is not None and policy.plan_id != plan.pk:
         raise ValidationError({"policy": _("The policy belongs to another plan.")})
+    if co_owners is not None and any(d.municipality_id != plan.municipality_id for d in co_owners):
+        raise ValidationError({"co_owners": _("The department belongs to another municipality.")})
     if viewpoints is not None and any(v.plan_id != plan.pk for v in viewpoints):
         raise ValidationError({"viewpoints": _("The viewpoint belongs to another plan.")})
     for year in steps or {}:
@@ -280,9 +287,50 @@ def measure_save(
     measure.survey_tasks.set(survey_tasks)
     if viewpoints is not None:
         measure.viewpoints.set(viewpoints)
+    if co_owners is not None:
+        measure.co_owners.set([d for d in co_owners if d.pk != owner.pk])
+    if partner_names is not None:
+        measure.partners.set(partners_named(partner_names))
+    if budgets is not None:
+        measure_budgets_replace(measure=measure, budgets=budgets)
     if steps is not None:
         _set_steps(measure, steps)
     return measure
+
+
+def partners_named(names) -> list[Partner]:
+    """Partner organisations by name, made on first mention: the same name (whatever its width) is one partner."""
+    known = {nfkc(p.name): p for p in Partner.objects.all()}
+    found = []
+    for name in names:
+        name = typed(name)
+        if name:
+            found.append(known.get(nfkc(name)) or Partner.objects.create(name=name))
+            known[nfkc(name)] = found[-1]
+    return found
+
+
+@transaction.atomic
+def measure_budgets_replace(*, measure, budgets: dict) -> None:
+    """The measure's money by 年度: {year: {"budget", "settled", "funding", "funding_other"}}. Years the dict does
+    not name are removed; amounts are in thousand yen and not negative."""
+    for year, values in budgets.items():
+        _in_period(measure.plan, int(year), "budgets")
+        for key in ("budget", "settled"):
+            if values.get(key) is not None and values[key] < 0:
+                raise ValidationError({"budgets": _("Enter zero or more.")})
+    measure.budgets.exclude(fiscal_year__in=[int(y) for y in budgets]).delete()
+    for year, values in budgets.items():
+        row, _created = MeasureBudget.objects.update_or_create(
+            measure=measure,
+            fiscal_year=int(year),
+            defaults={
+                "budget_thousand_yen": values.get("budget"),
+                "settled_thousand_yen": values.get("settled"),
+                "funding_other": typed(values.get("funding_other", "")),
+            },
+        )
+        row.funding.set(values.get("funding", []))
 
 
 @transaction.atomic

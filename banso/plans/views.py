@@ -240,6 +240,7 @@ def measure_detail(request, code, measure_id):
             "grades": list(measure.plan.grades().items()),
             "assessment_form": AssessmentForm(measure=measure) if can_manage else None,
             "viewpoints": list(measure.viewpoints.all()),
+            "budgets": list(measure.budgets.prefetch_related("funding")),
             "can_manage": can_manage,
             "tag_form": TagAddForm(municipality=municipality) if can_manage else None,
         },

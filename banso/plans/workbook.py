@@ -94,6 +94,20 @@ def export_workbook(snapshot: dict) -> bytes:
                 layout.STEPS,
                 [[m["number"], _short(y), t] for m in measures for y, t in sorted(m["steps"].items())],
             ),
+            _table(
+                layout.BUDGETS,
+                [
+                    [
+                        m["number"],
+                        _short(y),
+                        b["budget"],
+                        b["settled"],
+                        "、".join(b["funding"] + ([b["funding_other"]] if b["funding_other"] else [])),
+                    ]
+                    for m in measures
+                    for y, b in sorted(m.get("budgets", {}).items())
+                ],
+            ),
             _table(layout.KPIS, [row for m in measures for k in m["kpis"] for row in _kpi_rows(m, k)]),
             _table(
                 layout.GRADES,
@@ -140,6 +154,8 @@ def _measure_row(m: dict) -> list[Any]:
         m["goal"],
         "、".join(m.get("viewpoints", [])),
         "、".join(m.get("tags", [])),
+        "、".join(m.get("co_owners", [])),
+        "、".join(m.get("partners", [])),
     ]
 
 
@@ -188,6 +204,8 @@ def apply_plan_import(
     measures = _measures(plan, result)
     for number, steps in result.steps.items():
         services.measure_steps_replace(measure=measures[number], steps=steps)
+    for number, budgets in result.budgets.items():
+        services.measure_budgets_replace(measure=measures[number], budgets=budgets)
     kpis = _kpis(plan, result, measures)
     for (number, name), grades in result.grades.items():
         for year, values in grades.items():

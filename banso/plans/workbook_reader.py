@@ -21,6 +21,7 @@ from banso.core.uploads import Problem, column_letter, formula_cells, open_xlsx
 from banso.plans import layout
 from banso.plans.layout import SheetLayout
 from banso.plans.models import DEFAULT_GRADE_SCALE, KPI, FundingScheme, Measure, Plan
+from banso.plans.selectors import funding_scheme_named, split_names
 from banso.plans.services import MAX_POLICY_DEPTH
 from banso.plans.values import is_blank, parse_amount
 
@@ -37,6 +38,7 @@ class PlanImport:
     policies: dict[str, dict] = field(default_factory=dict)  # number -> values
     measures: dict[str, dict] = field(default_factory=dict)  # number -> values
     steps: dict[str, dict[int, str]] = field(default_factory=dict)  # number -> {year: text}
+    budgets: dict[str, dict[int, dict]] = field(default_factory=dict)  # number -> {year: values}
     kpis: dict[str, dict[str, dict]] = field(default_factory=dict)  # number -> name -> values
     grades: dict[tuple[str, str], dict[int, dict]] = field(
         default_factory=dict
@@ -128,10 +130,7 @@ def _text(value: Any) -> str:
 
 
 def _split(value: Any) -> list[str]:
-    text = _text(value)
-    for sep in layout.LIST_SEPARATORS[1:]:
-        text = text.replace(sep, layout.LIST_SEPARATORS[0])
-    return [part.strip() for part in text.split(layout.LIST_SEPARATORS[0]) if part.strip()]
+    return split_names(_text(value))
 
 
 def _fiscal(sheet: _Sheet, row: int, key: str, value: Any) -> int | None:
@@ -205,6 +204,7 @@ def read_plan_workbook(
     _read_policies(sheets[layout.POLICIES.name], known, result)
     _read_measures(sheets[layout.MEASURES.name], known, result)
     _read_steps(sheets[layout.STEPS.name], period, known, result)
+    _read_budgets(sheets[layout.BUDGETS.name], period, known, result)
     _read_kpis(sheets[layout.KPIS.name], period, known, result)
     _read_grades(sheets[layout.GRADES.name], period, known, result)
     result.counts = {
@@ -236,7 +236,7 @@ class _Known:
         scale = result.header.get("grade_scale") or (plan.grade_scale if plan else DEFAULT_GRADE_SCALE)
         self.grades = Plan(grade_scale=scale).grades()
         self.departments = {nfkc(d.name): d for d in municipality.departments.all()}
-        self.funding = {nfkc(f.name): f for f in FundingScheme.objects.all()}
+        self.schemes = list(FundingScheme.objects.all())
         self.statuses: dict[str, str] = {}
         for value, label in Measure.Status.choices:
             self.statuses[layout.status_name(value)] = value
@@ -246,14 +246,24 @@ class _Known:
     def measure_exists(self, number: str) -> bool:
         return number in self.plan_measures or number in self.result.measures
 
-    def funding_scheme(self, name: str) -> FundingScheme | None:
-        """By its name, or by the name without the type, as plans write it (デジタル田園都市国家構想交付金): a
-        generic name that fits exactly one scheme is that scheme."""
-        folded = nfkc(name)
-        if folded in self.funding:
-            return self.funding[folded]
-        fitting = [scheme for full, scheme in self.funding.items() if full.startswith(folded)]
-        return fitting[0] if len(fitting) == 1 else None
+    def funding(self, sheet: _Sheet, row: int, key: str, names: list[str]) -> tuple[list[FundingScheme], str]:
+        """Banso's schemes among the names, and the others as written (each with a warning: nothing is lost)."""
+        schemes, other = [], []
+        for name in names:
+            scheme = funding_scheme_named(name, self.schemes)
+            if scheme is None:
+                other.append(name)
+                sheet.warn(
+                    row,
+                    key,
+                    _(
+                        "“%(name)s” is not among Banso's funding schemes: it is kept as written. Choose the scheme on the measure's page when it is known."
+                    )
+                    % {"name": name},
+                )
+            else:
+                schemes.append(scheme)
+        return schemes, "、".join(other)
 
 
 def _read_header(sheet: _Sheet, plan: Plan | None, result: PlanImport) -> None:
@@ -426,22 +436,11 @@ def _read_measures(sheet: _Sheet, known: _Known, result: PlanImport) -> None:
             )
         budget = _budget(sheet, row, cells["budget"])
         values["budget_thousand_yen"] = budget
-        values["funding"], other = [], []
-        for name in _split(cells["funding"]):
-            scheme = known.funding_scheme(name)
-            if scheme is None:
-                other.append(name)
-                sheet.warn(
-                    row,
-                    "funding",
-                    _(
-                        "“%(name)s” is not among Banso's funding schemes: it is kept as written. Choose the scheme on the measure's page when it is known."
-                    )
-                    % {"name": name},
-                )
-            else:
-                values["funding"].append(scheme)
-        values["funding_other"] = "、".join(other)
+        values["funding"], values["funding_other"] = known.funding(sheet, row, "funding", _split(cells["funding"]))
+        values["co_owners"] = [
+            d for name in _split(cells["co_owners"]) if (d := _department(sheet, row, "co_owners", name, known))
+        ]
+        values["partner_names"] = _split(cells["partners"])
         values["viewpoint_titles"] = []
         for title in _split(cells["viewpoints"]):
             if title in viewpoints:
@@ -472,7 +471,7 @@ def _department(sheet: _Sheet, row: int, key: str, name: str, known: _Known, *, 
     return found
 
 
-def _budget(sheet: _Sheet, row: int, value: Any) -> int | None:
+def _budget(sheet: _Sheet, row: int, value: Any, key: str = "budget") -> int | None:
     if is_blank(value):
         return None
     try:
@@ -480,12 +479,12 @@ def _budget(sheet: _Sheet, row: int, value: Any) -> int | None:
     except ValidationError:
         sheet.error(
             row,
-            "budget",
+            key,
             _("“%(value)s” is not a number. Enter digits only, without the unit.") % {"value": _text(value)},
         )
         return None
     if amount < 0:
-        sheet.error(row, "budget", _("Enter zero or more."))
+        sheet.error(row, key, _("Enter zero or more."))
         return None
     return int(amount)
 
@@ -510,6 +509,30 @@ def _read_steps(sheet: _Sheet, period: _Period, known: _Known, result: PlanImpor
             )
         elif year is not None and text:
             steps[year] = text
+
+
+def _read_budgets(sheet: _Sheet, period: _Period, known: _Known, result: PlanImport) -> None:
+    for row, cells in sheet.rows:
+        number = nfkc(_text(cells["number"]))
+        if not known.measure_exists(number):
+            sheet.error(row, "number", _unknown_measure(number))
+            continue
+        year = period.check(sheet, row, "year", _fiscal(sheet, row, "year", cells["year"]))
+        budget, settled = (
+            _budget(sheet, row, cells["budget"], "budget"),
+            _budget(sheet, row, cells["settled"], "settled"),
+        )
+        funding, other = known.funding(sheet, row, "funding", _split(cells["funding"]))
+        budgets = result.budgets.setdefault(number, {})
+        if year is not None and year in budgets:
+            sheet.error(
+                row,
+                "year",
+                _("%(number)s already has a budget for %(year)s in this sheet.")
+                % {"number": number, "year": FiscalYear(year)},
+            )
+        elif year is not None:
+            budgets[year] = {"budget": budget, "settled": settled, "funding": funding, "funding_other": other}
 
 
 def _unknown_measure(number: str) -> str:

@@ -29,7 +29,8 @@ def figure_rows(row: KPIRow) -> list[tuple[str, str]]:
     lines = []
     if row.kpi.baseline_value is not None:
         when = f"（{wareki_date(row.kpi.baseline_date)}）" if row.kpi.baseline_date else ""
-        lines.append((f"{_('baseline')}{when}", f"{number(row.kpi.baseline_value)}{unit}"))
+        baseline = _("baseline")
+        lines.append((f"{baseline}{when}", f"{number(row.kpi.baseline_value)}{unit}"))
     lines += [(wareki_date(a.as_of), f"{number(a.value)}{unit}") for a in row.actuals]
     return lines
 

@@ -116,7 +116,8 @@ def dashboard_tables(board) -> dict[str, Table]:
 
 def _notice_text(notice) -> str:
     sent = f"{notice.get_kind_display()} {timezone.localdate(notice.sent_at):%Y-%m-%d}"
-    return sent if notice.recipients else f"{sent} ({_('no address')})"
+    no_address = _("no address")
+    return sent if notice.recipients else f"{sent} ({no_address})"
 
 
 LATE_LABELS = {

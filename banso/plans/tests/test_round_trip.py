@@ -49,6 +49,12 @@ def enter_city_plan(town) -> Plan:
         viewpoints=list(plan.viewpoints.all()),
         funding_other="デジタル田園都市国家構想交付金（市の独自枠）",
         budget_thousand_yen=5400,
+        co_owners=[departments["市民課"]],
+        partner_names=["試験圏域広域連合", "株式会社テスト"],
+        budgets={
+            2022: {"budget": 1200, "settled": 1100, "funding": [], "funding_other": "ふるさと納税"},
+            2023: {"budget": 4200, "settled": None, "funding": [], "funding_other": ""},
+        },
     )
     rules = services.measure_save(
         plan=plan, number="2-1-1", title="規程の整備", owner=departments["情報政策課"], policy=item21
@@ -142,7 +148,14 @@ def test_it_takes_a_whole_plan_to_another_town_and_back_without_losing_anything(
     counted = KPI.objects.get(measure__plan=copy, name="オンラインで申請できる子育て手続")
     assert [m.number for m in counted.listed_again_under.all()] == ["2-1-1"]
     assert counted.targets.get(fiscal_year=2025).text == "30手続（累計）"  # after the plan's end, kept
-    assert copy.measures.get(number="1-1-1").funding_other == "デジタル田園都市国家構想交付金（市の独自枠）"
+    online = copy.measures.get(number="1-1-1")
+    assert online.funding_other == "デジタル田園都市国家構想交付金（市の独自枠）"
+    assert [d.name for d in online.co_owners.all()] == ["市民課"]
+    assert sorted(p.name for p in online.partners.all()) == ["株式会社テスト", "試験圏域広域連合"]
+    assert [(b.fiscal_year, b.budget_thousand_yen, b.settled_thousand_yen) for b in online.budgets.all()] == [
+        (2022, 1200, 1100),
+        (2023, 4200, None),
+    ]
 
 
 def test_it_changes_nothing_when_the_same_workbook_comes_back(city, tmp_path):
@@ -163,6 +176,7 @@ def test_it_changes_nothing_when_the_same_workbook_comes_back(city, tmp_path):
         ("施策", 1, 6, "五千", "G（予算（千円））", "数値ではありません"),
         ("施策", 1, 3, "企画課", "D（担当部署）", "部署「企画課」はありません"),
         ("KPI", 1, 9, "達成", "J（種類）", "種類は"),
+        ("予算", 1, 3, "千百", "D（決算額（千円））", "数値ではありません"),
     ],
 )
 def test_it_names_each_wrong_cell_and_writes_nothing(
