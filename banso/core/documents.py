@@ -20,6 +20,8 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from banso.core.linebreak import break_lines
+
 # -- blocks --------------------------------------------------------------------------
 
 
@@ -47,6 +49,7 @@ class Table:
     headers: list[str]
     rows: list[list[str]]
     widths: list[float] = field(default_factory=list)  # relative; equal when empty
+    bands: int = 0  # the first rows are bands across the columns (a roadmap's phases), shaded
 
 
 @dataclass
@@ -63,6 +66,7 @@ class Document:
     subtitle_lines: list[str] = field(default_factory=list)  # the cover, under the title
     blocks: list[Block] = field(default_factory=list)
     landscape: bool = False
+    contents: bool = False  # a table of contents after the cover, with page numbers (PDF) or a field (Word)
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
@@ -104,27 +108,63 @@ def pdf_bytes(document: Document) -> bytes:
     pdf.set_title(document.title)
     pdf.set_creator("Banso")
     _pdf_cover(pdf, document)
+    if document.contents:
+        entries = sum(1 for b in document.blocks if isinstance(b, Heading) and b.level <= 2)
+        pdf.insert_toc_placeholder(_pdf_contents, pages=1 + entries // 30)
     heading_face = FontFace(family=SANS, emphasis="", fill_color=(217, 230, 255))
     for block in document.blocks:
         if isinstance(block, PageBreak):
             pdf.add_page()
         elif isinstance(block, Heading):
-            _pdf_heading(pdf, block)
+            _pdf_heading(pdf, block, document.contents)
         elif isinstance(block, Paragraph):
             pdf.set_font(SERIF, size=9 if block.small else 10.5)
-            pdf.multi_cell(0, 6.2, block.text, wrapmode=WrapMode.CHAR, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                0, 6.2, _flow(pdf, block.text, pdf.epw), wrapmode=WrapMode.CHAR, new_x="LMARGIN", new_y="NEXT"
+            )
             pdf.ln(1.5)
         elif isinstance(block, Facts):
             for label, text in block.rows:
                 pdf.set_font(SANS, size=10)
-                pdf.multi_cell(0, 6, f"■{label}", new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 6, _flow(pdf, f"■{label}", pdf.epw), new_x="LMARGIN", new_y="NEXT")
                 pdf.set_font(SERIF, size=10.5)
                 pdf.set_x(pdf.l_margin + 4)
-                pdf.multi_cell(0, 6.2, text or "—", wrapmode=WrapMode.CHAR, new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(
+                    0,
+                    6.2,
+                    _flow(pdf, text or "—", pdf.epw - 4),
+                    wrapmode=WrapMode.CHAR,
+                    new_x="LMARGIN",
+                    new_y="NEXT",
+                )
                 pdf.ln(1)
         elif isinstance(block, Table):
             _pdf_table(pdf, block, heading_face, WrapMode.CHAR)
     return bytes(pdf.output())
+
+
+def _flow(pdf: Any, text: str, width: float) -> str:
+    """The text broken into lines by Japanese rules (core.linebreak) for the current font, leaving one
+    character's width for punctuation that hangs at a line's end."""
+    room = width - 2 * pdf.c_margin - pdf.font_size * 1.05 - 0.5  # fpdf's own cell margins, the hanging character
+    return "\n".join(break_lines(text, room, pdf.get_string_width))
+
+
+def _pdf_contents(pdf: Any, outline: list[Any]) -> None:
+    from django.utils.translation import gettext as _
+
+    pdf.set_font(SANS, size=16)
+    pdf.set_xy(pdf.l_margin, pdf.t_margin)
+    pdf.cell(0, 10, _("Contents"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    for section in outline:
+        if section.level > 1:
+            continue
+        indent = 8 * section.level
+        pdf.set_font(SANS if section.level == 0 else SERIF, size=11 if section.level == 0 else 10)
+        pdf.set_x(pdf.l_margin + indent)
+        pdf.cell(pdf.epw - indent - 16, 7, section.name)
+        pdf.cell(16, 7, str(section.page_number), align="R", new_x="LMARGIN", new_y="NEXT")
 
 
 def _pdf_cover(pdf: Any, document: Document) -> None:
@@ -139,11 +179,13 @@ def _pdf_cover(pdf: Any, document: Document) -> None:
     pdf.add_page()
 
 
-def _pdf_heading(pdf: Any, block: Heading) -> None:
+def _pdf_heading(pdf: Any, block: Heading, contents: bool = False) -> None:
     sizes = {1: 16, 2: 13, 3: 11.5}
     # Chapters start a page; no heading is left alone at the foot of one.
     if (block.level == 1 and pdf.get_y() > pdf.t_margin + 1) or pdf.get_y() > pdf.h - 45:
         pdf.add_page()
+    if contents and block.level <= 2:
+        pdf.start_section(block.text, level=block.level - 1, strict=False)
     pdf.ln(2 if block.level > 1 else 0)
     pdf.set_font(SANS, size=sizes.get(block.level, 11))
     pdf.multi_cell(0, sizes.get(block.level, 11) * 0.6, block.text, new_x="LMARGIN", new_y="NEXT")
@@ -163,22 +205,27 @@ def _pdf_table(pdf: Any, block: Table, heading_face: Any, wrapmode: Any) -> None
         return
     widths = block.widths or [1] * len(block.headers)
     pdf.set_font(SERIF, size=9)
+    padding = 1.2
+    inner = [pdf.epw * w / sum(widths) - 2 * padding for w in widths]
     with pdf.table(
         col_widths=widths,
         headings_style=heading_face,
         line_height=5,
         text_align="LEFT",
         wrapmode=wrapmode,
-        padding=1.2,
+        padding=padding,
         v_align="TOP",
     ) as table:
         header = table.row()
         for text in block.headers:
             header.cell(text)
-        for values in block.rows:
+        band_face = type(heading_face)(family=SANS, emphasis="", fill_color=(232, 241, 254))
+        for index, values in enumerate(block.rows):
             row = table.row()
-            for value in values:
-                row.cell(str(value) if value not in (None, "") else "—")
+            band = index < block.bands
+            for value, width in zip(values, inner, strict=False):
+                text = _flow(pdf, str(value), width) if value not in (None, "") else ("" if band else "—")
+                row.cell(text, style=band_face if band and text else None)
     pdf.ln(4)
 
 
@@ -213,6 +260,9 @@ def docx_bytes(document: Document) -> bytes:
     for line in document.subtitle_lines:
         word.add_paragraph(line, style="Subtitle").alignment = WD_ALIGN_PARAGRAPH.CENTER
     word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    if document.contents:
+        _docx_contents(word)
+        word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     first_chapter = True
     for block in document.blocks:
         if isinstance(block, PageBreak):
@@ -235,6 +285,31 @@ def docx_bytes(document: Document) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def _docx_contents(word: Any) -> None:
+    """A table of contents field: Word fills in the headings and their pages (it asks once to update fields)."""
+    from django.utils.translation import gettext as _
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    word.add_paragraph(_("Contents"), style="Heading 1")
+    run = word.add_paragraph().add_run()
+    parts = [("begin", None), (None, 'TOC \\o "1-2" \\h \\z \\u'), ("separate", None), (None, None), ("end", None)]
+    for kind, instruction in parts:
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                element.set(qn("w:dirty"), "true")  # Word updates the field when the file is opened
+        elif instruction:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = instruction
+        else:
+            element = OxmlElement("w:t")
+            element.text = _("Update this field (F9) to list the chapters and their pages.")
+        run._r.append(element)
 
 
 def _docx_fonts(word: Any, Pt: Any) -> None:

@@ -57,7 +57,7 @@ def plan_document(snapshot: dict, versions: list[dict]) -> Document:
     if versions:
         latest = versions[-1]
         subtitle.append(f"{latest['label']}（{wareki_date(latest['issued_on'], with_day=False)}）")
-    doc = Document(title=plan["title"], subtitle_lines=subtitle)
+    doc = Document(title=plan["title"], subtitle_lines=subtitle, contents=True)
     _background(doc, snapshot)
     _concept(doc, snapshot)
     _phases(doc, snapshot)
@@ -128,15 +128,25 @@ def _phases(doc: Document, snapshot: dict) -> None:
         )
     years = list(range(plan["start_year"], plan["end_year"] + 1))
     if snapshot["measures"]:
+        # One band per phase over the years it spans, above the measures' steps, as the roadmap page shows it.
+        bands = [
+            [
+                f"{p['order']}. {p['name']}",
+                *[p["name"] if p["start_year"] <= y <= p["end_year"] else "" for y in years],
+            ]
+            for p in snapshot["phases"]
+        ]
         doc.add(
             Heading(_("Roadmap"), 2),
             Table(
                 [pgettext("plan", "measure"), *[_short(y) for y in years]],
-                [
+                bands
+                + [
                     [f"{m['number']} {m['title']}", *[m["steps"].get(str(y), "") for y in years]]
                     for m in snapshot["measures"]
                 ],
                 [3, *[2] * len(years)],
+                bands=len(bands),
             ),
         )
 
