@@ -39,20 +39,23 @@ def break_lines(text: str, width: float, measure: Callable[[str], float]) -> lis
 
 
 def _break(paragraph: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    # Widths add up token by token (the fonts are not kerned), so a line is measured once, not per token.
     lines: list[str] = []
-    current = ""
+    current, used = "", 0.0
     for token in _tokens(paragraph):
-        if measure(current + token) <= width or not current:
-            if not current and measure(token) > width and len(token) > 1:
+        size = measure(token)
+        if used + size <= width or not current:
+            if not current and size > width and len(token) > 1:
                 # A word wider than the whole line: split it where it must, character by character.
                 lines_of_word = _break_characters(token, width, measure)
                 lines.extend(lines_of_word[:-1])
                 current = lines_of_word[-1]
+                used = measure(current)
             else:
-                current += token
+                current, used = current + token, used + size
             continue
         if token[0] in NO_START:
-            current += token  # hangs past the edge rather than starting the next line
+            current, used = current + token, used + size  # hangs past the edge rather than starting a line
             continue
         carried = ""
         while current and current[-1] in NO_END:
@@ -60,6 +63,7 @@ def _break(paragraph: str, width: float, measure: Callable[[str], float]) -> lis
         if current:
             lines.append(current)
         current = carried + token
+        used = measure(current)
     if current:
         lines.append(current)
     return lines

@@ -69,3 +69,9 @@ def test_it_prints_a_table_of_contents_with_page_numbers():
     assert [e.group(1) for e in entries if e] == ["第1章", "第2章", "第3章"]
     pages = [int(e.group(2)) for e in entries if e]
     assert pages[0] < pages[1] < pages[2]  # each chapter on a later page, as numbered in the footers
+
+
+def test_it_makes_room_for_contents_longer_than_one_page():
+    blocks = [Heading("第1章", 1)] + [Heading(f"1-{n} 施策の名前", 2) for n in range(1, 90)]
+    lines = pdf_lines(Document(title="長い目次", blocks=blocks, contents=True))
+    assert "1-89 施策の名前" in " ".join(lines)
