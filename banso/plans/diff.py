@@ -154,6 +154,8 @@ PLAN_FIELDS = [
     Field("background", gettext_lazy("background and challenges"), prose=True),
     Field("start_year", gettext_lazy("first fiscal year"), _year),
     Field("end_year", gettext_lazy("last fiscal year"), _year),
+    Field("starts_on", gettext_lazy("first month")),
+    Field("ends_on", gettext_lazy("last month")),
     Field("level_names", gettext_lazy("names of the policy levels")),
 ]
 PHASE_FIELDS = [

@@ -25,6 +25,14 @@ def _short(year) -> str:
     return FiscalYear(int(year)).short_label
 
 
+def _month(text: str | None) -> str:
+    """2023-01 → 2023年1月."""
+    if not text:
+        return ""
+    year, month = text.split("-")
+    return f"{year}年{int(month)}月"
+
+
 def _paragraphs(text: str) -> list[Paragraph]:
     return [Paragraph(p.strip()) for p in (text or "").split("\n\n") if p.strip()]
 
@@ -53,6 +61,8 @@ def plan_document(snapshot: dict, versions: list[dict]) -> Document:
         "start": _fy(plan["start_year"]),
         "end": _fy(plan["end_year"]),
     }
+    if plan.get("starts_on") or plan.get("ends_on"):
+        period += f"（{_month(plan.get('starts_on'))}〜{_month(plan.get('ends_on'))}）"
     subtitle = [snapshot["municipality"]["name"], period]
     if versions:
         latest = versions[-1]

@@ -14,12 +14,35 @@ from banso.plans.values import is_blank, parse_amount
 from banso.survey.selectors import link_task_field
 
 
+class MonthField(forms.DateField):
+    """A month (2023-01, or 2023年1月): the first day of it."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y年%m月", "%Y/%m", "%Y-%m-%d"]
+
+
 class PlanForm(NormalizingModelForm):
     typed_fields = ("title", "concept", "level_names")
+    starts_on = MonthField(
+        label=_("first month"),
+        required=False,
+        help_text=_("Only for a plan that starts mid-year, for example 2023-01."),
+    )
+    ends_on = MonthField(label=_("last month"), required=False)
 
     class Meta:
         model = Plan
-        fields = ["title", "start_year", "end_year", "concept", "vision", "background", "level_names"]
+        fields = [
+            "title",
+            "start_year",
+            "end_year",
+            "starts_on",
+            "ends_on",
+            "concept",
+            "vision",
+            "background",
+            "level_names",
+        ]
         widgets = {"vision": forms.Textarea(attrs={"rows": 5}), "background": forms.Textarea(attrs={"rows": 8})}
         help_texts = {
             "concept": _("A short phrase the whole plan stands for, such as 金山町's 「あそびに、かえる」."),

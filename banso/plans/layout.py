@@ -37,6 +37,8 @@ PLAN_ITEMS = {
     "title": "計画名",
     "start_year": "開始年度",
     "end_year": "終了年度",
+    "starts_on": "開始月",
+    "ends_on": "終了月",
     "concept": "コンセプト",
     "vision": "目指す姿",
     "background": "背景と課題",

@@ -99,6 +99,9 @@ class Plan(AuditedModel, FiscalPeriod):
         default=DEFAULT_GRADE_SCALE,
         help_text=_("One grade a line: its letter, a space, and what it means."),
     )
+    # A plan that starts mid-year (2023年1月–2025年3月): its months; the 年度 above still hold its years.
+    starts_on = models.DateField(_("first month"), null=True, blank=True)
+    ends_on = models.DateField(_("last month"), null=True, blank=True)
     level_names = models.CharField(
         _("names of the policy levels"),
         max_length=120,

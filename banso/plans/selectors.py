@@ -131,6 +131,8 @@ def plan_snapshot(plan: Plan) -> dict:
             "start_year": plan.start_year,
             "end_year": plan.end_year,
             "level_names": plan.level_names,
+            "starts_on": f"{plan.starts_on:%Y-%m}" if plan.starts_on else "",
+            "ends_on": f"{plan.ends_on:%Y-%m}" if plan.ends_on else "",
         },
         "viewpoints": [{"title": v.title, "description": v.description} for v in plan.viewpoints.all()],
         "phases": [

@@ -69,6 +69,26 @@ def _label(year: int) -> str:
     return FiscalYear(year).era_label
 
 
+def _check_months(start_year: int, end_year: int, starts_on, ends_on) -> None:
+    """A plan's months must fall in its first and last 年度 (2023年1月 is in 令和4年度)."""
+    if starts_on and FiscalYear.of(starts_on).year != start_year:
+        raise ValidationError(
+            {
+                "starts_on": _("%(month)s is in %(year)s, not in the plan's first fiscal year.")
+                % {"month": f"{starts_on:%Y-%m}", "year": FiscalYear.of(starts_on)}
+            }
+        )
+    if ends_on and FiscalYear.of(ends_on).year != end_year:
+        raise ValidationError(
+            {
+                "ends_on": _("%(month)s is in %(year)s, not in the plan's last fiscal year.")
+                % {"month": f"{ends_on:%Y-%m}", "year": FiscalYear.of(ends_on)}
+            }
+        )
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The plan cannot end before it starts.")})
+
+
 def _in_period(plan: Plan, year: int, field: str) -> None:
     if not plan.start_year <= year <= plan.end_year:
         raise ValidationError(
@@ -92,9 +112,12 @@ def plan_save(
     background="",
     level_names=None,
     grade_scale=None,
+    starts_on=None,
+    ends_on=None,
 ) -> Plan:
     if end_year < start_year:
         raise ValidationError({"end_year": _("The plan cannot end before it starts.")})
+    _check_months(start_year, end_year, starts_on, ends_on)
     plan = plan or Plan(municipality=municipality)
     others = Plan.objects.filter(municipality=municipality).exclude(pk=plan.pk).values_list("title", flat=True)
     if any(nfkc(other) == nfkc(title) for other in others):
@@ -123,6 +146,8 @@ def plan_save(
         plan.level_names = typed(level_names)
     if grade_scale:
         plan.grade_scale = grade_scale.strip()
+    plan.starts_on = starts_on.replace(day=1) if starts_on else None
+    plan.ends_on = ends_on.replace(day=1) if ends_on else None
     plan.full_clean()
     plan.save()
     return plan

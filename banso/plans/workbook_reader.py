@@ -213,7 +213,10 @@ def read_plan_workbook(
         "kpis": sum(len(k) for k in result.kpis.values()),
         "policies": len(result.policies),
     }
-    if not (result.measures or result.steps or result.kpis or result.policies) and not result.errors:
+    if (
+        not (result.header or result.measures or result.steps or result.kpis or result.policies)
+        and not result.errors
+    ):
         result.problems.append(Problem(_("The file has no measures, steps or KPIs to import.")))
     return result
 
@@ -287,6 +290,8 @@ def _read_header(sheet: _Sheet, plan: Plan | None, result: PlanImport) -> None:
             year = _fiscal(sheet, row, "value", value)
             if year is not None:
                 result.header[key] = year
+        elif key in ("starts_on", "ends_on"):
+            result.header[key] = _date(sheet, row, "value", value) if _text(value) else None
         else:
             result.header[key] = (
                 _text(value) if key not in ("vision", "background", "grade_scale") else str(value or "").strip()

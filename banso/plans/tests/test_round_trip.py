@@ -252,3 +252,38 @@ def test_it_brings_a_plan_in_through_the_page_as_a_new_plan(city, other_town):
     page = client.post(url, {"file": SimpleUploadedFile("no-header.xlsx", buffer.getvalue())}).content.decode()
     assert "シート「計画」が見つかりません" in page
     assert Plan.objects.filter(municipality=other_town).count() == 1
+
+
+def test_it_keeps_a_plan_period_that_starts_mid_year(other_town, tmp_path):
+    plan = factories.plan(other_town, 2022, 2024, title="年の途中から始まる計画")
+    services.plan_save(
+        municipality=other_town,
+        plan=plan,
+        title=plan.title,
+        start_year=2022,
+        end_year=2024,
+        starts_on=factories.dt.date(2023, 1, 1),
+        ends_on=factories.dt.date(2025, 3, 1),
+    )
+    snapshot = plan_snapshot(plan)
+    assert (snapshot["plan"]["starts_on"], snapshot["plan"]["ends_on"]) == ("2023-01", "2025-03")
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(export_workbook(snapshot))
+    third = factories.municipality("手本市")
+    call_command("plan_import", str(path), municipality=third.code)
+    copy = Plan.objects.get(municipality=third)
+    assert (copy.starts_on, copy.ends_on) == (factories.dt.date(2023, 1, 1), factories.dt.date(2025, 3, 1))
+
+
+def test_it_refuses_a_first_month_outside_the_first_fiscal_year(other_town):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as err:
+        services.plan_save(
+            municipality=other_town,
+            title="合わない計画",
+            start_year=2022,
+            end_year=2024,
+            starts_on=factories.dt.date(2023, 4, 1),
+        )
+    assert "令和5年度" in str(err.value)
