@@ -228,6 +228,10 @@ def programme(which):
     return {"programme_id": hidden.pk}
 
 
+def programme_town(which):
+    return {**programme(which), "code": town(which).code}
+
+
 def assignment_of_town(which):
     from banso.orgs.models import AdvisorAssignment
 
@@ -422,6 +426,15 @@ ROUTES = {
     "programs:meeting_create": Route(
         programme, {"pref_staff"}, forbidden=frozenset(READERS | {"other_town_staff"} - {"pref_staff"})
     ),
+    "programs:joint_goal_add": Route(
+        programme,
+        {"pref_staff"},
+        method="post",
+        ok=302,
+        forbidden=frozenset(READERS | {"other_town_staff"} - {"pref_staff"}),
+    ),
+    # A town's DX office enters its own values for the joint goals.
+    "programs:joint_values": Route(programme_town, MANAGERS, forbidden=READ_ONLY),
     # Every town's status in one document: for the programme's owner.
     "programs:programme_report": Route(
         programme, {"pref_staff"}, forbidden=frozenset(READERS | {"other_town_staff"} - {"pref_staff"})

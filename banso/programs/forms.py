@@ -1,8 +1,12 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from banso.core.fiscal import FiscalYear, fiscal_years
 from banso.core.forms import NormalizingModelForm, model_choice_field
 from banso.orgs.models import Municipality, SupportProvider
+from banso.plans.models import KPI
 from banso.programs.models import Meeting, Programme, StatusSnapshot, SupportActivity
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -66,3 +70,32 @@ class SnapshotForm(forms.ModelForm):
             "as_of": DATE,
             **{f: forms.Textarea(attrs={"rows": 3}) for f in ("vision", "people", "implementation", "next_steps")},
         }
+
+
+def programme_years(programme) -> list[FiscalYear]:
+    """The 年度 a programme runs through (its year-ends are the joint goals' targets)."""
+    return fiscal_years(FiscalYear.of(programme.starts_on), FiscalYear.of(programme.ends_on) + 2)
+
+
+class JointGoalForm(forms.Form):
+    """A joint goal with its target for each year-end of the programme (and two after), typed as plans write it."""
+
+    number = forms.CharField(label=_("number"), max_length=10)
+    name = forms.CharField(label=_("name"), max_length=150)
+    kind = forms.ChoiceField(label=_("kind"), choices=KPI.Kind.choices, initial=KPI.Kind.NUMBER)
+    unit = forms.CharField(label=_("unit"), max_length=20, required=False)
+    direction = forms.ChoiceField(label=_("direction"), choices=KPI.Direction.choices, initial=KPI.Direction.UP)
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = [y.year for y in programme_years(programme)]
+        for year in programme_years(programme):
+            self.fields[f"target_{year.year}"] = forms.CharField(
+                label=_("Target at the end of %(year)s") % {"year": year.label}, required=False
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        targets = {y: (cleaned.pop(f"target_{y}", "") or "").strip() for y in self.years}
+        cleaned["targets"] = {y: v for y, v in targets.items() if v}
+        return cleaned

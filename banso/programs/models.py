@@ -6,8 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from banso.core.fields import FiscalYearField
 from banso.core.models import AuditedModel, ends_after_starts
 from banso.orgs.models import AdvisorAssignment, Municipality, Prefecture, SupportProvider
+from banso.plans.models import KPI
 
 
 class Outcome(models.TextChoices):
@@ -226,3 +228,68 @@ class Adoption(models.Model):
 
     def __str__(self) -> str:
         return self.source_label
+
+
+class JointGoal(AuditedModel):
+    """共同目標: a goal the programme's towns share, with a target for each year-end, that every participating town
+    reports its own value against (a prefecture's joint targets for its 18 municipalities, say)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="joint_goals")
+    number = models.CharField(_("number"), max_length=10)
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=12, choices=KPI.Kind.choices, default=KPI.Kind.NUMBER)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=4, choices=KPI.Direction.choices, default=KPI.Direction.UP
+    )
+
+    scope_municipality_path = "programme__participants__municipality"
+
+    class Meta:
+        ordering = ["programme", "number"]
+        verbose_name = _("joint goal")
+        verbose_name_plural = _("joint goals")
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="unique_joint_goal_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class JointGoalTarget(models.Model):
+    goal = models.ForeignKey(JointGoal, on_delete=models.CASCADE, related_name="targets")
+    fiscal_year = FiscalYearField(_("fiscal year"))
+    value = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    text = models.CharField(_("target as written"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["goal", "fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["goal", "fiscal_year"], name="unique_joint_target_year")]
+
+    def __str__(self) -> str:
+        return f"{self.goal} {self.fiscal_year}"
+
+
+class JointGoalValue(AuditedModel):
+    """One town's own value for a joint goal at a year-end."""
+
+    goal = models.ForeignKey(JointGoal, on_delete=models.CASCADE, related_name="values")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="joint_goal_values")
+    fiscal_year = FiscalYearField(_("fiscal year"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    text = models.CharField(_("value as written"), max_length=100, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    scope_municipality_path = "municipality"
+
+    class Meta:
+        ordering = ["goal", "municipality__code", "fiscal_year"]
+        verbose_name = _("value for a joint goal")
+        verbose_name_plural = _("values for joint goals")
+        constraints = [
+            models.UniqueConstraint(fields=["goal", "municipality", "fiscal_year"], name="unique_joint_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal} {self.municipality} {self.fiscal_year}"

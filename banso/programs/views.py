@@ -3,23 +3,33 @@
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from banso.core.access import get_scoped
+from banso.core.access import get_scoped, require_manage
 from banso.core.documents import document_bytes, download
+from banso.core.fiscal import FiscalYear
 from banso.core.flows import adopt_into_latest_plan
 from banso.core.forms import submit
 from banso.core.xlsx import Table, table_response
 from banso.orgs.access import municipality_for
 from banso.orgs.models import AdvisorAssignment, Municipality, Prefecture, Role
 from banso.plans.models import Measure
-from banso.programs import reports, selectors, services
-from banso.programs.forms import ActivityForm, MeetingForm, ParticipantForm, ProgrammeForm, SnapshotForm
+from banso.programs import joint, reports, selectors, services
+from banso.programs.forms import (
+    ActivityForm,
+    JointGoalForm,
+    MeetingForm,
+    ParticipantForm,
+    ProgrammeForm,
+    SnapshotForm,
+)
 
 
 def _programme(request, programme_id):
@@ -95,6 +105,23 @@ def programme_detail(request, programme_id):
             if owner and programme.owner_prefecture
             else None,
             "today": today,
+            # Values a town reports against the programme's joint goals are reported to its owner: the owner sees
+            # every participant's; a town sees the towns it may read.
+            "joint": joint.joint_table(
+                programme,
+                [p.municipality for p in programme.participants.select_related("municipality")]
+                if owner
+                else [r.participant.municipality for r in rows],
+            ),
+            "joint_form": JointGoalForm(programme=programme) if owner else None,
+            "joint_town": next(
+                (
+                    r.participant.municipality
+                    for r in rows
+                    if request.scope.can_manage(r.participant.municipality.pk)
+                ),
+                None,
+            ),
         },
     )
 
@@ -152,6 +179,75 @@ def participant_add(request, programme_id):
     else:
         messages.error(request, _("Choose a municipality and write its theme."))
     return redirect("programs:programme", programme_id=programme.pk)
+
+
+@require_POST
+def joint_goal_add(request, programme_id):
+    """The programme's owner sets a joint goal with its year-end targets."""
+    programme = _programme(request, programme_id)
+    _require_owner(request, programme)
+    form = JointGoalForm(request.POST, programme=programme)
+    if submit(form, joint.joint_goal_save, programme=programme):
+        messages.success(request, _("The joint goal was added."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+    return redirect(reverse("programs:programme", args=[programme.pk]) + "#joint")
+
+
+@require_http_methods(["GET", "POST"])
+def joint_values(request, programme_id, code):
+    """A participating town's DX office enters its own values for the joint goals, all checked before any is saved."""
+    programme = _programme(request, programme_id)
+    town = municipality_for(request, code)
+    if not programme.participants.filter(municipality=town).exists():
+        raise Http404
+    require_manage(request, town.pk)
+    table = joint.joint_table(programme, [town])
+    problems, typed = [], {}
+    if request.method == "POST":
+        typed = {k: v for k, v in request.POST.items() if k.startswith("value_")}
+        try:
+            with transaction.atomic():
+                for row in table:
+                    for year in row.years:
+                        written = typed.get(f"value_{row.goal.pk}_{year}", "").strip()
+                        if written:
+                            _joint_value(row.goal, town, year, written, request.user)
+        except ValidationError as err:
+            problems = err.messages
+        else:
+            messages.success(request, _("The values were saved."))
+            return redirect(reverse("programs:programme", args=[programme.pk]) + "#joint")
+    # Each field shows what was typed (after a refusal) or the value saved before.
+    fields = [
+        {
+            "goal": row.goal,
+            "years": [
+                {
+                    "year": year,
+                    "name": f"value_{row.goal.pk}_{year}",
+                    "target": target,
+                    "value": typed.get(f"value_{row.goal.pk}_{year}", cell.written if cell else ""),
+                }
+                for (year, target), cell in zip(row.columns, row.towns[0][1], strict=True)
+            ],
+        }
+        for row in table
+    ]
+    return render(
+        request,
+        "programs/joint_values.html",
+        {"programme": programme, "town": town, "fields": fields, "problems": problems},
+    )
+
+
+def _joint_value(goal, town, year, written, user):
+    try:
+        joint.joint_value_save(goal=goal, municipality=town, fiscal_year=year, written=written, user=user)
+    except ValidationError as err:
+        label = f"{goal.number} {goal.name}（{FiscalYear(year).era_label}）"
+        raise ValidationError([f"{label}：{message}" for message in err.messages]) from err
 
 
 @require_http_methods(["GET", "POST"])
