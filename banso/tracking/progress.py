@@ -18,6 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from banso.core.fiscal import FiscalYear
@@ -33,11 +34,17 @@ LABELS = {
     NO_DATA: _("no actual yet"),
 }
 SEVERITY = {ON_TRACK: 0, NO_DATA: 1, AT_RISK: 2, OFF_TRACK: 3}
-RULE = _(
+RULE_BY_KIND = _(
+    "A figure per year is compared with that year's target, pro-rated to the date. A milestone KPI counts the "
+    "milestones reached: it is off track once a milestone's fiscal year has ended without it."
+)
+RULE_FOR_NUMBERS = _(
     "Expected value: a straight line from the baseline to each target (reached on 31 March of its fiscal year). "
     "Progress = (actual − baseline) ÷ (expected − baseline): 90% or more is on track, 60% to 90% at risk, "
     "below 60% off track."
 )
+# The whole rule, printed wherever a signal is shown.
+RULE = format_lazy("{} {}", RULE_FOR_NUMBERS, RULE_BY_KIND)
 
 
 @dataclass(frozen=True)
@@ -95,12 +102,6 @@ def signal(baseline, baseline_date, targets, actual: Decimal | None, on: dt.date
     else:
         state = OFF_TRACK
     return Signal(state, expected.quantize(Decimal("0.01")), progress.quantize(Decimal("0.001")))
-
-
-RULE_BY_KIND = _(
-    "A figure per year is compared with that year's target, pro-rated to the date. A milestone KPI counts the "
-    "milestones reached: it is off track once a milestone's fiscal year has ended without it."
-)
 
 
 def signal_for(
