@@ -39,6 +39,19 @@ def test_it_shows_the_dx_office_what_is_late_and_the_mayor_one_page(browser, dem
     page.close()
 
 
+def test_it_prints_the_mayors_summary_on_one_a4_page(browser, demo_site):
+    import pypdfium2
+
+    page = log_in(browser, demo_site, "mayor")
+    page.goto(f"{demo_site}/m/999997/tracking/summary/")
+    page.emulate_media(media="print")
+    printed = pypdfium2.PdfDocument(page.pdf(format="A4", print_background=True))
+    assert len(printed) == 1
+    printed[0].render(scale=1.0).to_pil().save(SHOTS / "tracking-summary-print.png")
+    printed.close()
+    page.close()
+
+
 def test_it_lets_a_resident_read_the_progress_on_a_phone(browser, demo_site):
     phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="ja-JP")
     phone.goto(f"{demo_site}/p/999997/")
