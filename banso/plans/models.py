@@ -27,6 +27,9 @@ class FundingScheme(models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    aliases = models.TextField(
+        _("other names"), blank=True, help_text=_("Names plans use for this scheme, one a line (略称・旧称).")
+    )
 
     class Meta:
         ordering = ["kind", "name"]

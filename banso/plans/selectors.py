@@ -279,8 +279,12 @@ def split_names(text: str) -> list[str]:
 def funding_scheme_named(name: str, schemes: list[FundingScheme]) -> FundingScheme | None:
     """A funding scheme by its name, or by the name without its type as plans write it (デジタル田園都市国家構想交付金):
     a name that begins exactly one scheme's name is that scheme."""
-    folded = nfkc(name)
-    exact = [s for s in schemes if nfkc(s.name) == folded]
+    folded = nfkc(name).replace(" ", "")
+    exact = [
+        s
+        for s in schemes
+        if folded in {nfkc(n).replace(" ", "") for n in [s.name, *s.aliases.splitlines()] if n.strip()}
+    ]
     if exact:
         return exact[0]
     fitting = [s for s in schemes if nfkc(s.name).startswith(folded)]

@@ -52,17 +52,21 @@ DEFAULT_SCHEMES = [
     ),
     ("デジタル田園都市国家構想交付金（地方創生推進タイプ）", "grant", dt.date(2022, 4, 1), dt.date(2025, 3, 31)),
     ("新しい地方経済・生活環境創生交付金（デジタル実装型）", "grant", dt.date(2025, 4, 1), None),
-    ("新しい地方経済・生活環境創生交付金（第2世代交付金）", "grant", dt.date(2025, 4, 1), None),
+    ("新しい地方経済・生活環境創生交付金（第2世代交付金）", "grant", dt.date(2025, 4, 1), None, "第2世代交付金"),
     ("デジタル活用推進事業債", "bond", dt.date(2025, 4, 1), None),
     ("一般財源", "general", None, None),
 ]
 
 
 def funding_schemes_ensure() -> None:
-    for name, kind, valid_from, valid_until in DEFAULT_SCHEMES:
-        FundingScheme.objects.get_or_create(
+    """The schemes every installation starts with; their other names are added where none were written yet."""
+    for name, kind, valid_from, valid_until, *aliases in DEFAULT_SCHEMES:
+        scheme, created = FundingScheme.objects.get_or_create(
             name=name, defaults={"kind": kind, "valid_from": valid_from, "valid_until": valid_until}
         )
+        if aliases and not scheme.aliases:
+            scheme.aliases = "\n".join(map(str, aliases))
+            scheme.save(update_fields=["aliases"])
 
 
 def _label(year: int) -> str:

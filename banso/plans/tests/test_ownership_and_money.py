@@ -89,3 +89,11 @@ def test_it_compares_and_prints_the_money_by_year(small):
     document = plan_document(snapshot, versions=[])
     rows = [row for block in document.blocks if hasattr(block, "headers") for row in block.rows]
     assert ["R7（令和7年度）", "1,200", "980"] in rows
+
+
+def test_it_matches_a_funding_scheme_by_another_name_and_keeps_an_ambiguous_one_as_written(small):
+    town, _plan, measure, client = small
+    edit(client, town, measure, budget_2025="100", funding_2025="第2世代交付金、デジタル田園都市国家構想交付金")
+    row = MeasureBudget.objects.get(measure=measure, fiscal_year=2025)
+    assert [f.name for f in row.funding.all()] == ["新しい地方経済・生活環境創生交付金（第2世代交付金）"]
+    assert row.funding_other == "デジタル田園都市国家構想交付金"  # four schemes begin so: which one is not said
