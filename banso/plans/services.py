@@ -61,7 +61,7 @@ DEFAULT_SCHEMES = [
 def funding_schemes_ensure() -> None:
     """The schemes every installation starts with; their other names are added where none were written yet."""
     for name, kind, valid_from, valid_until, *aliases in DEFAULT_SCHEMES:
-        scheme, created = FundingScheme.objects.get_or_create(
+        scheme, _created = FundingScheme.objects.get_or_create(
             name=name, defaults={"kind": kind, "valid_from": valid_from, "valid_until": valid_until}
         )
         if aliases and not scheme.aliases:
