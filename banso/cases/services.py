@@ -160,7 +160,10 @@ def case_from_measure(*, measure, user=None) -> Case:
     plan = measure.plan
     steps = "\n".join(f"{FiscalYear(s.fiscal_year).era_label}：{s.description}" for s in measure.steps.all())
     challenges = [c.title for c in measure.challenges.all()]
-    departments = [measure.owner.name, *(d.name for d in measure.related_departments.all())]
+    departments = [
+        *([measure.owner.name] if measure.owner else []),
+        *(d.name for d in measure.related_departments.all()),
+    ]
     years = [s.fiscal_year for s in measure.steps.all()] or [plan.start_year]
     tags = [
         t.item

@@ -186,7 +186,7 @@ def _measures(doc: Document, snapshot: dict) -> None:
         )
     for m in snapshot["measures"]:
         doc.add(Heading(f"{m['number']} {m['title']}", 2))
-        owner = "・".join([m["owner"], *m.get("co_owners", [])])
+        owner = "・".join(name for name in [m["owner"], *m.get("co_owners", [])] if name) or _("not decided")
         partners, related = _("partners outside the town"), _("related departments")
         owner += f"（{partners}：{'、'.join(m['partners'])}）" if m.get("partners") else ""
         owner += f"（{related}：{'、'.join(m['related'])}）" if m["related"] else ""

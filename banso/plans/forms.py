@@ -140,7 +140,9 @@ class MeasureForm(NormalizingModelForm):
         municipality = plan.municipality
         departments = municipality.departments.filter(is_active=True)
         model_choice_field(self, "owner").queryset = departments
-        self.fields["owner"].required = True
+        self.fields["owner"].help_text = _(
+            "Leave empty while the plan names no owner (担当未定): the DX office answers for it."
+        )
         model_choice_field(self, "related_departments").queryset = departments
         model_choice_field(self, "co_owners").queryset = departments
         self.fields["partner_names"] = forms.CharField(

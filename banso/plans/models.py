@@ -254,8 +254,14 @@ class Measure(PlanPart):
     audience = models.CharField(_("target audience"), max_length=150, blank=True)
     content = models.TextField(_("content"), blank=True)
     goal = models.TextField(_("goal"), blank=True)
+    # A plan may name no owner for a measure yet (担当未定): the DX office then answers for it.
     owner = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="owned_measures", verbose_name=_("owner department")
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_measures",
+        verbose_name=_("owner department"),
     )
     co_owners = models.ManyToManyField(
         Department, blank=True, related_name="co_owned_measures", verbose_name=_("co-owning departments")

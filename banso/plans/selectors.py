@@ -171,7 +171,7 @@ def _measure_snapshot(m: Measure) -> dict:
         "audience": m.audience,
         "content": m.content,
         "goal": m.goal,
-        "owner": m.owner.name,
+        "owner": m.owner.name if m.owner else "",
         "related": sorted(d.name for d in m.related_departments.all()),
         "status": m.status,
         "budget_thousand_yen": m.budget_thousand_yen,

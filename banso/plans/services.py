@@ -285,9 +285,7 @@ def measure_save(
     """Create or change a measure with its steps (年度 → text). Empty step texts remove that year's step; the
     plan's cross-cutting viewpoints are kept as they are unless given."""
     number = nfkc(number)
-    if owner is None:
-        raise ValidationError({"owner": _("Choose the department that owns this measure.")})
-    if owner.municipality_id != plan.municipality_id or any(
+    if (owner is not None and owner.municipality_id != plan.municipality_id) or any(
         d.municipality_id != plan.municipality_id for d in related_departments
     ):
         raise ValidationError({"owner": _("The department belongs to another municipality.")})
@@ -317,7 +315,7 @@ def measure_save(
     if viewpoints is not None:
         measure.viewpoints.set(viewpoints)
     if co_owners is not None:
-        measure.co_owners.set([d for d in co_owners if d.pk != owner.pk])
+        measure.co_owners.set([d for d in co_owners if owner is None or d.pk != owner.pk])
     if partner_names is not None:
         measure.partners.set(partners_named(partner_names))
     if budgets is not None:

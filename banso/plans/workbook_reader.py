@@ -419,7 +419,7 @@ def _read_measures(sheet: _Sheet, known: _Known, result: PlanImport) -> None:
         }
         if not values["title"]:
             sheet.error(row, "title", _("Enter the title of the measure."))
-        values["owner"] = _department(sheet, row, "owner", _text(cells["owner"]), known, required=True)
+        values["owner"] = _department(sheet, row, "owner", _text(cells["owner"]), known)  # empty: not decided yet
         values["related_departments"] = [
             d for name in _split(cells["related"]) if (d := _department(sheet, row, "related", name, known))
         ]

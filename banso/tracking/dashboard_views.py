@@ -73,7 +73,7 @@ def dashboard_tables(board) -> dict[str, Table]:
                 [
                     r.measure.number,
                     r.measure.title,
-                    r.measure.owner.name,
+                    r.measure.owner.name if r.measure.owner else _("not decided"),
                     r.measure.get_status_display(),
                     str(progress.LABELS[r.signal]),
                     timezone.localdate(r.last_update.submitted_at).isoformat()
@@ -102,7 +102,7 @@ def dashboard_tables(board) -> dict[str, Table]:
                 [
                     i.row.measure.number,
                     i.row.measure.title,
-                    i.row.measure.owner.name,
+                    i.row.measure.owner.name if i.row.measure.owner else _("not decided"),
                     i.period.label if i.period else "",
                     str(LATE_LABELS[i.kind]),
                     "、".join(_notice_text(n) for n in i.notices),

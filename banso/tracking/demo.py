@@ -124,7 +124,7 @@ def _reminders_sent_at_the_time(town, period):
 
 
 def _report(measure, period, index, status, values, note, staff):
-    user = staff.get("dept-staff") if measure.owner.name == "住民課" else staff.get("dx-staff")
+    user = staff.get("dept-staff") if measure.owner and measure.owner.name == "住民課" else staff.get("dx-staff")
     kpis = {k.name: k for k in measure.kpis.all()}
     as_of = period.ends_on
     actuals = {

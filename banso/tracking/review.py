@@ -142,7 +142,7 @@ def review_document(report: AnnualReport) -> Document:
             Heading(f"{row.measure.number} {row.measure.title}", 2),
             Facts(
                 [
-                    (_("Owner department"), row.measure.owner.name),
+                    (_("Owner department"), row.measure.owner.name if row.measure.owner else _("not decided")),
                     (_("Status"), row.measure.get_status_display()),
                     (_("Step planned for the year"), row.step or "—"),
                     (_("What was done"), entry.result if entry else ""),

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from banso.core.fiscal import FiscalYear
 from banso.plans.models import KPI, Measure, MeasureTag
@@ -218,7 +219,9 @@ def dashboard(scope, plan, on: dt.date, *, department=None) -> Dashboard:
         by_signal=[(s, str(progress.LABELS[s]), signals[s]) for s in progress.LABELS],
         by_status=[(value, str(label), statuses[value]) for value, label in Measure.Status.choices],
         by_policy=_by_group(rows, lambda r: [str(r.measure.policy) if r.measure.policy else "—"]),
-        by_department=_by_group(rows, lambda r: [r.measure.owner.name]),
+        by_department=_by_group(
+            rows, lambda r: [r.measure.owner.name if r.measure.owner else str(_("not decided"))]
+        ),
         by_focus=_by_group(rows, lambda r: [t.item.name for t in r.measure.focus_tags]),
         late=_with_notices(late_items(rows, periods, tracking, on), plan.municipality),
         latest_updates=latest_updates(scope, plan, department),

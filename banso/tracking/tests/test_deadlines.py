@@ -228,3 +228,20 @@ def test_it_does_not_call_stale_a_measure_whose_first_step_is_still_to_come(town
         assert "来年度から始める施策" not in late_section("town_staff", town)  # its 年度 has only just begun
     with time_machine.travel(dt.datetime(next_year, 8, 1, 9, 0, tzinfo=JST)):
         assert "来年度から始める施策" in late_section("town_staff", town)
+
+
+def test_it_lists_a_measure_without_owner_for_the_dx_office_and_mails_no_one_about_it(small):
+    ownerless = factories.measure(
+        small.measure.plan,
+        None,
+        "1-2",
+        title="担当の決まっていない施策",
+        created=dt.datetime(2026, 4, 1, 9, 0, tzinfo=JST),
+    )
+    with time_machine.travel(dt.datetime(2030, 6, 5, 10, 0, tzinfo=JST)):
+        office = Client()
+        office.force_login(small.officer)
+        page = office.get(reverse("tracking:dashboard", args=[small.town.code])).content.decode()
+        assert "担当の決まっていない施策" in page
+        assert "担当未定" in page
+        assert all(ownerless not in r.measures for r in reminders_for(small.town, timezone.localdate()))
