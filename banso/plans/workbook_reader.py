@@ -20,7 +20,7 @@ from banso.core.fiscal import FiscalYear, FiscalYearError
 from banso.core.uploads import Problem, column_letter, formula_cells, open_xlsx
 from banso.plans import layout
 from banso.plans.layout import SheetLayout
-from banso.plans.models import DEFAULT_GRADE_SCALE, KPI, FundingScheme, Measure, Plan
+from banso.plans.models import DEFAULT_GRADE_SCALE, KPI, FundingScheme, Measure, Partner, Plan
 from banso.plans.selectors import funding_scheme_named, split_names
 from banso.plans.services import MAX_POLICY_DEPTH
 from banso.plans.values import is_blank, parse_amount
@@ -240,6 +240,7 @@ class _Known:
         self.grades = Plan(grade_scale=scale).grades()
         self.departments = {nfkc(d.name): d for d in municipality.departments.all()}
         self.schemes = list(FundingScheme.objects.all())
+        self.partners = {nfkc(name) for name in Partner.objects.values_list("name", flat=True)}
         self.statuses: dict[str, str] = {}
         for value, label in Measure.Status.choices:
             self.statuses[layout.status_name(value)] = value
@@ -446,6 +447,14 @@ def _read_measures(sheet: _Sheet, known: _Known, result: PlanImport) -> None:
             d for name in _split(cells["co_owners"]) if (d := _department(sheet, row, "co_owners", name, known))
         ]
         values["partner_names"] = _split(cells["partners"])
+        for name in values["partner_names"]:
+            if nfkc(name) not in known.partners:
+                sheet.warn(
+                    row,
+                    "partners",
+                    _("“%(name)s” is not yet among the partners outside the town: it will be added.")
+                    % {"name": name},
+                )
         values["viewpoint_titles"] = []
         for title in _split(cells["viewpoints"]):
             if title in viewpoints:

@@ -129,6 +129,30 @@ def _met(goal: JointGoal, target: JointGoalTarget, value: JointGoalValue) -> boo
     return value.value >= target.value if goal.direction == KPI.Direction.UP else value.value <= target.value
 
 
+def joint_export_table(rows: list[GoalRow]):
+    """The joint goals as a list: a row per town, goal and year-end, with the town's code first (open data)."""
+    from banso.core.xlsx import Table
+
+    lines = []
+    for row in rows:
+        for town, cells in row.towns:
+            for (year, target), cell in zip(row.columns, cells, strict=True):
+                lines.append(
+                    [
+                        town.code,
+                        town.name,
+                        row.goal.number,
+                        row.goal.name,
+                        FiscalYear(year).era_label,
+                        target,
+                        cell.written if cell else "",
+                        ("達成" if cell.met else "未達") if cell else "",
+                    ]
+                )
+    headers = ["団体コード", "団体名", "目標番号", "目標", "年度", "目標値", "値", "目標との比較"]
+    return Table(_("Joint goals"), headers, lines, [10, 14, 8, 30, 12, 14, 14, 12])
+
+
 def _written(goal: JointGoal, target: JointGoalTarget) -> str:
     return target.text or (f"{target.value.normalize():f}{goal.unit}" if target.value is not None else "")
 

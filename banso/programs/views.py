@@ -80,6 +80,16 @@ def programme_detail(request, programme_id):
     rows = selectors.side_by_side(request.scope, programme, today)
     if request.GET.get("export") in ("xlsx", "csv"):
         return table_response(_comparison_table(rows), "programme", request.GET["export"])
+    joint_rows = joint.joint_table(
+        programme,
+        # Values a town reports against the programme's joint goals are reported to its owner: the owner sees
+        # every participant's; a town sees the towns it may read.
+        [p.municipality for p in programme.participants.select_related("municipality")]
+        if selectors.sees_every_town(request.scope, programme)
+        else [r.participant.municipality for r in rows],
+    )
+    if request.GET.get("joint") in ("xlsx", "csv"):
+        return table_response(joint.joint_export_table(joint_rows), "joint-goals", request.GET["joint"])
     owner = selectors.sees_every_town(request.scope, programme)
     own_towns = [m for m in request.scope.grants if request.scope.can_manage(m)]
     return render(
@@ -105,14 +115,7 @@ def programme_detail(request, programme_id):
             if owner and programme.owner_prefecture
             else None,
             "today": today,
-            # Values a town reports against the programme's joint goals are reported to its owner: the owner sees
-            # every participant's; a town sees the towns it may read.
-            "joint": joint.joint_table(
-                programme,
-                [p.municipality for p in programme.participants.select_related("municipality")]
-                if owner
-                else [r.participant.municipality for r in rows],
-            ),
+            "joint": joint_rows,
             "joint_form": JointGoalForm(programme=programme) if owner else None,
             "joint_town": next(
                 (

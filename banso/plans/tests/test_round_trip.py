@@ -287,3 +287,18 @@ def test_it_refuses_a_first_month_outside_the_first_fiscal_year(other_town):
             starts_on=factories.dt.date(2023, 4, 1),
         )
     assert "令和5年度" in str(err.value)
+
+
+def test_it_says_which_partners_outside_the_town_it_will_add(city, tmp_path):
+    from banso.plans.models import Partner
+    from banso.plans.workbook import read_plan_workbook
+
+    sheets = sheets_of(export_workbook(plan_snapshot(city)))
+    sheets["施策"][1][15] = "試験県、新しい一部事務組合"
+    path = tmp_path / "plan.xlsx"
+    write(sheets, path)
+    result = read_plan_workbook(path, city, original_name="plan.xlsx")
+    assert not result.errors
+    warnings = [p for p in result.problems if p.severity == "warning" and p.sheet == "施策"]
+    assert any("新しい一部事務組合" in p.message for p in warnings)
+    assert not Partner.objects.filter(name="新しい一部事務組合").exists()  # reading writes nothing

@@ -132,3 +132,14 @@ def _prefecture_person(programme):
     user = User.objects.create_user("pref-joint", display_name="県の担当")
     membership_grant(user=user, role=Role.PREFECTURE_STAFF, prefecture=programme.owner_prefecture)
     return user
+
+
+def test_it_exports_the_joint_goals_with_each_towns_code_first(prefecture_programme):
+    programme, towns, (online, _share, _rules) = prefecture_programme
+    joint.joint_value_save(goal=online, municipality=towns[0], fiscal_year=2024, written="12")
+    client = Client()
+    client.force_login(_prefecture_person(programme))
+    csv = client.get(reverse("programs:programme", args=[programme.pk]), {"joint": "csv"}).content.decode("utf-8-sig")
+    lines = csv.splitlines()
+    assert lines[0].startswith("団体コード,団体名,目標番号")
+    assert f"{towns[0].code},試験一町,1,オンラインで申請できる手続の数,令和6年度,10手続（累計）,12,達成" in lines
