@@ -8,6 +8,7 @@ are warnings: the row is still imported, with the words kept.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -355,16 +356,26 @@ def parse_whole(sheet: _Sheet, row: int, key: str, value: Any) -> int | None:
     return int(number)
 
 
-def _read_policies(sheet: _Sheet, known: _Known, result: PlanImport) -> None:
-    rows = {}
+def _numbered(sheet: _Sheet, seen: dict, missing: str, twice: str) -> Iterator[tuple[int, dict, str]]:
+    """(row, cells, number) of each row with a number not seen before in the sheet; the others are problems."""
     for row, cells in sheet.rows:
         number = nfkc(_text(cells["number"]))
         if not number:
-            sheet.error(row, "number", _("Enter the policy number (for example 1 or 3-1-1)."))
-            continue
-        if number in result.policies:
-            sheet.error(row, "number", _("Policy %(number)s appears twice in this sheet.") % {"number": number})
-            continue
+            sheet.error(row, "number", missing)
+        elif number in seen:
+            sheet.error(row, "number", twice % {"number": number})
+        else:
+            yield row, cells, number
+
+
+def _read_policies(sheet: _Sheet, known: _Known, result: PlanImport) -> None:
+    rows = {}
+    for row, cells, number in _numbered(
+        sheet,
+        result.policies,
+        _("Enter the policy number (for example 1 or 3-1-1)."),
+        _("Policy %(number)s appears twice in this sheet."),
+    ):
         if not _text(cells["title"]):
             sheet.error(row, "title", _("Enter the policy's title."))
         rows[number] = row
@@ -407,14 +418,12 @@ def _read_policies(sheet: _Sheet, known: _Known, result: PlanImport) -> None:
 def _read_measures(sheet: _Sheet, known: _Known, result: PlanImport) -> None:
     viewpoints = known.plan_viewpoints | {title for title, _d in result.viewpoints}
     policies = set(known.plan_policies) | set(result.policies)
-    for row, cells in sheet.rows:
-        number = nfkc(_text(cells["number"]))
-        if not number:
-            sheet.error(row, "number", _("Enter the measure number (for example 3-1)."))
-            continue
-        if number in result.measures:
-            sheet.error(row, "number", _("Measure %(number)s appears twice in this sheet.") % {"number": number})
-            continue
+    for row, cells, number in _numbered(
+        sheet,
+        result.measures,
+        _("Enter the measure number (for example 3-1)."),
+        _("Measure %(number)s appears twice in this sheet."),
+    ):
         values: dict[str, Any] = {
             key: _text(cells[key]) for key in ("title", "purpose", "audience", "content", "goal")
         }

@@ -139,7 +139,9 @@ def test_it_exports_the_joint_goals_with_each_towns_code_first(prefecture_progra
     joint.joint_value_save(goal=online, municipality=towns[0], fiscal_year=2024, written="12")
     client = Client()
     client.force_login(_prefecture_person(programme))
-    csv = client.get(reverse("programs:programme", args=[programme.pk]), {"joint": "csv"}).content.decode("utf-8-sig")
+    csv = client.get(reverse("programs:programme", args=[programme.pk]), {"joint": "csv"}).content.decode(
+        "utf-8-sig"
+    )
     lines = csv.splitlines()
     assert lines[0].startswith("団体コード,団体名,目標番号")
     assert f"{towns[0].code},試験一町,1,オンラインで申請できる手続の数,令和6年度,10手続（累計）,12,達成" in lines
