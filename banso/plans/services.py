@@ -210,10 +210,9 @@ def policy_save(*, plan, policy=None, number, title, description="", parent=None
         raise ValidationError({"number": _("Policy %(number)s already exists.") % {"number": number}})
     if parent is not None:
         _check_parent(plan, policy, parent)
-    policy.number, policy.title, policy.description = number, typed(title), description.strip()
-    policy.parent = parent
-    policy.full_clean()
-    policy.save()
+    _save_changed(
+        policy, {"number": number, "title": typed(title), "description": description.strip(), "parent": parent}
+    )
     return policy
 
 
@@ -303,11 +302,7 @@ def measure_save(
         raise ValidationError({"viewpoints": _("The viewpoint belongs to another plan.")})
     for year in steps or {}:
         _in_period(plan, int(year), "steps")
-    for key, value in values.items():
-        setattr(measure, key, value)
-    measure.number, measure.title, measure.owner = number, typed(title), owner
-    measure.full_clean()
-    measure.save()
+    _save_changed(measure, {**values, "number": number, "title": typed(title), "owner": owner})
     measure.related_departments.set(related_departments)
     measure.funding.set(funding)
     measure.challenges.set(challenges)
@@ -346,18 +341,21 @@ def measure_budgets_replace(*, measure, budgets: dict) -> None:
         for key in ("budget", "settled"):
             if values.get(key) is not None and values[key] < 0:
                 raise ValidationError({"budgets": _("Enter zero or more.")})
-    measure.budgets.exclude(fiscal_year__in=[int(y) for y in budgets]).delete()
+    current = {b.fiscal_year: b for b in measure.budgets.prefetch_related("funding")}
+    for year, row in current.items():
+        if year not in {int(y) for y in budgets}:
+            row.delete()
     for year, values in budgets.items():
-        row, _created = MeasureBudget.objects.update_or_create(
-            measure=measure,
-            fiscal_year=int(year),
-            defaults={
-                "budget_thousand_yen": values.get("budget"),
-                "settled_thousand_yen": values.get("settled"),
-                "funding_other": typed(values.get("funding_other", "")),
-            },
-        )
-        row.funding.set(values.get("funding", []))
+        wanted = {
+            "budget_thousand_yen": values.get("budget"),
+            "settled_thousand_yen": values.get("settled"),
+            "funding_other": typed(values.get("funding_other", "")),
+        }
+        row = current.get(int(year)) or MeasureBudget(measure=measure, fiscal_year=int(year))
+        _save_changed(row, wanted)
+        funding = values.get("funding", [])
+        if {f.pk for f in row.funding.all()} != {f.pk for f in funding}:
+            row.funding.set(funding)
 
 
 @transaction.atomic
@@ -432,16 +430,46 @@ def kpi_save(
     ):
         raise ValidationError({"listed_again_under": _("List it again only under other measures of this plan.")})
     kpi = kpi or KPI(measure=measure)
-    kpi.name, kpi.unit, kpi.direction, kpi.data_source = typed(name), unit, direction, typed(data_source)
-    kpi.kind, kpi.baseline_value, kpi.baseline_date = kind, baseline_value, baseline_date
-    kpi.full_clean()
-    kpi.save()
+    values = {
+        "name": typed(name),
+        "unit": unit,
+        "direction": direction,
+        "data_source": typed(data_source),
+        "kind": kind,
+        "baseline_value": Decimal(str(baseline_value)) if baseline_value is not None else None,
+        "baseline_date": baseline_date,
+    }
+    _save_changed(kpi, values)
     if listed_again_under is not None:
         kpi.listed_again_under.set(listed_again_under)
-    kpi.targets.exclude(fiscal_year__in=list(rows)).delete()
-    for year, (value, text) in rows.items():
-        KPITarget.objects.update_or_create(kpi=kpi, fiscal_year=year, defaults={"value": value, "text": text})
+    _replace_by_year(kpi, kpi.targets.all(), rows)
     return kpi
+
+
+def _save_changed(instance, values: dict) -> None:
+    """Set the values and save, validated, unless the instance exists and nothing changed: a workbook brought back
+    unchanged writes nothing (and records no change in the history)."""
+    if instance.pk is not None and all(getattr(instance, k) == v for k, v in values.items()):
+        return
+    for key, value in values.items():
+        setattr(instance, key, value)
+    instance.full_clean()
+    instance.save()
+
+
+def _replace_by_year(kpi, existing, rows: dict) -> None:
+    """A KPI's targets become `rows` ({year: (value, text)}): the ones that changed are written, the others left."""
+    current = {t.fiscal_year: t for t in existing}
+    for year, target in current.items():
+        if year not in rows:
+            target.delete()
+    for year, (value, text) in rows.items():
+        target = current.get(year)
+        if target is None:
+            KPITarget.objects.create(kpi=kpi, fiscal_year=year, value=value, text=text)
+        elif (target.value, target.text) != (value, text):
+            target.value, target.text = value, text
+            target.save()
 
 
 def _target(kind: str, unit: str, written, year: int) -> tuple[Decimal | None, str]:
@@ -490,11 +518,10 @@ def assessment_save(
             }
         )
     _in_period(plan, fiscal_year, "fiscal_year")
-    found, _created = KPIAssessment.objects.update_or_create(
-        kpi=kpi,
-        fiscal_year=fiscal_year,
-        defaults={"grade": grade, "comment": comment.strip(), "continue_next": continue_next},
+    found = KPIAssessment.objects.filter(kpi=kpi, fiscal_year=fiscal_year).first() or KPIAssessment(
+        kpi=kpi, fiscal_year=fiscal_year
     )
+    _save_changed(found, {"grade": grade, "comment": comment.strip(), "continue_next": continue_next})
     return found
 
 

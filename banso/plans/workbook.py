@@ -250,7 +250,9 @@ def _policies(plan: Plan, result: PlanImport) -> None:
 
 
 def _measures(plan: Plan, result: PlanImport) -> dict[str, Any]:
-    measures = {m.number: m for m in plan.measures.prefetch_related("challenges", "survey_tasks")}
+    measures = {m.number: m for m in plan.measures.prefetch_related("challenges", "survey_tasks", "kpis__targets")}
+    for measure in measures.values():
+        measure.plan = plan  # what the services and the history read of each measure, without a query apiece
     policies = {p.number: p for p in plan.policies.all()}
     viewpoints = {v.title: v for v in plan.viewpoints.all()}
     for number, values in result.measures.items():
