@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from banso.core.audit import created_in_bulk
 from banso.core.fields import nfkc, typed
 from banso.core.fiscal import FiscalYear
 from banso.plans import alignment, selectors
@@ -302,17 +303,23 @@ def measure_save(
         raise ValidationError({"viewpoints": _("The viewpoint belongs to another plan.")})
     for year in steps or {}:
         _in_period(plan, int(year), "steps")
+    new = measure.pk is None
     _save_changed(measure, {**values, "number": number, "title": typed(title), "owner": owner})
-    measure.related_departments.set(related_departments)
-    measure.funding.set(funding)
-    measure.challenges.set(challenges)
-    measure.survey_tasks.set(survey_tasks)
-    if viewpoints is not None:
-        measure.viewpoints.set(viewpoints)
-    if co_owners is not None:
-        measure.co_owners.set([d for d in co_owners if owner is None or d.pk != owner.pk])
-    if partner_names is not None:
-        measure.partners.set(partners_named(partner_names))
+    links = {
+        measure.related_departments: related_departments,
+        measure.funding: funding,
+        measure.challenges: challenges,
+        measure.survey_tasks: survey_tasks,
+        measure.viewpoints: viewpoints,
+        measure.co_owners: [d for d in co_owners if owner is None or d.pk != owner.pk]
+        if co_owners is not None
+        else None,
+        measure.partners: partners_named(partner_names) if partner_names is not None else None,
+    }
+    for manager, items in links.items():
+        # None leaves a link as it is; a new measure has no links to clear, so an empty list costs nothing.
+        if items is not None and not (new and not items):
+            manager.set(items)
     if budgets is not None:
         measure_budgets_replace(measure=measure, budgets=budgets)
     if steps is not None:
@@ -345,17 +352,31 @@ def measure_budgets_replace(*, measure, budgets: dict) -> None:
     for year, row in current.items():
         if year not in {int(y) for y in budgets}:
             row.delete()
+    new, funding_of_new = [], []
     for year, values in budgets.items():
         wanted = {
             "budget_thousand_yen": values.get("budget"),
             "settled_thousand_yen": values.get("settled"),
             "funding_other": typed(values.get("funding_other", "")),
         }
-        row = current.get(int(year)) or MeasureBudget(measure=measure, fiscal_year=int(year))
-        _save_changed(row, wanted)
         funding = values.get("funding", [])
+        row = current.get(int(year))
+        if row is None:
+            new.append(MeasureBudget(measure=measure, fiscal_year=int(year), **wanted))
+            funding_of_new.append(funding)
+            continue
+        _save_changed(row, wanted)
         if {f.pk for f in row.funding.all()} != {f.pk for f in funding}:
             row.funding.set(funding)
+    made = MeasureBudget.objects.bulk_create(new)
+    created_in_bulk(made)
+    MeasureBudget.funding.through.objects.bulk_create(
+        [
+            MeasureBudget.funding.through(measurebudget_id=row.pk, fundingscheme_id=scheme.pk)
+            for row, schemes in zip(made, funding_of_new, strict=True)
+            for scheme in schemes
+        ]
+    )
 
 
 @transaction.atomic
@@ -376,8 +397,10 @@ def _set_steps(measure, steps: dict) -> None:
             step.description = wanted[step.fiscal_year]
             step.save()
         wanted.pop(step.fiscal_year, None)
-    for year, text in wanted.items():
-        MeasureStep.objects.create(measure=measure, fiscal_year=year, description=text)
+    made = MeasureStep.objects.bulk_create(
+        [MeasureStep(measure=measure, fiscal_year=year, description=text) for year, text in wanted.items()]
+    )
+    created_in_bulk(made)
 
 
 @transaction.atomic
@@ -439,10 +462,13 @@ def kpi_save(
         "baseline_value": Decimal(str(baseline_value)) if baseline_value is not None else None,
         "baseline_date": baseline_date,
     }
+    new = kpi.pk is None
     _save_changed(kpi, values)
-    if listed_again_under is not None:
+    if listed_again_under:
         kpi.listed_again_under.set(listed_again_under)
-    _replace_by_year(kpi, kpi.targets.all(), rows)
+    elif listed_again_under is not None and not new and kpi.listed_again_under.exists():
+        kpi.listed_again_under.clear()
+    _replace_by_year(kpi, [] if new else kpi.targets.all(), rows)
     return kpi
 
 
@@ -453,7 +479,11 @@ def _save_changed(instance, values: dict) -> None:
         return
     for key, value in values.items():
         setattr(instance, key, value)
-    instance.full_clean()
+    # Uniqueness is the service's own check (with a message that says what to do) or the database's, and related
+    # rows are objects the service already holds; asking full_clean as well would cost a query per constraint and
+    # per foreign key for every row of an import.
+    relations = [f.name for f in instance._meta.fields if f.is_relation]
+    instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
     instance.save()
 
 
@@ -463,13 +493,15 @@ def _replace_by_year(kpi, existing, rows: dict) -> None:
     for year, target in current.items():
         if year not in rows:
             target.delete()
+    new = []
     for year, (value, text) in rows.items():
         target = current.get(year)
         if target is None:
-            KPITarget.objects.create(kpi=kpi, fiscal_year=year, value=value, text=text)
+            new.append(KPITarget(kpi=kpi, fiscal_year=year, value=value, text=text))
         elif (target.value, target.text) != (value, text):
             target.value, target.text = value, text
             target.save()
+    created_in_bulk(KPITarget.objects.bulk_create(new))
 
 
 def _target(kind: str, unit: str, written, year: int) -> tuple[Decimal | None, str]:
