@@ -186,11 +186,7 @@ class MeasureForm(NormalizingModelForm):
         self.budget_years = [y.year for y in plan.years()]
         for year in plan.years():
             row = known.get(year.year)
-            funding = (
-                [f.name for f in row.funding.all()] + ([row.funding_other] if row and row.funding_other else [])
-                if row
-                else []
-            )
+            funding = [*(f.name for f in row.funding.all()), row.funding_other] if row else []
             self.fields[f"budget_{year.year}"] = NormalizedIntegerField(
                 label=_("Budget in %(year)s (thousand yen)") % {"year": year.label},
                 required=False,
@@ -204,7 +200,9 @@ class MeasureForm(NormalizingModelForm):
                 initial=row.settled_thousand_yen if row else None,
             )
             self.fields[f"funding_{year.year}"] = forms.CharField(
-                label=_("Funding in %(year)s") % {"year": year.label}, required=False, initial="、".join(funding)
+                label=_("Funding in %(year)s") % {"year": year.label},
+                required=False,
+                initial="、".join(name for name in funding if name),
             )
 
     def clean(self) -> dict[str, Any]:
