@@ -475,16 +475,26 @@ def kpi_save(
 def _save_changed(instance, values: dict) -> None:
     """Set the values and save, validated, unless the instance exists and nothing changed: a workbook brought back
     unchanged writes nothing (and records no change in the history)."""
-    if instance.pk is not None and all(getattr(instance, k) == v for k, v in values.items()):
-        return
     for key, value in values.items():
         setattr(instance, key, value)
+    if instance.pk is not None and _stored_as(instance, values):
+        return
     # Uniqueness is the service's own check (with a message that says what to do) or the database's, and related
     # rows are objects the service already holds; asking full_clean as well would cost a query per constraint and
     # per foreign key for every row of an import.
     relations = [f.name for f in instance._meta.fields if f.is_relation]
     instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
     instance.save()
+
+
+def _stored_as(instance, values: dict) -> bool:
+    """Whether the database already holds these values for the instance. Compared with the stored row, not the
+    object: a ModelForm has already put what was typed on the object it edits."""
+    columns = {key: instance._meta.get_field(key).attname for key in values}
+    stored = type(instance)._base_manager.filter(pk=instance.pk).values(*columns.values()).first()
+    if stored is None:
+        return False
+    return all(stored[columns[key]] == getattr(instance, columns[key]) for key in values)
 
 
 def _replace_by_year(kpi, existing, rows: dict) -> None:

@@ -77,6 +77,7 @@ def test_it_brings_in_another_towns_plan_and_hands_the_council_its_documents(bro
     page.goto(f"{demo_site}/m/999989/measures/{plan.measures.get(number='1-1-1').pk}/edit/")
     page.get_by_label("目的").fill("来庁せずに、スマートフォンから24時間申請できるようにする。")
     page.get_by_role("button", name="保存する").click()
+    page.screenshot(path=str(SHOTS / "plan-import-measure-saved.png"), full_page=True)
     page.goto(f"{demo_site}/m/999989/plans/{plan.pk}/versions/")
     page.get_by_label("発行日").fill(dt.date(2025, 4, 1).isoformat())
     page.get_by_role("button", name="発行").click()

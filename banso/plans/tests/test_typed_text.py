@@ -44,3 +44,14 @@ def test_it_still_finds_a_plan_title_that_differs_only_in_width(town_staff, town
     ).content.decode()
     assert "既にあります" in page or "すでにあります" in page
     assert Plan.objects.filter(municipality=town).count() == 1
+
+
+def test_it_saves_an_edit_made_on_the_measure_page(town_staff, town, plan):
+    measure = Measure.objects.get(plan=plan, number="1-1")
+    response = town_staff.post(
+        reverse("plans:measure_edit", args=[town.code, measure.pk]),
+        {"number": "1-1", "title": measure.title, "owner": measure.owner_id, "purpose": "書く欄をなくす。"},
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.purpose == "書く欄をなくす。"
