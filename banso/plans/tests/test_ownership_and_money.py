@@ -1,5 +1,7 @@
 """Who owns a measure (a lead department, co-owners, partners outside the town) and its money by 年度."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -77,7 +79,7 @@ def test_it_refuses_a_negative_budget_and_keeps_the_rest_of_the_form(small):
 def test_it_compares_and_prints_the_money_by_year(small):
     _town, plan, measure, _client = small
     services.measure_budgets_replace(measure=measure, budgets={2025: {"budget": 1200, "settled": None}})
-    services.version_issue(plan=plan, issued_on=factories.dt.date(2025, 4, 1), note="策定")
+    services.version_issue(plan=plan, issued_on=dt.date(2025, 4, 1), note="策定")
     services.measure_budgets_replace(measure=measure, budgets={2025: {"budget": 1200, "settled": 980}})
     snapshot = selectors.plan_snapshot(plan)
     changes = {

@@ -1,5 +1,7 @@
 """方針 in three levels named as the plan names them, measures under any level, and 視点 across them."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -142,7 +144,7 @@ def test_it_compares_a_policy_moved_to_another_parent(city):
     first = services.policy_save(plan=plan, number="1", title="市民サービス")
     second = services.policy_save(plan=plan, number="2", title="行政運営")
     child = services.policy_save(plan=plan, number="2-1", title="窓口", parent=first)
-    services.version_issue(plan=plan, issued_on=factories.dt.date(2024, 4, 1), note="策定")
+    services.version_issue(plan=plan, issued_on=dt.date(2024, 4, 1), note="策定")
     services.policy_save(plan=plan, policy=child, number="2-1", title="窓口", parent=second)
     from banso.plans.diff import diff_snapshots
 

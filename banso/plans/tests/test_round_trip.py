@@ -4,6 +4,7 @@ nothing lost; and every kind of wrong cell named by sheet, row and column with n
 
 The facts are of our own making; the shapes are those of real plans."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -262,8 +263,8 @@ def test_it_keeps_a_plan_period_that_starts_mid_year(other_town, tmp_path):
         title=plan.title,
         start_year=2022,
         end_year=2024,
-        starts_on=factories.dt.date(2023, 1, 1),
-        ends_on=factories.dt.date(2025, 3, 1),
+        starts_on=dt.date(2023, 1, 1),
+        ends_on=dt.date(2025, 3, 1),
     )
     snapshot = plan_snapshot(plan)
     assert (snapshot["plan"]["starts_on"], snapshot["plan"]["ends_on"]) == ("2023-01", "2025-03")
@@ -272,7 +273,7 @@ def test_it_keeps_a_plan_period_that_starts_mid_year(other_town, tmp_path):
     third = factories.municipality("手本市")
     call_command("plan_import", str(path), municipality=third.code)
     copy = Plan.objects.get(municipality=third)
-    assert (copy.starts_on, copy.ends_on) == (factories.dt.date(2023, 1, 1), factories.dt.date(2025, 3, 1))
+    assert (copy.starts_on, copy.ends_on) == (dt.date(2023, 1, 1), dt.date(2025, 3, 1))
 
 
 def test_it_refuses_a_first_month_outside_the_first_fiscal_year(other_town):
@@ -284,7 +285,7 @@ def test_it_refuses_a_first_month_outside_the_first_fiscal_year(other_town):
             title="合わない計画",
             start_year=2022,
             end_year=2024,
-            starts_on=factories.dt.date(2023, 4, 1),
+            starts_on=dt.date(2023, 4, 1),
         )
     assert "令和5年度" in str(err.value)
 
