@@ -25,9 +25,18 @@ class AuditedModel(TimeStampedModel):
     """
 
     audit_exclude: tuple[str, ...] = ("created_at", "updated_at")
+    _loaded_values: dict[str, Any]
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
+        """Keep the values as read, so a service can tell whether a save would change anything without asking the
+        database again (a ModelForm changes the object itself before the service sees it)."""
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
 
     def audit_municipality_id(self) -> int | None:
         return getattr(self, "municipality_id", None)

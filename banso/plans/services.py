@@ -485,13 +485,17 @@ def _save_changed(instance, values: dict) -> None:
     relations = [f.name for f in instance._meta.fields if f.is_relation]
     instance.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
     instance.save()
+    # What is stored now, for the next comparison on this same object.
+    instance._loaded_values = {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
 def _stored_as(instance, values: dict) -> bool:
     """Whether the database already holds these values for the instance. Compared with the stored row, not the
     object: a ModelForm has already put what was typed on the object it edits."""
     columns = {key: instance._meta.get_field(key).attname for key in values}
-    stored = type(instance)._base_manager.filter(pk=instance.pk).values(*columns.values()).first()
+    stored = getattr(instance, "_loaded_values", None)
+    if stored is None or not set(columns.values()) <= set(stored):
+        stored = type(instance)._base_manager.filter(pk=instance.pk).values(*columns.values()).first()
     if stored is None:
         return False
     return all(stored[columns[key]] == getattr(instance, columns[key]) for key in values)
@@ -549,22 +553,43 @@ def assessment_save(
     *, kpi, fiscal_year: int, grade: str, comment: str = "", continue_next: bool = False
 ) -> KPIAssessment:
     """The town's grade for a KPI in a 年度, from the plan's own scale (A–D unless it wrote another)."""
-    plan = kpi.measure.plan
-    grade = nfkc(grade).upper() if nfkc(grade).isascii() else nfkc(grade)
+    values = {"grade": grade, "comment": comment, "continue_next": continue_next}
+    return assessments_save(plan=kpi.measure.plan, grades={kpi: {fiscal_year: values}})[0]
+
+
+@transaction.atomic
+def assessments_save(*, plan, grades: dict) -> list[KPIAssessment]:
+    """Grades of many KPIs of one plan ({kpi: {year: {"grade", "comment", "continue_next"}}}), each checked
+    against the plan's scale and period; the new ones written together, with their history."""
     scale = plan.grades()
-    if grade not in scale:
-        raise ValidationError(
-            {
-                "grade": _("“%(grade)s” is not on this plan's scale: use one of %(scale)s.")
-                % {"grade": grade, "scale": "・".join(scale)}
+    existing = {(a.kpi_id, a.fiscal_year): a for a in KPIAssessment.objects.filter(kpi__in=[k.pk for k in grades])}
+    saved, new = [], []
+    for kpi, years in grades.items():
+        for year, values in years.items():
+            grade = nfkc(values["grade"])
+            grade = grade.upper() if grade.isascii() else grade
+            if grade not in scale:
+                raise ValidationError(
+                    {
+                        "grade": _("“%(grade)s” is not on this plan's scale: use one of %(scale)s.")
+                        % {"grade": grade, "scale": "・".join(scale)}
+                    }
+                )
+            _in_period(plan, year, "fiscal_year")
+            wanted = {
+                "grade": grade,
+                "comment": values.get("comment", "").strip(),
+                "continue_next": values.get("continue_next", False),
             }
-        )
-    _in_period(plan, fiscal_year, "fiscal_year")
-    found = KPIAssessment.objects.filter(kpi=kpi, fiscal_year=fiscal_year).first() or KPIAssessment(
-        kpi=kpi, fiscal_year=fiscal_year
-    )
-    _save_changed(found, {"grade": grade, "comment": comment.strip(), "continue_next": continue_next})
-    return found
+            found = existing.get((kpi.pk, year))
+            if found is None:
+                new.append(KPIAssessment(kpi=kpi, fiscal_year=year, **wanted))
+            else:
+                _save_changed(found, wanted)
+                saved.append(found)
+    made = KPIAssessment.objects.bulk_create(new)
+    created_in_bulk(made)
+    return saved + made
 
 
 @transaction.atomic

@@ -207,9 +207,7 @@ def apply_plan_import(
     for number, budgets in result.budgets.items():
         services.measure_budgets_replace(measure=measures[number], budgets=budgets)
     kpis = _kpis(plan, result, measures)
-    for (number, name), grades in result.grades.items():
-        for year, values in grades.items():
-            services.assessment_save(kpi=kpis[(number, name)], fiscal_year=year, **values)
+    services.assessments_save(plan=plan, grades={kpis[key]: grades for key, grades in result.grades.items()})
     _tags(result, measures)
     return plan, result.counts
 
