@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from banso.plans.models import KPI, Measure
+from banso.plans.models import KPI, Measure, Partner
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,12 @@ POLICIES = SheetLayout(
         Column("title", "方針名", 40),
         Column("description", "説明", 50),
     ),
+    optional=True,
+)
+# The bodies outside the town that the 施策 sheet names, with their kind, so they move between installations.
+PARTNERS = SheetLayout(
+    "町外の主体",
+    (Column("name", "名称", 30), Column("kind", "種類", 16)),
     optional=True,
 )
 MEASURES = SheetLayout(
@@ -135,7 +141,7 @@ GRADES = SheetLayout(
     ),
     optional=True,
 )
-SHEETS = (PLAN, VIEWPOINTS, PHASES, POLICIES, MEASURES, STEPS, BUDGETS, KPIS, GRADES)
+SHEETS = (PLAN, VIEWPOINTS, PHASES, POLICIES, PARTNERS, MEASURES, STEPS, BUDGETS, KPIS, GRADES)
 
 DIRECTIONS = {"上げる": KPI.Direction.UP, "下げる": KPI.Direction.DOWN}
 KINDS = {
@@ -148,6 +154,13 @@ KINDS = {
 KIND_NAMES = {v: k for k, v in KINDS.items()}
 DIRECTION_NAMES = {v: k for k, v in DIRECTIONS.items()}
 CONTINUED = "○"
+PARTNER_KINDS = {
+    "一部事務組合": Partner.Kind.JOINT_BODY,
+    "広域連合": Partner.Kind.REGIONAL_UNION,
+    "都道府県": Partner.Kind.PREFECTURE,
+    "民間": Partner.Kind.PRIVATE,
+    "その他": Partner.Kind.OTHER,
+}
 
 
 def status_name(value: str) -> str:

@@ -135,6 +135,10 @@ def plan_snapshot(plan: Plan) -> dict:
             "ends_on": f"{plan.ends_on:%Y-%m}" if plan.ends_on else "",
         },
         "viewpoints": [{"title": v.title, "description": v.description} for v in plan.viewpoints.all()],
+        "partners": sorted(
+            ({"name": p.name, "kind": p.kind} for p in {p for m in measures for p in m.partners.all()}),
+            key=lambda p: p["name"],
+        ),
         "phases": [
             {
                 "order": p.order,

@@ -339,6 +339,19 @@ def partners_named(names) -> list[Partner]:
     return found
 
 
+def partners_save(partners: dict[str, str]) -> None:
+    """Partners by name with their kind ({name: kind}): a new name is added; a known one keeps its name and takes
+    the kind when it had none better than 「その他」 (a partner is shared by every town of the installation)."""
+    known = {nfkc(p.name): p for p in Partner.objects.all()}
+    for name, kind in partners.items():
+        found = known.get(nfkc(name))
+        if found is None:
+            Partner.objects.create(name=typed(name), kind=kind)
+        elif found.kind == Partner.Kind.OTHER and kind != found.kind:
+            found.kind = kind
+            found.save(update_fields=["kind"])
+
+
 @transaction.atomic
 def measure_budgets_replace(*, measure, budgets: dict) -> None:
     """The measure's money by 年度: {year: {"budget", "settled", "funding", "funding_other"}}. Years the dict does

@@ -37,6 +37,7 @@ def _short(year: Any) -> str:
 
 def export_workbook(snapshot: dict) -> bytes:
     plan, measures = snapshot["plan"], snapshot["measures"]
+    kind_names = {str(kind): name for name, kind in layout.PARTNER_KINDS.items()}
     guide = Table(
         "説明",
         ["項目", "内容"],
@@ -56,6 +57,7 @@ def export_workbook(snapshot: dict) -> bytes:
             ["区切り", "関係部署・財源・視点・再掲する施策は「、」で区切って複数書けます。"],
             ["方向", "上げる（高いほど良い）／下げる（低いほど良い）"],
             ["KPI の種類", "／".join(layout.KINDS)],
+            ["町外の主体の種類", "／".join(layout.PARTNER_KINDS)],
             [
                 "目標値",
                 "85%、4箇所（累計）、1,000人/年 のように書いたままで構いません。達成目標は言葉で書きます。",
@@ -88,6 +90,15 @@ def export_workbook(snapshot: dict) -> bytes:
             _table(
                 layout.POLICIES,
                 [[p["number"], p.get("parent", ""), p["title"], p["description"]] for p in snapshot["policies"]],
+            ),
+            _table(
+                layout.PARTNERS,
+                [[p["name"], kind_names[p["kind"]]] for p in snapshot.get("partners", [])]
+                # A version kept before partners had kinds names them on its measures only.
+                or [
+                    [name, kind_names["other"]]
+                    for name in sorted({n for m in measures for n in m.get("partners", [])})
+                ],
             ),
             _table(layout.MEASURES, [_measure_row(m) for m in measures]),
             _table(
@@ -248,6 +259,7 @@ def _policies(plan: Plan, result: PlanImport) -> None:
 
 
 def _measures(plan: Plan, result: PlanImport) -> dict[str, Any]:
+    services.partners_save(result.partners)
     measures = {m.number: m for m in plan.measures.prefetch_related("challenges", "survey_tasks", "kpis__targets")}
     for measure in measures.values():
         measure.plan = plan  # what the services and the history read of each measure, without a query apiece

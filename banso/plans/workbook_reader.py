@@ -35,6 +35,7 @@ class PlanImport:
     problems: list[Problem] = field(default_factory=list)
     header: dict[str, Any] = field(default_factory=dict)
     viewpoints: list[tuple[str, str]] = field(default_factory=list)
+    partners: dict[str, str] = field(default_factory=dict)  # name -> kind
     phases: list[dict] = field(default_factory=list)
     policies: dict[str, dict] = field(default_factory=dict)  # number -> values
     measures: dict[str, dict] = field(default_factory=dict)  # number -> values
@@ -203,6 +204,7 @@ def read_plan_workbook(
     _read_viewpoints(sheets[layout.VIEWPOINTS.name], result)
     _read_phases(sheets[layout.PHASES.name], period, result)
     _read_policies(sheets[layout.POLICIES.name], known, result)
+    _read_partners(sheets[layout.PARTNERS.name], result)
     _read_measures(sheets[layout.MEASURES.name], known, result)
     _read_steps(sheets[layout.STEPS.name], period, known, result)
     _read_budgets(sheets[layout.BUDGETS.name], period, known, result)
@@ -321,6 +323,25 @@ def _read_viewpoints(sheet: _Sheet, result: PlanImport) -> None:
         else:
             seen.add(nfkc(title))
             result.viewpoints.append((title, _text(cells["description"])))
+
+
+def _read_partners(sheet: _Sheet, result: PlanImport) -> None:
+    for row, cells in sheet.rows:
+        name, kind_name = typed(_text(cells["name"])), nfkc(_text(cells["kind"]))
+        kind = layout.PARTNER_KINDS.get(kind_name or "その他")
+        if not name:
+            sheet.error(row, "name", _("Enter the partner's name."))
+        elif nfkc(name) in {nfkc(n) for n in result.partners}:
+            sheet.error(row, "name", _("The partner “%(name)s” appears twice.") % {"name": name})
+        elif kind is None:
+            sheet.error(
+                row,
+                "kind",
+                _("“%(value)s” is not a kind of partner. Use %(kinds)s.")
+                % {"value": kind_name, "kinds": "・".join(layout.PARTNER_KINDS)},
+            )
+        else:
+            result.partners[name] = kind
 
 
 def _read_phases(sheet: _Sheet, period: _Period, result: PlanImport) -> None:
@@ -456,12 +477,15 @@ def _read_measures(sheet: _Sheet, known: _Known, result: PlanImport) -> None:
             d for name in _split(cells["co_owners"]) if (d := _department(sheet, row, "co_owners", name, known))
         ]
         values["partner_names"] = _split(cells["partners"])
+        listed = {nfkc(name) for name in result.partners}
         for name in values["partner_names"]:
-            if nfkc(name) not in known.partners:
-                sheet.warn(
+            if nfkc(name) not in known.partners | listed:
+                sheet.error(
                     row,
                     "partners",
-                    _("“%(name)s” is not yet among the partners outside the town: it will be added.")
+                    _(
+                        "“%(name)s” is not among the partners outside the town. Add it with its kind to the 町外の主体 sheet."
+                    )
                     % {"name": name},
                 )
         values["viewpoint_titles"] = []

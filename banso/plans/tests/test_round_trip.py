@@ -290,16 +290,42 @@ def test_it_refuses_a_first_month_outside_the_first_fiscal_year(other_town):
     assert "令和5年度" in str(err.value)
 
 
-def test_it_says_which_partners_outside_the_town_it_will_add(city, tmp_path):
+def test_it_refuses_a_partner_the_file_does_not_list_and_writes_nothing(city, tmp_path):
     from banso.plans.models import Partner
     from banso.plans.workbook import read_plan_workbook
 
     sheets = sheets_of(export_workbook(plan_snapshot(city)))
-    sheets["施策"][1][15] = "試験県、新しい一部事務組合"
+    sheets["施策"][1][15] = "試験圏域広域連合、新しい一部事務組合"
     path = tmp_path / "plan.xlsx"
     write(sheets, path)
     result = read_plan_workbook(path, city, original_name="plan.xlsx")
-    assert not result.errors
-    warnings = [p for p in result.problems if p.severity == "warning" and p.sheet == "施策"]
-    assert any("新しい一部事務組合" in p.message for p in warnings)
-    assert not Partner.objects.filter(name="新しい一部事務組合").exists()  # reading writes nothing
+    [problem] = result.errors
+    assert (
+        problem.sheet,
+        problem.row,
+        "新しい一部事務組合" in problem.message,
+        "町外の主体" in problem.message,
+    ) == (
+        "施策",
+        2,
+        True,
+        True,
+    )
+    assert not Partner.objects.filter(name="新しい一部事務組合").exists()
+
+
+def test_partners_keep_their_kind_when_the_plan_moves_to_another_installation(city, other_town, tmp_path):
+    from banso.plans.models import Partner
+
+    Partner.objects.filter(name="試験圏域広域連合").update(kind=Partner.Kind.REGIONAL_UNION)
+    Partner.objects.filter(name="株式会社テスト").update(kind=Partner.Kind.PRIVATE)
+    data = export_workbook(plan_snapshot(city))
+    assert sheets_of(data)["町外の主体"][1:] == [["株式会社テスト", "民間"], ["試験圏域広域連合", "広域連合"]]
+    Partner.objects.all().delete()  # the other installation has never heard of them
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(data)
+    call_command("plan_import", str(path), municipality=other_town.code)
+    assert sorted(Partner.objects.values_list("name", "kind")) == [
+        ("株式会社テスト", Partner.Kind.PRIVATE),
+        ("試験圏域広域連合", Partner.Kind.REGIONAL_UNION),
+    ]
