@@ -329,3 +329,21 @@ def test_partners_keep_their_kind_when_the_plan_moves_to_another_installation(ci
         ("株式会社テスト", Partner.Kind.PRIVATE),
         ("試験圏域広域連合", Partner.Kind.REGIONAL_UNION),
     ]
+
+
+def test_it_refuses_a_partner_kind_it_does_not_know_and_writes_nothing(city, other_town, tmp_path):
+    from banso.plans.workbook import read_plan_workbook
+
+    sheets = sheets_of(export_workbook(plan_snapshot(city)))
+    sheets["町外の主体"][1][1] = "第三セクター"
+    path = tmp_path / "plan.xlsx"
+    write(sheets, path)
+    result = read_plan_workbook(path, municipality=other_town, original_name="plan.xlsx")
+    [problem] = result.errors
+    assert (problem.sheet, problem.row, "第三セクター" in problem.message, "広域連合" in problem.message) == (
+        "町外の主体",
+        2,
+        True,
+        True,
+    )
+    assert not Plan.objects.filter(municipality=other_town).exists()
