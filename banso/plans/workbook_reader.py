@@ -326,12 +326,13 @@ def _read_viewpoints(sheet: _Sheet, result: PlanImport) -> None:
 
 
 def _read_partners(sheet: _Sheet, result: PlanImport) -> None:
+    seen: set[str] = set()
     for row, cells in sheet.rows:
         name, kind_name = typed(_text(cells["name"])), nfkc(_text(cells["kind"]))
         kind = layout.PARTNER_KINDS.get(kind_name or "その他")
         if not name:
             sheet.error(row, "name", _("Enter the partner's name."))
-        elif nfkc(name) in {nfkc(n) for n in result.partners}:
+        elif nfkc(name) in seen:
             sheet.error(row, "name", _("The partner “%(name)s” appears twice.") % {"name": name})
         elif kind is None:
             sheet.error(
@@ -341,6 +342,7 @@ def _read_partners(sheet: _Sheet, result: PlanImport) -> None:
                 % {"value": kind_name, "kinds": "・".join(layout.PARTNER_KINDS)},
             )
         else:
+            seen.add(nfkc(name))
             result.partners[name] = kind
 
 
@@ -438,6 +440,7 @@ def _read_policies(sheet: _Sheet, known: _Known, result: PlanImport) -> None:
 
 def _read_measures(sheet: _Sheet, known: _Known, result: PlanImport) -> None:
     viewpoints = known.plan_viewpoints | {title for title, _d in result.viewpoints}
+    partners = known.partners | {nfkc(name) for name in result.partners}
     policies = set(known.plan_policies) | set(result.policies)
     for row, cells, number in _numbered(
         sheet,
@@ -477,9 +480,8 @@ def _read_measures(sheet: _Sheet, known: _Known, result: PlanImport) -> None:
             d for name in _split(cells["co_owners"]) if (d := _department(sheet, row, "co_owners", name, known))
         ]
         values["partner_names"] = _split(cells["partners"])
-        listed = {nfkc(name) for name in result.partners}
         for name in values["partner_names"]:
-            if nfkc(name) not in known.partners | listed:
+            if nfkc(name) not in partners:
                 sheet.error(
                     row,
                     "partners",
