@@ -135,6 +135,16 @@ def _drop(url, bench):
         conn.execute(f'DROP DATABASE IF EXISTS "{bench}"')
 
 
+def machine_speed() -> str:
+    """A fixed pure-Python workload, timed, so that figures taken on machines of different speed can be compared
+    (the issue notes give it beside the figures they quote)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return f"machine: 10 million Python additions in {time.perf_counter() - start:.2f} s"
+
+
 def django_setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banso.settings")
     os.environ["BANSO_BACKGROUND_IMPORTS"] = "0"

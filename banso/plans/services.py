@@ -209,8 +209,9 @@ def policy_save(*, plan, policy=None, number, title, description="", parent=None
     number = nfkc(number)
     if plan.policies.filter(number=number).exclude(pk=policy.pk).exists():
         raise ValidationError({"number": _("Policy %(number)s already exists.") % {"number": number}})
-    if parent is not None:
-        _check_parent(plan, policy, parent)
+    stored = getattr(policy, "_loaded_values", {})
+    if parent is not None and not ("parent_id" in stored and stored["parent_id"] == parent.pk):
+        _check_parent(plan, policy, parent)  # a 方針 left under the parent it has cannot make a cycle
     _save_changed(
         policy, {"number": number, "title": typed(title), "description": description.strip(), "parent": parent}
     )
@@ -317,9 +318,7 @@ def measure_save(
         measure.partners: partners_named(partner_names) if partner_names is not None else None,
     }
     for manager, items in links.items():
-        # None leaves a link as it is; a new measure has no links to clear, so an empty list costs nothing.
-        if items is not None and not (new and not items):
-            manager.set(items)
+        _set_links(manager, items, new=new)
     if budgets is not None:
         measure_budgets_replace(measure=measure, budgets=budgets)
     if steps is not None:
@@ -327,8 +326,21 @@ def measure_save(
     return measure
 
 
+def _set_links(manager, items, *, new: bool) -> None:
+    """Set a many-to-many link unless nothing would change. None leaves the link as it is; a new object has no
+    links to clear; links the caller prefetched are compared without a query (a workbook brought back unchanged
+    writes nothing)."""
+    if items is None or (new and not items):
+        return
+    if not new and {o.pk for o in manager.all()} == {i.pk for i in items}:
+        return
+    manager.set(items)
+
+
 def partners_named(names) -> list[Partner]:
     """Partner organisations by name, made on first mention: the same name (whatever its width) is one partner."""
+    if not names:
+        return []
     known = {nfkc(p.name): p for p in Partner.objects.all()}
     found = []
     for name in names:
@@ -356,31 +368,44 @@ def partners_save(partners: dict[str, str]) -> None:
 def measure_budgets_replace(*, measure, budgets: dict) -> None:
     """The measure's money by 年度: {year: {"budget", "settled", "funding", "funding_other"}}. Years the dict does
     not name are removed; amounts are in thousand yen and not negative."""
-    for year, values in budgets.items():
-        _in_period(measure.plan, int(year), "budgets")
-        for key in ("budget", "settled"):
-            if values.get(key) is not None and values[key] < 0:
-                raise ValidationError({"budgets": _("Enter zero or more.")})
-    current = {b.fiscal_year: b for b in measure.budgets.prefetch_related("funding")}
-    for year, row in current.items():
-        if year not in {int(y) for y in budgets}:
-            row.delete()
+    plan_budgets_replace(budgets={measure: budgets})
+
+
+@transaction.atomic
+def plan_budgets_replace(*, budgets: dict) -> None:
+    """The money of many measures of one plan at once ({measure: its budgets}, as a plan workbook lists them):
+    one read and one write for all the new rows."""
+    for measure, by_year in budgets.items():
+        for year, values in by_year.items():
+            _in_period(measure.plan, int(year), "budgets")
+            for key in ("budget", "settled"):
+                if values.get(key) is not None and values[key] < 0:
+                    raise ValidationError({"budgets": _("Enter zero or more.")})
+    stored = _by_measure(MeasureBudget.objects.filter(measure__in=list(budgets)).prefetch_related("funding"))
     new, funding_of_new = [], []
-    for year, values in budgets.items():
-        wanted = {
-            "budget_thousand_yen": values.get("budget"),
-            "settled_thousand_yen": values.get("settled"),
-            "funding_other": typed(values.get("funding_other", "")),
-        }
-        funding = values.get("funding", [])
-        row = current.get(int(year))
-        if row is None:
-            new.append(MeasureBudget(measure=measure, fiscal_year=int(year), **wanted))
-            funding_of_new.append(funding)
-            continue
-        _save_changed(row, wanted)
-        if {f.pk for f in row.funding.all()} != {f.pk for f in funding}:
-            row.funding.set(funding)
+    for measure, by_year in budgets.items():
+        current = {}
+        for row in stored.get(measure.pk, []):
+            row.measure = measure  # what the history reads, without a query
+            current[row.fiscal_year] = row
+        for year, row in current.items():
+            if year not in {int(y) for y in by_year}:
+                row.delete()
+        for year, values in by_year.items():
+            wanted = {
+                "budget_thousand_yen": values.get("budget"),
+                "settled_thousand_yen": values.get("settled"),
+                "funding_other": typed(values.get("funding_other", "")),
+            }
+            funding = values.get("funding", [])
+            row = current.get(int(year))
+            if row is None:
+                new.append(MeasureBudget(measure=measure, fiscal_year=int(year), **wanted))
+                funding_of_new.append(funding)
+                continue
+            _save_changed(row, wanted)
+            if {f.pk for f in row.funding.all()} != {f.pk for f in funding}:
+                row.funding.set(funding)
     made = MeasureBudget.objects.bulk_create(new)
     created_in_bulk(made)
     MeasureBudget.funding.through.objects.bulk_create(
@@ -395,25 +420,47 @@ def measure_budgets_replace(*, measure, budgets: dict) -> None:
 @transaction.atomic
 def measure_steps_replace(*, measure, steps: dict) -> Measure:
     """Replace the measure's steps (年度 → text); each must fall inside the plan period."""
-    for year in steps:
-        _in_period(measure.plan, int(year), "steps")
-    _set_steps(measure, steps)
+    plan_steps_replace(steps={measure: steps})
     return measure
 
 
+@transaction.atomic
+def plan_steps_replace(*, steps: dict) -> None:
+    """The steps of many measures of one plan at once ({measure: {年度: text}}, as a plan workbook lists them),
+    each inside the plan period: one read and one write for all the new steps."""
+    for measure, by_year in steps.items():
+        for year in by_year:
+            _in_period(measure.plan, int(year), "steps")
+    stored = _by_measure(MeasureStep.objects.filter(measure__in=list(steps)))
+    new = []
+    for measure, by_year in steps.items():
+        new += _step_changes(measure, stored.get(measure.pk, []), by_year)
+    created_in_bulk(MeasureStep.objects.bulk_create(new))
+
+
+def _by_measure(rows) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row.measure_id, []).append(row)
+    return grouped
+
+
 def _set_steps(measure, steps: dict) -> None:
+    created_in_bulk(MeasureStep.objects.bulk_create(_step_changes(measure, measure.steps.all(), steps)))
+
+
+def _step_changes(measure, current, steps: dict) -> list[MeasureStep]:
+    """Change or delete the measure's stored steps to match `steps`; returns the steps still to be created."""
     wanted = {int(y): t.strip() for y, t in steps.items() if t and t.strip()}
-    for step in measure.steps.all():
+    for step in current:
+        step.measure = measure  # what the history reads, without a query
         if step.fiscal_year not in wanted:
             step.delete()
         elif step.description != wanted[step.fiscal_year]:
             step.description = wanted[step.fiscal_year]
             step.save()
         wanted.pop(step.fiscal_year, None)
-    made = MeasureStep.objects.bulk_create(
-        [MeasureStep(measure=measure, fiscal_year=year, description=text) for year, text in wanted.items()]
-    )
-    created_in_bulk(made)
+    return [MeasureStep(measure=measure, fiscal_year=year, description=text) for year, text in wanted.items()]
 
 
 @transaction.atomic
@@ -434,6 +481,68 @@ def kpi_save(
     """A KPI with one or more targets (年度 → value). A value may be a number or the text as the plan writes it
     (「85%」「4箇所（累計）」); a milestone's targets are words (「行動規範の制定」). Targets come after the baseline;
     a target after the plan ends is kept (標準化 by 令和7年度末 in a plan that ends in 令和6年度)."""
+    values, rows = _kpi_checked(
+        measure=measure,
+        name=name,
+        unit=unit,
+        targets=targets,
+        baseline_value=baseline_value,
+        baseline_date=baseline_date,
+        direction=direction,
+        data_source=data_source,
+        kind=kind,
+        listed_again_under=listed_again_under,
+    )
+    kpi = kpi or KPI(measure=measure)
+    new = kpi.pk is None
+    _save_changed(kpi, values)
+    _set_links(kpi.listed_again_under, listed_again_under, new=new)
+    _replace_by_year(kpi, [] if new else kpi.targets.all(), rows)
+    return kpi
+
+
+@transaction.atomic
+def kpis_create(*, kpis: list[dict]) -> list[KPI]:
+    """New KPIs of a plan at once, each given as kpi_save()'s arguments and checked as it checks them (a plan
+    workbook brings hundreds): the KPIs, their targets and their history in a few statements, not four per KPI."""
+    checked = [_kpi_checked(**spec) for spec in kpis]
+    made = []
+    for spec, (values, _rows) in zip(kpis, checked, strict=True):
+        kpi = KPI(measure=spec["measure"], **values)
+        kpi.full_clean(exclude=["measure"], validate_unique=False, validate_constraints=False)
+        made.append(kpi)
+    made = KPI.objects.bulk_create(made)
+    created_in_bulk(made)
+    targets = [
+        KPITarget(kpi=kpi, fiscal_year=year, value=value, text=text)
+        for kpi, (_values, rows) in zip(made, checked, strict=True)
+        for year, (value, text) in rows.items()
+    ]
+    created_in_bulk(KPITarget.objects.bulk_create(targets))
+    KPI.listed_again_under.through.objects.bulk_create(
+        [
+            KPI.listed_again_under.through(kpi_id=kpi.pk, measure_id=measure.pk)
+            for kpi, spec in zip(made, kpis, strict=True)
+            for measure in spec.get("listed_again_under") or []
+        ]
+    )
+    return made
+
+
+def _kpi_checked(
+    *,
+    measure,
+    name,
+    unit="",
+    targets: dict,
+    baseline_value=None,
+    baseline_date=None,
+    direction=KPI.Direction.UP,
+    data_source="",
+    kind=KPI.Kind.NUMBER,
+    listed_again_under=None,
+) -> tuple[dict, dict]:
+    """The KPI's field values and its targets ({year: (number, text)}), or the first error a person must fix."""
     unit = nfkc(unit or "")
     if kind == KPI.Kind.SHARE and not unit:
         unit = "%"
@@ -465,7 +574,6 @@ def kpi_save(
         m.plan_id != plan.pk or m.pk == measure.pk for m in listed_again_under
     ):
         raise ValidationError({"listed_again_under": _("List it again only under other measures of this plan.")})
-    kpi = kpi or KPI(measure=measure)
     values = {
         "name": typed(name),
         "unit": unit,
@@ -475,14 +583,7 @@ def kpi_save(
         "baseline_value": Decimal(str(baseline_value)) if baseline_value is not None else None,
         "baseline_date": baseline_date,
     }
-    new = kpi.pk is None
-    _save_changed(kpi, values)
-    if listed_again_under:
-        kpi.listed_again_under.set(listed_again_under)
-    elif listed_again_under is not None and not new and kpi.listed_again_under.exists():
-        kpi.listed_again_under.clear()
-    _replace_by_year(kpi, [] if new else kpi.targets.all(), rows)
-    return kpi
+    return values, rows
 
 
 def _save_changed(instance, values: dict) -> None:
@@ -736,6 +837,41 @@ def tag_decide(*, tag, confirm: bool, user) -> MeasureTag:
     tag.decided_by, tag.decided_at = user, timezone.now()
     tag.save()
     return tag
+
+
+@transaction.atomic
+def tags_add(*, chosen: dict, user) -> None:
+    """Tags a person chose for many measures at once ({measure: [national item or 総合計画 goal, …]}, as a plan
+    workbook lists them), each confirmed as tag_add() would: one read and one write for all of them."""
+    from django.utils import timezone
+
+    for measure, targets in chosen.items():
+        goals = [t for t in targets if not isinstance(t, AlignmentItem)]
+        if any(goal.municipality_id != measure.plan.municipality_id for goal in goals):
+            raise ValidationError(_("The goal belongs to another municipality."))
+    existing = {
+        (t.measure_id, t.item_id, t.goal_id): t for t in MeasureTag.objects.filter(measure__in=list(chosen))
+    }
+    now, new = timezone.now(), []
+    for measure, targets in chosen.items():
+        for target in targets:
+            item, goal = (target, None) if isinstance(target, AlignmentItem) else (None, target)
+            tag = existing.get((measure.pk, item.pk if item else None, goal.pk if goal else None))
+            if tag is None:
+                new.append(
+                    MeasureTag(
+                        measure=measure,
+                        item=item,
+                        goal=goal,
+                        confidence=1.0,
+                        status=MeasureTag.Status.CONFIRMED,
+                        decided_by=user,
+                        decided_at=now,
+                    )
+                )
+            elif tag.status != MeasureTag.Status.CONFIRMED:
+                tag_decide(tag=tag, confirm=True, user=user)
+    created_in_bulk(MeasureTag.objects.bulk_create(new))
 
 
 @transaction.atomic

@@ -213,13 +213,13 @@ def apply_plan_import(
         services.phase_save(plan=plan, phase=plan.phases.filter(order=values["order"]).first(), **values)
     _policies(plan, result)
     measures = _measures(plan, result)
-    for number, steps in result.steps.items():
-        services.measure_steps_replace(measure=measures[number], steps=steps)
-    for number, budgets in result.budgets.items():
-        services.measure_budgets_replace(measure=measures[number], budgets=budgets)
+    services.plan_steps_replace(steps={measures[number]: steps for number, steps in result.steps.items()})
+    services.plan_budgets_replace(
+        budgets={measures[number]: budgets for number, budgets in result.budgets.items()}
+    )
     kpis = _kpis(plan, result, measures)
     services.assessments_save(plan=plan, grades={kpis[key]: grades for key, grades in result.grades.items()})
-    _tags(result, measures)
+    _tags(plan, result, measures)
     return plan, result.counts
 
 
@@ -233,34 +233,42 @@ def _header(result: PlanImport, plan: Plan | None, municipality) -> Plan:
 
 
 def _policies(plan: Plan, result: PlanImport) -> None:
-    """方針 first without their parents, then each under its parent: the file may list a child before it."""
+    """Each 方針 saved once, under its parent: parents first, as the file may list a child before it (the reader
+    has refused a cycle, so the order exists)."""
     saved = {p.number: p for p in plan.policies.select_related("parent")}
-    for number, values in result.policies.items():
-        existing = saved.get(number)
+    for number in _parents_first(result.policies):
+        values = result.policies[number]
+        parent = saved.get(values["parent"]) if values["parent"] else None
         saved[number] = services.policy_save(
             plan=plan,
-            policy=existing,
+            policy=saved.get(number),
             number=number,
             title=values["title"],
             description=values["description"],
-            parent=existing.parent if existing else None,
+            parent=parent,
         )
-    for number, values in result.policies.items():
-        parent = saved.get(values["parent"]) if values["parent"] else None
-        if saved[number].parent_id != (parent.pk if parent else None):
-            services.policy_save(
-                plan=plan,
-                policy=saved[number],
-                number=number,
-                title=values["title"],
-                description=values["description"],
-                parent=parent,
-            )
+
+
+def _parents_first(policies: dict[str, dict]) -> list[str]:
+    ordered: dict[str, None] = {}  # a dict keeps the order and answers `in` at once
+
+    def place(number: str) -> None:
+        if number in ordered:
+            return
+        parent = policies[number]["parent"]
+        if parent in policies:
+            place(parent)
+        ordered[number] = None
+
+    for number in policies:
+        place(number)
+    return list(ordered)
 
 
 def _measures(plan: Plan, result: PlanImport) -> dict[str, Any]:
     services.partners_save(result.partners)
-    measures = {m.number: m for m in plan.measures.prefetch_related("challenges", "survey_tasks", "kpis__targets")}
+    linked = ("challenges", "survey_tasks", "related_departments", "funding", "viewpoints", "co_owners", "partners")
+    measures = {m.number: m for m in plan.measures.prefetch_related(*linked)}
     for measure in measures.values():
         measure.plan = plan  # what the services and the history read of each measure, without a query apiece
     policies = {p.number: p for p in plan.policies.all()}
@@ -281,27 +289,36 @@ def _measures(plan: Plan, result: PlanImport) -> dict[str, Any]:
 
 
 def _kpis(plan: Plan, result: PlanImport, measures: dict[str, Any]) -> dict[tuple[str, str], KPI]:
+    """The file's KPIs: a KPI the plan has is updated, the new ones are created together."""
+    by_pk = {m.pk: m for m in measures.values()}
     saved: dict[tuple[str, str], KPI] = {}
+    for kpi in KPI.objects.filter(measure__plan=plan).prefetch_related("targets", "listed_again_under"):
+        kpi.measure = by_pk[kpi.measure_id]  # what the services and the history read, without a query apiece
+        saved[(kpi.measure.number, kpi.name)] = kpi
+    new: list[tuple[tuple[str, str], dict]] = []
     for number, kpis in result.kpis.items():
-        existing = {k.name: k for k in measures[number].kpis.all()}
         for name, values in kpis.items():
-            again = [measures[n] for n in values.pop("again", [])]
-            saved[(number, name)] = services.kpi_save(
-                measure=measures[number], kpi=existing.get(name), name=name, listed_again_under=again, **values
-            )
-    for measure in measures.values():
-        for kpi in measure.kpis.all():
-            saved.setdefault((measure.number, kpi.name), kpi)
+            values = {**values, "listed_again_under": [measures[n] for n in values.get("again", [])]}
+            values.pop("again", None)
+            existing = saved.get((number, name))
+            if existing is None:
+                new.append(((number, name), {"measure": measures[number], "name": name, **values}))
+            else:
+                saved[(number, name)] = services.kpi_save(
+                    measure=measures[number], kpi=existing, name=name, **values
+                )
+    made = services.kpis_create(kpis=[spec for _key, spec in new])
+    saved.update({key: kpi for (key, _spec), kpi in zip(new, made, strict=True)})
     return saved
 
 
-def _tags(result: PlanImport, measures: dict[str, Any]) -> None:
+def _tags(plan: Plan, result: PlanImport, measures: dict[str, Any]) -> None:
     items = {i.name: i for i in AlignmentItem.objects.filter(framework__is_current=True)}
-    for number, values in result.measures.items():
-        measure = measures[number]
-        goals = {str(g): g for g in measure.plan.municipality.plan_goals.all()}
-        for name in values.get("tags", []):
-            if name in items:
-                services.tag_add(measure=measure, user=None, item=items[name])
-            elif name in goals:
-                services.tag_add(measure=measure, user=None, goal=goals[name])
+    goals = {str(g): g for g in plan.municipality.plan_goals.all()}
+    chosen = {
+        measures[number]: [
+            items.get(name) or goals[name] for name in values.get("tags", []) if name in items or name in goals
+        ]
+        for number, values in result.measures.items()
+    }
+    services.tags_add(chosen={m: targets for m, targets in chosen.items() if targets}, user=None)

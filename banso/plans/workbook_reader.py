@@ -231,7 +231,9 @@ class _Known:
         self.result = result
         self.plan_measures = {m.number for m in plan.measures.all()} if plan else set()
         self.plan_policies = (
-            {p.number: (p.parent.number if p.parent else "") for p in plan.policies.all()} if plan else {}
+            {p.number: (p.parent.number if p.parent else "") for p in plan.policies.select_related("parent")}
+            if plan
+            else {}
         )
         self.plan_viewpoints = {v.title for v in plan.viewpoints.all()} if plan else set()
         self.plan_kpis = (

@@ -347,3 +347,36 @@ def test_it_refuses_a_partner_kind_it_does_not_know_and_writes_nothing(city, oth
         True,
     )
     assert not Plan.objects.filter(municipality=other_town).exists()
+
+
+def test_a_new_plan_costs_the_same_statements_however_many_kpis_and_targets_it_has(city, other_town, tmp_path):
+    """KPIs, targets, steps and budgets of a workbook are written together: a plan of 180 KPIs comes in within
+    seconds on PostgreSQL, and the history still has each row (benchmarks/plan_bench.py gives the times)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from banso.core.models import AuditEntry
+
+    def imported_into(town) -> int:
+        path = tmp_path / f"{town.code}.xlsx"
+        path.write_bytes(export_workbook(plan_snapshot(city)))
+        with CaptureQueriesContext(connection) as queries:
+            call_command("plan_import", str(path), municipality=town.code)
+        return len(queries)
+
+    few = imported_into(other_town)
+    for measure in city.measures.all():
+        for n in range(3):
+            services.kpi_save(
+                measure=measure, name=f"追加の指標{n}", unit="件", targets={2022: 1, 2023: 2, 2024: 3}
+            )
+    third = factories.municipality("三番町")
+    for name in DEPARTMENTS:
+        factories.department(third, name)
+    assert imported_into(third) == few
+    copy = Plan.objects.get(municipality=third)
+    kpis = KPI.objects.filter(measure__plan=copy)
+    assert kpis.count() == 9
+    created = AuditEntry.objects.filter(action="create", municipality_id=third.pk)
+    assert created.filter(content_type__model="kpi").count() == 9
+    assert created.filter(content_type__model="kpitarget").count() == sum(k.targets.count() for k in kpis)
