@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from banso.survey.sheet import MANUAL_MEDIA
+from banso.survey.sheet import DEFAULT_MEANINGS
 from banso.text.similarity import similar_pairs
 
 TASK_FIELDS = [
@@ -50,24 +50,30 @@ MEASURES = [
 ]
 SCORE_RULE = _(
     "Score (0–100) = volume 40 × log(1+hours) ÷ log(1+largest hours) + repetition 20 × log10(1+cases) ÷ 4 (max 20) "
-    "+ manual medium (paper 20, Excel 12) + seal 10 + in person 10. Tasks already digitalised (済) are left out."
+    "+ manual medium (paper 20, spreadsheet 12) + seal 10 + in person 10. Tasks already digitised are left out."
 )
+# Media counted as manual work: by meaning, so a town's own labels (「紙・手書き」) count as Banso's do.
+MANUAL_MEDIA = {"paper", "spreadsheet"}
 
 
 def _applies(kind: str, t: dict) -> bool:
-    paper = t["medium"] == "紙"
+    paper = t["medium_is"] == "paper"
     count = t["annual_count"] or 0
     if kind == "online":
         return bool(t["has_in_person"]) or (
             paper and any(w in (t["target"] or "") for w in ("住民", "事業者", "町民", "市民"))
         )
     if kind == "rpa":
-        return t["medium"] in ("Excel", "基幹システム") and count >= 100 and (t["minutes_per_case"] or 0) <= 60
+        return (
+            t["medium_is"] in ("spreadsheet", "core_system")
+            and count >= 100
+            and (t["minutes_per_case"] or 0) <= 60
+        )
     if kind == "ocr":
         return paper and count >= 300
     if kind == "paperless":
         return paper
-    return t["medium"] == "基幹システム" or bool(t["systems"])
+    return t["medium_is"] == "core_system" or bool(t["systems"])
 
 
 @dataclass
@@ -130,9 +136,13 @@ def analyse(
     hourly_cost_yen: int,
     decisions=None,
     *,
+    meanings: dict[str, dict[str, str]] | None = None,
     pair_threshold=0.6,
     top=50,
 ) -> Analysis:
+    """`meanings` gives what each list value of the round means ({kind: {label: meaning}}, Banso's own lists when
+    not given): the figures follow the meanings, never the labels."""
+    with_meanings(tasks, DEFAULT_MEANINGS if meanings is None else meanings)
     total = sum((t["annual_hours"] for t in tasks), Decimal(0))
     result = Analysis(
         task_count=len(tasks),
@@ -151,12 +161,20 @@ def analyse(
     return result
 
 
+def with_meanings(tasks: list[dict], meanings: dict[str, dict[str, str]]) -> None:
+    """Put on each task what its medium and its digital status mean (`medium_is`, `status_is`)."""
+    media, statuses = meanings.get("medium", {}), meanings.get("digital_status", {})
+    for t in tasks:
+        t["medium_is"] = media.get(t["medium"], "")
+        t["status_is"] = statuses.get(t["digital_status"], "")
+
+
 def _score_parts(t, largest) -> dict[str, int]:
     count = t["annual_count"] or 0
     return {
         "volume": round(40 * math.log1p(t["annual_hours"]) / math.log1p(largest)) if largest else 0,
         "repetition": min(20, round(20 * math.log10(1 + count) / 4)),
-        "manual": 20 if t["medium"] == "紙" else 12 if t["medium"] == "Excel" else 0,
+        "manual": 20 if t["medium_is"] == "paper" else 12 if t["medium_is"] == "spreadsheet" else 0,
         "seal": 10 if t["has_seal"] else 0,
         "in_person": 10 if t["has_in_person"] else 0,
     }
@@ -167,7 +185,7 @@ def _reasons(t) -> list[str]:
     reasons: list[Any] = [_("%(hours)s hours a year") % {"hours": f"{t['annual_hours']:,.0f}"}]
     if count >= 100:
         reasons.append(_("%(count)s cases a year") % {"count": f"{count:,}"})
-    if t["medium"] in MANUAL_MEDIA:
+    if t["medium_is"] in MANUAL_MEDIA:
         reasons.append(_("handled on %(medium)s") % {"medium": t["medium"]})
     if t["has_seal"]:
         reasons.append(_("needs a seal"))
@@ -178,7 +196,7 @@ def _reasons(t) -> list[str]:
 
 def candidates(tasks, departments, hourly_cost_yen, top=None) -> list[Candidate]:
     """Tasks not yet digitalised, best score first; reasons and savings for the first `top` only."""
-    open_tasks = [t for t in tasks if t["digital_status"] != "済" and t["annual_hours"] > 0]
+    open_tasks = [t for t in tasks if t["status_is"] != "digitised" and t["annual_hours"] > 0]
     largest = max((t["annual_hours"] for t in open_tasks), default=Decimal(0))
     scored = [(t, _score_parts(t, largest)) for t in open_tasks]
     scored.sort(key=lambda x: (-sum(x[1].values()), -x[0]["annual_hours"], x[0]["id"]))

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from banso.core.fields import NormalizedIntegerField
 from banso.core.forms import NormalizingModelForm, choice_field, model_choice_field
 from banso.orgs.models import Department
-from banso.survey.models import CategoryKind, SurveyRound
+from banso.survey.models import MEANINGS_OF_KIND, CategoryKind, SurveyRound
 from banso.survey.sheet import COLUMNS
 
 
@@ -38,15 +38,81 @@ class RoundForm(NormalizingModelForm):
 
 
 class OptionsForm(forms.Form):
-    def __init__(self, *args, options: dict, **kwargs):
+    """One box per list; for a list the analysis reads (処理媒体, デジタル化状況, 職員区分), one box per meaning, so a
+    town writes its own words (「紙・手書き」) where they belong and every figure still counts them right."""
+
+    def __init__(self, *args, options: dict, meanings: dict, **kwargs):
         super().__init__(*args, **kwargs)
         for kind in CategoryKind:
-            self.fields[kind.value] = forms.CharField(
-                label=kind.label,
-                widget=forms.Textarea(attrs={"rows": 5}),
-                initial="\n".join(options.get(kind.value, [])),
-                help_text=_("One value per line."),
-            )
+            if kind not in MEANINGS_OF_KIND:
+                self.fields[kind.value] = forms.CharField(
+                    label=kind.label,
+                    widget=forms.Textarea(attrs={"rows": 5}),
+                    initial="\n".join(options.get(kind.value, [])),
+                    help_text=_("One value per line."),
+                )
+                continue
+            of_kind = meanings.get(kind.value, {})
+            for meaning in MEANINGS_OF_KIND[kind]:
+                self.fields[f"{kind.value}__{meaning.value}"] = forms.CharField(
+                    label=_("%(list)s: values meaning %(meaning)s")
+                    % {"list": kind.label, "meaning": meaning.label},
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    initial="\n".join(v for v in options.get(kind.value, []) if of_kind.get(v) == meaning),
+                    required=False,
+                    help_text=_("One value per line; leave empty if your list has none."),
+                )
+
+    def lists(self) -> dict[str, tuple[list[str], dict[str, str]]]:
+        """{kind: (values, {value: meaning})} as typed."""
+        found: dict[str, tuple[list[str], dict[str, str]]] = {}
+        for kind in CategoryKind:
+            if kind not in MEANINGS_OF_KIND:
+                found[kind.value] = (self.cleaned_data[kind.value].splitlines(), {})
+                continue
+            values: list[str] = []
+            meanings: dict[str, str] = {}
+            for meaning in MEANINGS_OF_KIND[kind]:
+                for value in self.cleaned_data[f"{kind.value}__{meaning.value}"].splitlines():
+                    if value.strip():
+                        values.append(value.strip())
+                        meanings.setdefault(value.strip(), meaning.value)
+            found[kind.value] = (values, meanings)
+        return found
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        for kind in MEANINGS_OF_KIND:
+            seen: dict[str, str] = {}
+            for meaning in MEANINGS_OF_KIND[kind]:
+                name = f"{kind}__{meaning.value}"
+                for value in (cleaned.get(name) or "").splitlines():
+                    value = value.strip()
+                    if value and value in seen and seen[value] != name:
+                        self.add_error(
+                            name,
+                            _("“%(value)s” is listed under two meanings; keep it under one.") % {"value": value},
+                        )
+                    seen.setdefault(value, name)
+        return cleaned
+
+
+class RenameOptionForm(forms.Form):
+    """Call a list value by another name, in the answers too."""
+
+    option = forms.ChoiceField(label=_("value"))
+    new_value = forms.CharField(label=_("new name"), max_length=50)
+
+    def __init__(self, *args, options: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        choice_field(self, "option").choices = [
+            (str(kind.label), [(f"{kind.value}|{v}", v) for v in options.get(kind.value, [])])
+            for kind in CategoryKind
+        ]
+
+    def chosen(self) -> tuple[str, str]:
+        kind, value = self.cleaned_data["option"].split("|", 1)
+        return kind, value
 
 
 class UploadForm(forms.Form):

@@ -101,12 +101,49 @@ class CategoryKind(models.TextChoices):
     DIGITAL_STATUS = "digital_status", _("digital status")
 
 
+class OptionMeaning(models.TextChoices):
+    """What an answer means to the analysis, whatever the town calls it: 「紙」「紙・手書き」「紙媒体」 are all paper, and
+    renaming a value changes no figure."""
+
+    PAPER = "paper", _("paper")
+    SPREADSHEET = "spreadsheet", _("a spreadsheet (Excel and the like)")
+    CORE_SYSTEM = "core_system", _("a core system")
+    OTHER_MEDIUM = "other_medium", _("another medium")
+    DIGITISED = "digitised", _("digitised")
+    PARTLY = "partly", _("partly digitised")
+    PLANNED = "planned", _("digitisation planned")
+    NOT_DIGITISED = "not_digitised", _("not digitised")
+    REGULAR = "regular", _("regular staff")
+    FIXED_TERM = "fixed_term", _("fixed-term staff (会計年度任用職員)")
+    CONTRACTOR = "contractor", _("contractor")
+
+
+# The meanings each list can carry; the other lists (大分類, 中分類, 小分類) are the town's own words only.
+MEANINGS_OF_KIND: dict[str, list[OptionMeaning]] = {
+    CategoryKind.MEDIUM: [
+        OptionMeaning.PAPER,
+        OptionMeaning.SPREADSHEET,
+        OptionMeaning.CORE_SYSTEM,
+        OptionMeaning.OTHER_MEDIUM,
+    ],
+    CategoryKind.DIGITAL_STATUS: [
+        OptionMeaning.DIGITISED,
+        OptionMeaning.PARTLY,
+        OptionMeaning.PLANNED,
+        OptionMeaning.NOT_DIGITISED,
+    ],
+    CategoryKind.STAFF_TYPE: [OptionMeaning.REGULAR, OptionMeaning.FIXED_TERM, OptionMeaning.CONTRACTOR],
+}
+
+
 class CategoryOption(models.Model):
-    """One allowed answer of a list column, per round, so each town can adapt its lists."""
+    """One allowed answer of a list column, per round, so each town can adapt its lists; for the lists the
+    analysis reads, with the meaning behind the town's label."""
 
     survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="options")
     kind = models.CharField(max_length=20, choices=CategoryKind.choices)
     value = models.CharField(max_length=50)
+    meaning = models.CharField(max_length=20, choices=OptionMeaning.choices, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

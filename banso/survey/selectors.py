@@ -92,7 +92,12 @@ def analysis_of(survey_round, *, top=50):
 
 def _analysis_key(survey_round, top, language) -> str:
     activity = survey_round.imports.aggregate(n=Count("id"), done=Max("finished_at"), undone=Max("rolled_back_at"))
-    version = f"{activity['n']}|{activity['done']}|{activity['undone']}|{survey_round.hourly_cost_yen}"
+    # The round's own changes too (its lists are saved with it): a value renamed or given another meaning shows in
+    # the figures at once.
+    version = (
+        f"{activity['n']}|{activity['done']}|{activity['undone']}|{survey_round.hourly_cost_yen}|"
+        f"{survey_round.updated_at.isoformat()}"
+    )
     return f"survey-analysis:{survey_round.pk}:{top}:{language}:{hashlib.sha256(version.encode()).hexdigest()}"
 
 
@@ -109,7 +114,17 @@ def warm_analysis(survey_round, *, top=50):
 def _compute_analysis(survey_round, top):
     tasks = list(SurveyTask.objects.filter(survey_round=survey_round).values(*TASK_FIELDS))
     departments = dict(survey_round.round_departments.values_list("department_id", "department__name"))
-    return analyse(tasks, departments, survey_round.hourly_cost_yen, {}, top=top)
+    return analyse(
+        tasks, departments, survey_round.hourly_cost_yen, {}, meanings=meanings_of(survey_round), top=top
+    )
+
+
+def meanings_of(survey_round) -> dict[str, dict[str, str]]:
+    """What each value of the round's lists means to the analysis: {kind: {value: meaning}}."""
+    meanings: dict[str, dict[str, str]] = {}
+    for kind, value, meaning in survey_round.options.exclude(meaning="").values_list("kind", "value", "meaning"):
+        meanings.setdefault(kind, {})[value] = meaning
+    return meanings
 
 
 def link_task_field(field, municipality) -> None:

@@ -20,6 +20,7 @@ from banso.core.audit import acting_as
 from banso.core.uploads import Problem, UploadError, check_upload_size
 from banso.survey import sheet
 from banso.survey.models import (
+    MEANINGS_OF_KIND,
     CategoryKind,
     CategoryOption,
     ColumnMapping,
@@ -58,10 +59,17 @@ def round_create(
         raise ValidationError({"title": _("A survey with this title already exists for this fiscal year.")})
     survey_round.full_clean()
     survey_round.save()
-    for kind, values in sheet.DEFAULT_OPTIONS.items():
-        CategoryOption.objects.bulk_create(
-            CategoryOption(survey_round=survey_round, kind=kind, value=v, order=i) for i, v in enumerate(values)
+    CategoryOption.objects.bulk_create(
+        CategoryOption(
+            survey_round=survey_round,
+            kind=kind,
+            value=v,
+            meaning=sheet.DEFAULT_MEANINGS.get(kind, {}).get(v, ""),
+            order=i,
         )
+        for kind, values in sheet.DEFAULT_OPTIONS.items()
+        for i, v in enumerate(values)
+    )
     if departments is None:
         departments = municipality.departments.filter(is_active=True)
     round_set_departments(survey_round=survey_round, departments=departments)
@@ -109,22 +117,43 @@ def round_change_status(*, survey_round, to_status, user=None):
     return survey_round
 
 
+# The task field each list fills.
+OPTION_FIELDS = {
+    CategoryKind.MAJOR: "category_major",
+    CategoryKind.MIDDLE: "category_middle",
+    CategoryKind.MINOR: "category_minor",
+    CategoryKind.STAFF_TYPE: "staff_type",
+    CategoryKind.MEDIUM: "medium",
+    CategoryKind.DIGITAL_STATUS: "digital_status",
+}
+
+
 @transaction.atomic
-def options_replace(*, survey_round, kind, values: list[str]) -> None:
-    """Replace one list. Values already used in answers must stay, so answers never dangle."""
+def options_replace(*, survey_round, kind, values: list[str], meanings: dict[str, str] | None = None) -> None:
+    """Replace one list; for a list the analysis reads, `meanings` gives each value's meaning ({value: meaning}).
+    Values already used in answers must stay, so answers never dangle (rename them with option_rename())."""
     cleaned = list(dict.fromkeys(v.strip() for v in values if v.strip()))
     if not cleaned:
         raise ValidationError(_("A list needs at least one value."))
     if any(len(v) > 50 for v in cleaned):
         raise ValidationError(_("Each value can have at most 50 characters."))
-    field = {
-        CategoryKind.MAJOR: "category_major",
-        CategoryKind.MIDDLE: "category_middle",
-        CategoryKind.MINOR: "category_minor",
-        CategoryKind.STAFF_TYPE: "staff_type",
-        CategoryKind.MEDIUM: "medium",
-        CategoryKind.DIGITAL_STATUS: "digital_status",
-    }[kind]
+    allowed = MEANINGS_OF_KIND.get(kind, [])
+    given = {k.strip(): v for k, v in (meanings or {}).items()}
+    if any(meaning not in allowed for meaning in given.values()):
+        raise ValidationError(_("The list “%(list)s” has no such meaning.") % {"list": CategoryKind(kind).label})
+    # A value given no meaning keeps the one it had, or Banso's for its own values.
+    meanings = {
+        **sheet.DEFAULT_MEANINGS.get(kind, {}),
+        **dict(survey_round.options.filter(kind=kind).values_list("value", "meaning")),
+        **given,
+    }
+    meanings = {v: m for v, m in meanings.items() if m}
+    if allowed and (missing := [v for v in cleaned if v not in meanings]):
+        raise ValidationError(
+            _("Say what “%(value)s” means in the list “%(list)s”: the analysis counts by meaning.")
+            % {"value": missing[0], "list": CategoryKind(kind).label}
+        )
+    field = OPTION_FIELDS[kind]
     used = set(survey_round.tasks.exclude(**{field: ""}).values_list(field, flat=True).distinct())
     dropped = used - set(cleaned)
     if dropped:
@@ -133,9 +162,32 @@ def options_replace(*, survey_round, kind, values: list[str]) -> None:
             % {"values": "、".join(sorted(dropped))}
         )
     survey_round.options.filter(kind=kind).delete()
+    survey_round.save(update_fields=["updated_at"])  # the analysis is cached under the round's last change
     CategoryOption.objects.bulk_create(
-        CategoryOption(survey_round=survey_round, kind=kind, value=v, order=i) for i, v in enumerate(cleaned)
+        CategoryOption(
+            survey_round=survey_round, kind=kind, value=v, meaning=meanings.get(v, "") if allowed else "", order=i
+        )
+        for i, v in enumerate(cleaned)
     )
+
+
+@transaction.atomic
+def option_rename(*, survey_round, kind, value: str, new_value: str) -> None:
+    """Call a list value by another name, in the list and in every answer that uses it; its meaning stays, so
+    no figure of the analysis changes."""
+    new_value = new_value.strip()
+    option = survey_round.options.filter(kind=kind, value=value).first()
+    if option is None:
+        raise ValidationError(_("The list has no value “%(value)s”.") % {"value": value})
+    if not new_value or len(new_value) > 50:
+        raise ValidationError(_("Enter the new name in at most 50 characters."))
+    if new_value != value and survey_round.options.filter(kind=kind, value=new_value).exists():
+        raise ValidationError(_("The list already has “%(value)s”.") % {"value": new_value})
+    option.value = new_value
+    option.save(update_fields=["value"])
+    field = OPTION_FIELDS[kind]
+    survey_round.tasks.filter(**{field: value}).update(**{field: new_value})
+    survey_round.save(update_fields=["updated_at"])  # the analysis is cached under the round's last change
 
 
 def options_of(survey_round) -> dict[str, list[str]]:

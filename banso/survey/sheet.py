@@ -142,8 +142,17 @@ DEFAULT_OPTIONS = {
     CategoryKind.DIGITAL_STATUS: ["済", "計画済", "未"],
 }
 
-# Media counted as manual work in the analysis.
-MANUAL_MEDIA = {"紙", "Excel"}
+# What Banso's own list values mean to the analysis; a town that renames them keeps the meaning.
+DEFAULT_MEANINGS: dict[str, dict[str, str]] = {
+    CategoryKind.STAFF_TYPE: {"正規": "regular", "会計年度": "fixed_term", "委託": "contractor"},
+    CategoryKind.MEDIUM: {
+        "紙": "paper",
+        "Excel": "spreadsheet",
+        "基幹システム": "core_system",
+        "その他": "other_medium",
+    },
+    CategoryKind.DIGITAL_STATUS: {"済": "digitised", "計画済": "planned", "未": "not_digitised"},
+}
 EXAMPLE = {
     "name": "住民票の写しの交付",
     "description": "窓口で請求を受け、本人確認のうえ住民票の写しを交付する",

@@ -16,8 +16,8 @@ from banso.core.forms import submit
 from banso.core.uploads import UploadError
 from banso.orgs.models import Department, Municipality
 from banso.survey import export, selectors, services
-from banso.survey.forms import MappingForm, OptionsForm, RoundForm, UploadForm
-from banso.survey.models import CategoryKind, ImportBatch, SurveyDepartment, SurveyRound, SurveyTask
+from banso.survey.forms import MappingForm, OptionsForm, RenameOptionForm, RoundForm, UploadForm
+from banso.survey.models import ImportBatch, SurveyDepartment, SurveyRound, SurveyTask
 from banso.survey.reader import guess_mapping
 from banso.survey.workbook import all_departments_zip, department_workbook_bytes, workbook_filename
 
@@ -143,13 +143,27 @@ def round_status(request, code, round_id):
 def round_options(request, code, round_id):
     survey_round = _round(request, code, round_id)
     require_manage(request, survey_round.municipality_id)
-    form = OptionsForm(request.POST or None, options=services.options_of(survey_round))
-    if request.method == "POST" and form.is_valid():
+    options = services.options_of(survey_round)
+    renaming = request.method == "POST" and "rename" in request.POST
+    form = OptionsForm(
+        None if renaming else request.POST or None, options=options, meanings=selectors.meanings_of(survey_round)
+    )
+    rename = RenameOptionForm(request.POST if renaming else None, options=options)
+    if renaming and rename.is_valid():
+        kind, value = rename.chosen()
         try:
-            for kind in CategoryKind:
-                services.options_replace(
-                    survey_round=survey_round, kind=kind, values=form.cleaned_data[kind.value].splitlines()
-                )
+            services.option_rename(
+                survey_round=survey_round, kind=kind, value=value, new_value=rename.cleaned_data["new_value"]
+            )
+        except ValidationError as err:
+            rename.add_error(None, err)
+        else:
+            messages.success(request, _("The value was renamed in the list and in every answer."))
+            return redirect("survey:round_options", code=code, round_id=round_id)
+    elif request.method == "POST" and not renaming and form.is_valid():
+        try:
+            for kind, (values, meanings) in form.lists().items():
+                services.options_replace(survey_round=survey_round, kind=kind, values=values, meanings=meanings)
         except ValidationError as err:
             form.add_error(None, err)
         else:
@@ -158,7 +172,7 @@ def round_options(request, code, round_id):
     return render(
         request,
         "survey/options_form.html",
-        {"municipality": survey_round.municipality, "survey_round": survey_round, "form": form},
+        {"municipality": survey_round.municipality, "survey_round": survey_round, "form": form, "rename": rename},
     )
 
 

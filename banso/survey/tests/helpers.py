@@ -129,3 +129,21 @@ def read_cells(content: bytes, sheet_name: str) -> list[list]:
     from python_calamine import CalamineWorkbook
 
     return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name(sheet_name).to_python()
+
+
+def lists_form_data(survey_round) -> dict[str, str]:
+    """What the answer-lists page posts for the round's lists as they stand: one box per list, and for the lists the
+    analysis reads one box per meaning."""
+    from banso.survey.models import MEANINGS_OF_KIND
+    from banso.survey.selectors import meanings_of
+    from banso.survey.services import options_of
+
+    meanings = meanings_of(survey_round)
+    data = {}
+    for kind, values in options_of(survey_round).items():
+        if kind not in MEANINGS_OF_KIND:
+            data[kind] = "\n".join(values)
+            continue
+        for meaning in MEANINGS_OF_KIND[kind]:
+            data[f"{kind}__{meaning}"] = "\n".join(v for v in values if meanings.get(kind, {}).get(v) == meaning)
+    return data

@@ -1,0 +1,62 @@
+"""A town's own list values (「紙・手書き」「会計年度任用職員」) mean what Banso's do: the analysis counts by meaning."""
+
+from django.urls import reverse
+
+from banso.survey import selectors
+from banso.survey.models import SurveyRound, SurveyTask
+from banso.survey.tests.helpers import lists_form_data
+
+
+def figures(survey_round) -> dict:
+    """What a DX officer reads off the analysis page, without the labels."""
+    survey_round.refresh_from_db()  # as the page reads it: the analysis is cached under the round's last change
+    result = selectors.analysis_of(survey_round)
+    return {
+        "hours": result.total_hours,
+        "media hours": sorted(g["hours"] for g in result.by_medium),
+        "status hours": sorted(g["hours"] for g in result.by_status),
+        "candidates": [(c.task["id"], c.score, c.parts, [s[0] for s in c.savings]) for c in result.candidates],
+    }
+
+
+def test_renaming_list_values_changes_no_figure(town_staff, town):
+    survey_round = SurveyRound.objects.get(municipality=town)
+    before = figures(survey_round)
+    assert SurveyTask.objects.filter(survey_round=survey_round, medium="紙").exists()
+    url = reverse("survey:round_options", args=[town.code, survey_round.pk])
+    for option, new_name in (("medium|紙", "紙・手書き"), ("digital_status|済", "デジタル化済み"), ("medium|Excel", "表計算")):
+        response = town_staff.post(url, {"rename": "1", "option": option, "new_value": new_name})
+        assert response.status_code == 302, response.content.decode()
+    assert not SurveyTask.objects.filter(survey_round=survey_round, medium="紙").exists()
+    assert SurveyTask.objects.filter(survey_round=survey_round, medium="紙・手書き").exists()
+    assert figures(survey_round) == before
+    labels = [g["label"] for g in selectors.analysis_of(SurveyRound.objects.get(pk=survey_round.pk)).by_medium]
+    assert "紙・手書き" in labels and "紙" not in labels
+
+
+def test_a_towns_own_value_counts_as_what_it_means(town_staff, town):
+    survey_round = SurveyRound.objects.get(municipality=town)
+    task = SurveyTask.objects.filter(survey_round=survey_round, medium="基幹システム", annual_hours__gt=0).first()
+    url = reverse("survey:round_options", args=[town.code, survey_round.pk])
+    data = lists_form_data(survey_round)
+    data["medium__paper"] += "\n紙媒体"
+    assert town_staff.post(url, data).status_code == 302
+    SurveyTask.objects.filter(pk=task.pk).update(medium="紙媒体", digital_status="未", annual_count=500)
+    survey_round.refresh_from_db()
+    found = {c.task["id"]: c for c in selectors.analysis_of(survey_round, top=10_000).candidates}[task.pk]
+    assert found.parts["manual"] == 20  # paper, though the town calls it 紙媒体
+    assert {"paperless", "ocr"} <= {kind for kind, *_ in found.savings}
+    assert "紙媒体" in " ".join(found.reasons)
+
+
+def test_a_value_under_two_meanings_or_without_one_is_refused_and_nothing_changes(town_staff, town):
+    survey_round = SurveyRound.objects.get(municipality=town)
+    url = reverse("survey:round_options", args=[town.code, survey_round.pk])
+    lists_before = list(survey_round.options.values_list("kind", "value", "meaning"))
+    data = lists_form_data(survey_round)
+    data["medium__core_system"] += "\n紙"
+    page = town_staff.post(url, data).content.decode()
+    assert "「紙」が二つの意味に書かれています" in page
+    response = town_staff.post(url, {"rename": "1", "option": "medium|紙", "new_value": "Excel"})
+    assert "「Excel」はすでにあります" in response.content.decode()
+    assert list(survey_round.options.values_list("kind", "value", "meaning")) == lists_before
