@@ -267,7 +267,15 @@ def _parents_first(policies: dict[str, dict]) -> list[str]:
 
 def _measures(plan: Plan, result: PlanImport) -> dict[str, Any]:
     services.partners_save(result.partners)
-    linked = ("challenges", "survey_tasks", "related_departments", "funding", "viewpoints", "co_owners", "partners")
+    linked = (
+        "challenges",
+        "survey_tasks",
+        "related_departments",
+        "funding",
+        "viewpoints",
+        "co_owners",
+        "partners",
+    )
     measures = {m.number: m for m in plan.measures.prefetch_related(*linked)}
     for measure in measures.values():
         measure.plan = plan  # what the services and the history read of each measure, without a query apiece

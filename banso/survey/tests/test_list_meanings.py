@@ -24,7 +24,11 @@ def test_renaming_list_values_changes_no_figure(town_staff, town):
     before = figures(survey_round)
     assert SurveyTask.objects.filter(survey_round=survey_round, medium="紙").exists()
     url = reverse("survey:round_options", args=[town.code, survey_round.pk])
-    for option, new_name in (("medium|紙", "紙・手書き"), ("digital_status|済", "デジタル化済み"), ("medium|Excel", "表計算")):
+    for option, new_name in (
+        ("medium|紙", "紙・手書き"),
+        ("digital_status|済", "デジタル化済み"),
+        ("medium|Excel", "表計算"),
+    ):
         response = town_staff.post(url, {"rename": "1", "option": option, "new_value": new_name})
         assert response.status_code == 302, response.content.decode()
     assert not SurveyTask.objects.filter(survey_round=survey_round, medium="紙").exists()
