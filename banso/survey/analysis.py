@@ -104,6 +104,23 @@ class Analysis:
     in_person: dict = field(default_factory=dict)
     candidates: list[Candidate] = field(default_factory=list)
     pairs: list[dict] = field(default_factory=list)
+    asked: frozenset[str] = frozenset()  # the columns the round asks for
+    cannot: list[str] = field(default_factory=list)  # what the answers do not allow, said plainly
+
+
+# What each column not asked for takes away from the analysis.
+NOT_ASKED = {
+    "category_major": _("Hours by category: the survey does not ask for the major category."),
+    "medium": _(
+        "The share of paper and spreadsheet work: the survey does not ask for the medium, so paper, AI-OCR and RPA "
+        "savings are not estimated."
+    ),
+    "has_seal": _("Seals: the survey does not ask whether a task needs a seal."),
+    "has_in_person": _("Visits in person: the survey does not ask whether a task needs one."),
+    "digital_status": _(
+        "Digital status: the survey does not ask for it, so tasks already digitised are among the candidates."
+    ),
+}
 
 
 def _group(tasks, key, total_hours) -> list[dict]:
@@ -137,6 +154,7 @@ def analyse(
     decisions=None,
     *,
     meanings: dict[str, dict[str, str]] | None = None,
+    asked=None,
     pair_threshold=0.6,
     top=50,
 ) -> Analysis:
@@ -149,7 +167,9 @@ def analyse(
         total_hours=total,
         total_yen=int(total * hourly_cost_yen),
         hourly_cost_yen=hourly_cost_yen,
+        asked=frozenset(NOT_ASKED if asked is None else asked),
     )
+    result.cannot = [str(message) for key, message in NOT_ASKED.items() if key not in result.asked]
     result.by_department = _group(tasks, lambda t: departments.get(t["department_id"], "?"), total)
     result.by_category = _group(tasks, lambda t: t["category_major"], total)
     result.by_medium = _group(tasks, lambda t: t["medium"], total)

@@ -84,20 +84,22 @@ def analysis_workbook(survey_round, analysis) -> bytes:
         [_("measure"), _("share of hours saved"), _("applies to")],
         [[str(label), float(rate) * 100, str(rule)] for _k, label, rate, rule in MEASURES],
         [20, 16, 60],
-        note=_("%(year)s %(title)s: hourly staff cost %(cost)s yen.")
-        % {"year": fy.era_label, "title": survey_round.title, "cost": f"{cost:,}"},
+        note=" ".join(
+            [
+                _("%(year)s %(title)s: hourly staff cost %(cost)s yen.")
+                % {"year": fy.era_label, "title": survey_round.title, "cost": f"{cost:,}"},
+                *analysis.cannot,  # what the answers do not allow, as on the page
+            ]
+        ),
     )
-    return xlsx_bytes(
-        [
-            grouped(_("by department"), _("department"), analysis.by_department),
-            grouped(_("by category"), _("major category"), analysis.by_category),
-            grouped(_("by medium"), _("medium"), analysis.by_medium),
-            grouped(_("by digital status"), _("digital status"), analysis.by_status),
-            candidates,
-            pairs,
-            assumptions,
-        ]
-    )
+    groupings = [
+        ("department_id", grouped(_("by department"), _("department"), analysis.by_department)),
+        ("category_major", grouped(_("by category"), _("major category"), analysis.by_category)),
+        ("medium", grouped(_("by medium"), _("medium"), analysis.by_medium)),
+        ("digital_status", grouped(_("by digital status"), _("digital status"), analysis.by_status)),
+    ]
+    asked = {*analysis.asked, "department_id"}
+    return xlsx_bytes([table for key, table in groupings if key in asked] + [candidates, pairs, assumptions])
 
 
 def chase_workbook(survey_round, rows) -> bytes:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from banso.core.fields import NormalizedIntegerField
 from banso.core.forms import NormalizingModelForm, choice_field, model_choice_field
 from banso.orgs.models import Department
-from banso.survey.models import MEANINGS_OF_KIND, CategoryKind, SurveyRound
+from banso.survey.models import MEANINGS_OF_KIND, CategoryKind, ColumnSet, SurveyRound
 from banso.survey.sheet import COLUMNS
 
 
@@ -25,9 +25,42 @@ class RoundForm(NormalizingModelForm):
         help_text=_("Each department gets its own sheet."),
     )
 
+    column_set = forms.ChoiceField(
+        label=_("columns asked"),
+        choices=ColumnSet.choices,
+        initial=ColumnSet.FULL,
+        required=False,  # left out, Banso's full sheet
+        widget=forms.RadioSelect,
+        help_text=_(
+            "総務省's 業務説明表 asks for the task, its purpose, legal basis, yearly volume, staff and system cost; "
+            "Banso's full sheet also asks for the medium, seals and visits, which the analysis uses."
+        ),
+    )
+    asked = forms.MultipleChoiceField(
+        label=_("columns we ask for (when we choose)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(c.key, c.header) for c in COLUMNS if c.kind != "id" and c.key != "name"],
+    )
+    required_columns = forms.MultipleChoiceField(
+        label=_("of those, the required ones"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(c.key, c.header) for c in COLUMNS if c.kind != "id" and c.key != "name"],
+        help_text=_("業務名 is always asked for and required."),
+    )
+
     class Meta:
         model = SurveyRound
-        fields = ["title", "fiscal_year", "deadline", "hourly_cost_yen", "annual_hours_per_fte", "departments"]
+        fields = [
+            "title",
+            "fiscal_year",
+            "deadline",
+            "hourly_cost_yen",
+            "annual_hours_per_fte",
+            "departments",
+            "column_set",
+        ]
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, municipality, **kwargs):
@@ -35,6 +68,19 @@ class RoundForm(NormalizingModelForm):
         model_choice_field(self, "departments").queryset = municipality.departments.filter(is_active=True)
         if self.instance.pk:
             self.initial["departments"] = list(self.instance.departments.values_list("pk", flat=True))
+            custom = self.instance.custom_columns or {}
+            self.initial["asked"] = list(custom)
+            self.initial["required_columns"] = [k for k, v in custom.items() if v == "required"]
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        asked, required = cleaned.pop("asked", []), cleaned.pop("required_columns", [])
+        cleaned["column_set"] = cleaned.get("column_set") or (
+            self.instance.column_set if self.instance.pk else ColumnSet.FULL
+        )
+        if cleaned.get("column_set") == ColumnSet.CUSTOM:
+            cleaned["custom_columns"] = {key: "required" if key in required else "optional" for key in asked}
+        return cleaned
 
 
 class OptionsForm(forms.Form):
@@ -139,15 +185,21 @@ class MappingForm(forms.Form):
     )
     department_header = forms.ChoiceField(label=_("column with the department name"), required=False)
 
-    def __init__(self, *args, headers: list[str], guesses: dict, **kwargs):
+    def __init__(self, *args, headers: list[str], guesses: dict, asked: dict[str, bool], **kwargs):
+        """`asked` is what the round asks for ({column: required}): only those columns are offered."""
         super().__init__(*args, **kwargs)
         choices = [("", _("(not in this file)"))] + [(h, h) for h in headers if h]
         choice_field(self, "department_header").choices = choices
         for column in COLUMNS:
-            if column.kind == "id":
+            if column.kind == "id" or column.key not in asked:
                 continue
             self.fields[f"col_{column.key}"] = forms.ChoiceField(
-                label=column.header, choices=choices, required=False, initial=guesses.get(column.key, "")
+                label=_("%(header)s (required)") % {"header": column.header}
+                if asked[column.key]
+                else column.header,
+                choices=choices,
+                required=False,
+                initial=guesses.get(column.key, ""),
             )
 
     def mapped_fields(self) -> dict:

@@ -12,6 +12,14 @@ from banso.core.models import AuditedModel, TimeStampedModel
 from banso.orgs.models import Department, Municipality
 
 
+class ColumnSet(models.TextChoices):
+    """Which columns a round asks for: Banso's sheet, 総務省's 業務説明表, or the town's own choice."""
+
+    FULL = "full", _("Banso's full sheet")
+    MIC = "mic", _("総務省 業務説明表")
+    CUSTOM = "custom", _("the columns we choose")
+
+
 class SurveyRound(AuditedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("preparing")
@@ -38,6 +46,10 @@ class SurveyRound(AuditedModel):
         help_text=_("Used for FTE answers and for the capacity check."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    column_set = models.CharField(
+        _("columns asked"), max_length=10, choices=ColumnSet.choices, default=ColumnSet.FULL
+    )
+    custom_columns = models.JSONField(default=dict, blank=True)  # {column: "required" | "optional"}, for CUSTOM
     departments: models.ManyToManyField[Department, "SurveyDepartment"] = models.ManyToManyField(
         Department, through="SurveyDepartment", related_name="survey_rounds"
     )
@@ -192,6 +204,11 @@ class SurveyTask(TimeStampedModel):
     outsourced = models.BooleanField(_("outsourced"), null=True, blank=True)
     digital_status = models.CharField(_("digital status"), max_length=50, blank=True)
     issues = models.TextField(_("issues and ideas"), blank=True)
+    reference_number = models.CharField(_("reference number (整理番号)"), max_length=30, blank=True)
+    outcome_indicator = models.CharField(_("outcome indicator (成果指標)"), max_length=200, blank=True)
+    system_cost_thousand_yen = models.PositiveIntegerField(
+        _("information system cost (thousand yen a year)"), null=True, blank=True
+    )
     annual_hours = models.DecimalField(_("hours a year"), max_digits=12, decimal_places=1, default=0)
     missing_answers = models.PositiveSmallIntegerField(default=0)
     to_become_measure = models.BooleanField(_("to become a measure"), default=False)

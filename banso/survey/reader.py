@@ -85,6 +85,8 @@ class Context:
     annual_hours_per_fte: int
     staff_counts: dict[int, int | None]
     known_row_keys: dict[str, int] = field(default_factory=dict)  # row_key -> department id
+    # {column: required} of what the round asks for (sheet.asked_columns); Banso's full sheet when not given.
+    columns: dict[str, bool] = field(default_factory=lambda: sheet.asked_columns(sheet.ColumnSet.FULL))
 
 
 def read_workbook(
@@ -208,7 +210,7 @@ def _read_sheet(
             )
             return
     columns, dept_col = _map_columns(
-        rows[header_row] if header_row < len(rows) else [], mapped, department_header, sheet_name, result
+        rows[header_row] if header_row < len(rows) else [], mapped, department_header, sheet_name, result, ctx
     )
     if result.errors:
         return
@@ -223,7 +225,10 @@ def _read_sheet(
         )
         return
     formulas = formula_cells(info, sheet_name)
-    validator = RowValidator(ctx, result, sheet_name, columns)
+    header_cells = rows[header_row] if header_row < len(rows) else []
+    validator = RowValidator(
+        ctx, result, sheet_name, columns, {k: str(header_cells[i]) for k, i in columns.items()}
+    )
     result.total_rows = len(data)
     for offset, row in enumerate(data):
         excel_row = header_row + offset + 2
@@ -237,20 +242,21 @@ def _read_sheet(
         progress(len(data), len(data))
 
 
-def _map_columns(header_cells, mapped, department_header, sheet_name, result):
-    """field key -> column index, from the sheet's own headers or a saved mapping."""
+def _map_columns(header_cells, mapped, department_header, sheet_name, result, ctx: Context):
+    """field key -> column index, from the sheet's own headers or a saved mapping; only the columns the round
+    asks for are read."""
     by_header = {header_key(cell): i for i, cell in enumerate(header_cells) if str(cell or "").strip()}
     columns: dict[str, int] = {}
     if mapped:
         for key, header in mapped.items():
-            if header and header_key(header) in by_header:
+            if header and header_key(header) in by_header and key in ctx.columns:
                 columns[key] = by_header[header_key(header)]
     else:
         for key_text, index in by_header.items():
             key = KNOWN_HEADERS.get(key_text)
-            if key and key not in columns:
+            if key and key in ctx.columns and key not in columns:
                 columns[key] = index
-            elif key is None:
+            elif key is None or key not in ctx.columns:
                 result.problems.append(
                     Problem(
                         _("The column “%(header)s” is not part of the survey and was not imported.")
@@ -260,10 +266,12 @@ def _map_columns(header_cells, mapped, department_header, sheet_name, result):
                         severity="warning",
                     )
                 )
-    missing = [c.header for c in sheet.COLUMNS if c.required and c.key not in columns]
-    for numbers in (("annual_count", "minutes_per_case"),):
-        if not all(k in columns for k in numbers) and "fte" not in columns:
-            missing.extend(sheet.COLUMN_BY_KEY[k].header for k in numbers if k not in columns)
+    missing = [
+        sheet.COLUMN_BY_KEY[k].header for k, required in ctx.columns.items() if required and k not in columns
+    ]
+    if not time_columns_found(ctx.columns, columns):
+        numbers = [k for k in ("annual_count", "minutes_per_case", "fte") if k in ctx.columns and k not in columns]
+        missing.extend(sheet.COLUMN_BY_KEY[k].header for k in numbers)
     if missing:
         result.problems.append(
             Problem(
@@ -279,8 +287,17 @@ def _map_columns(header_cells, mapped, department_header, sheet_name, result):
 
 
 class RowValidator:
-    def __init__(self, ctx: Context, result: ReadResult, sheet_name: str, columns: dict[str, int]):
+    def __init__(
+        self,
+        ctx: Context,
+        result: ReadResult,
+        sheet_name: str,
+        columns: dict[str, int],
+        headers: dict[str, str] | None = None,
+    ):
+        """`headers` are the file's own header texts by column, so messages name the column as the file does."""
         self.ctx, self.result, self.sheet_name, self.columns = ctx, result, sheet_name, columns
+        self.headers = {k: " ".join(h.split()) for k, h in (headers or {}).items() if h.strip()}
         self.allowed = {kind: {fold(v): v for v in values} for kind, values in ctx.options.items()}
         self.seen_names: dict[tuple[int, str], int] = {}
         self.seen_keys: dict[str, int] = {}
@@ -290,7 +307,7 @@ class RowValidator:
         column = ""
         if key:
             index = self.columns.get(key)
-            header = sheet.COLUMN_BY_KEY[key].header
+            header = self.headers.get(key) or sheet.COLUMN_BY_KEY[key].header
             column = f"{column_letter(index)}（{header}）" if index is not None else header
         self.result.problems.append(Problem(message, self.sheet_name, row, column, key, severity))
 
@@ -324,15 +341,22 @@ class RowValidator:
                 failed.add(key)
         self.check_row(values, excel_row, department_id, failed)
         errors = sum(1 for p in self.result.problems[before:] if p.severity == "error")
-        missing = sum(1 for c in sheet.COLUMNS if c.expected and _blank(values.get(c.key)))
+        asked = self.ctx.columns
+        missing = sum(1 for c in sheet.COLUMNS if c.expected and c.key in asked and _blank(values.get(c.key)))
+        if "minutes_per_case" not in asked and "fte" in asked and values.get("fte") is None:
+            missing += 1  # 担当職員数 left blank where the round asks for no minutes: the row has no hours
         self.result.rows.append(ParsedRow(excel_row, department_id, values, errors, missing))
         if not errors:
             self.result.department_ids.add(department_id)
 
     def convert(self, column, raw, row):
         if _blank(raw):
-            if column.required:
-                self.problem(_("“%(column)s” is required.") % {"column": column.header}, row, column.key)
+            if self.ctx.columns.get(column.key):
+                self.problem(
+                    _("“%(column)s” is required.") % {"column": self.headers.get(column.key) or column.header},
+                    row,
+                    column.key,
+                )
             return None
         if isinstance(raw, dt.date | dt.datetime | dt.time | dt.timedelta) and column.kind in (
             "int",
@@ -448,9 +472,17 @@ class RowValidator:
 
     def check_row(self, values, row, department_id, failed):
         counted = values.get("annual_count") is not None and values.get("minutes_per_case") is not None
-        # Only when the time cells are blank: a wrong value already has its own message.
-        if not counted and values.get("fte") is None and not failed & {"annual_count", "minutes_per_case", "fte"}:
+        # Only when the time cells are blank (a wrong value already has its own message), and only when the round
+        # asks for minutes: a round that asks for 年間総計 and 担当職員数 alone counts a blank as a missing answer.
+        timed = "minutes_per_case" in self.ctx.columns
+        if (
+            timed
+            and not counted
+            and values.get("fte") is None
+            and not failed & {"annual_count", "minutes_per_case", "fte"}
+        ):
             self.problem(_("Enter the cases a year and the minutes per case, or the FTE."), row, "annual_count")
+
         name = values.get("name")
         if name:
             key = (department_id, normalize_for_matching(name))
@@ -479,6 +511,15 @@ class RowValidator:
                 self.problem(_("This row belongs to another department's sheet."), row, "row_key")
             self.seen_keys.setdefault(row_key, row)
         values["annual_hours"] = task_hours(values, self.ctx.annual_hours_per_fte)
+
+
+def time_columns_found(asked: dict[str, bool], found) -> bool:
+    """Whether a file has what the round needs to count hours: cases and minutes or the FTE where it asks for
+    minutes, the FTE (担当職員数) where it asks for that alone, nothing where it asks for neither."""
+    found = set(found)
+    if "minutes_per_case" in asked:
+        return "fte" in found or {"annual_count", "minutes_per_case"} <= found
+    return "fte" not in asked or "fte" in found
 
 
 def task_hours(values: dict, annual_hours_per_fte: int) -> Decimal:

@@ -4,6 +4,7 @@ import hashlib
 
 from django.db.models import Count, Max, Q, Sum
 
+from banso.survey import sheet
 from banso.survey.analysis import TASK_FIELDS, analyse
 from banso.survey.models import ImportBatch, PairDecision, SurveyDepartment, SurveyRound, SurveyTask
 
@@ -114,8 +115,15 @@ def warm_analysis(survey_round, *, top=50):
 def _compute_analysis(survey_round, top):
     tasks = list(SurveyTask.objects.filter(survey_round=survey_round).values(*TASK_FIELDS))
     departments = dict(survey_round.round_departments.values_list("department_id", "department__name"))
+    asked = sheet.asked_columns(survey_round.column_set, survey_round.custom_columns)
     return analyse(
-        tasks, departments, survey_round.hourly_cost_yen, {}, meanings=meanings_of(survey_round), top=top
+        tasks,
+        departments,
+        survey_round.hourly_cost_yen,
+        {},
+        meanings=meanings_of(survey_round),
+        asked=asked,
+        top=top,
     )
 
 

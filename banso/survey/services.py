@@ -24,6 +24,7 @@ from banso.survey.models import (
     CategoryKind,
     CategoryOption,
     ColumnMapping,
+    ColumnSet,
     ImportBatch,
     PairDecision,
     RoundStatusChange,
@@ -31,20 +32,31 @@ from banso.survey.models import (
     SurveyRound,
     SurveyTask,
 )
-from banso.survey.reader import Context, header_signature, read_workbook
+from banso.survey.reader import Context, header_signature, read_workbook, time_columns_found
 from banso.text.normalize import normalize_for_matching
 
 log = logging.getLogger(__name__)
 IMPORT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind != "id"] + ["annual_hours", "missing_answers"]
 DECIMAL_FIELDS = {"minutes_per_case", "staff_per_case", "fte", "annual_hours"}
+TEXT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind in ("text", "long_text", "choice")]
 CHUNK = 1000
 
 
 # -- rounds -------------------------------------------------------------------
 @transaction.atomic
 def round_create(
-    *, municipality, fiscal_year, title, deadline, hourly_cost_yen, annual_hours_per_fte=1800, departments=None
+    *,
+    municipality,
+    fiscal_year,
+    title,
+    deadline,
+    hourly_cost_yen,
+    annual_hours_per_fte=1800,
+    departments=None,
+    column_set=ColumnSet.FULL,
+    custom_columns=None,
 ):
+    """A new round with Banso's lists; it asks for `column_set`'s columns (`custom_columns` for the town's own)."""
     survey_round = SurveyRound(
         municipality=municipality,
         fiscal_year=fiscal_year,
@@ -52,6 +64,8 @@ def round_create(
         deadline=deadline,
         hourly_cost_yen=hourly_cost_yen,
         annual_hours_per_fte=annual_hours_per_fte,
+        column_set=column_set,
+        custom_columns=_checked_columns(column_set, custom_columns),
     )
     if SurveyRound.objects.filter(
         municipality=municipality, fiscal_year=fiscal_year, title=survey_round.title
@@ -78,6 +92,11 @@ def round_create(
 
 @transaction.atomic
 def round_update(*, survey_round, departments=None, **values):
+    if "column_set" in values or "custom_columns" in values:
+        values["custom_columns"] = _checked_columns(
+            values.get("column_set", survey_round.column_set),
+            values.get("custom_columns", survey_round.custom_columns),
+        )
     for key, value in values.items():
         setattr(survey_round, key, value)
     survey_round.full_clean(validate_unique=False)
@@ -85,6 +104,26 @@ def round_update(*, survey_round, departments=None, **values):
     if departments is not None:
         round_set_departments(survey_round=survey_round, departments=departments)
     return survey_round
+
+
+def _checked_columns(column_set, custom) -> dict[str, str]:
+    """The town's own column choice ({column: "required" | "optional"}), kept only for CUSTOM: it must ask for
+    something to count hours by (cases and minutes, or the FTE)."""
+    if column_set != ColumnSet.CUSTOM:
+        return {}
+    custom = {
+        k: v for k, v in (custom or {}).items() if k in sheet.COLUMN_BY_KEY and v in ("required", "optional")
+    }
+    asked = sheet.asked_columns(column_set, custom)
+    if not ("fte" in asked or {"annual_count", "minutes_per_case"} <= set(asked)):
+        raise ValidationError(
+            {
+                "custom_columns": _(
+                    "Ask for the cases a year and the minutes per case, or for the FTE: hours are counted from them."
+                )
+            }
+        )
+    return custom
 
 
 def round_set_departments(*, survey_round, departments) -> None:
@@ -212,6 +251,7 @@ def build_context(survey_round) -> Context:
         annual_hours_per_fte=survey_round.annual_hours_per_fte,
         staff_counts={d.pk: d.staff_count for d in departments},
         known_row_keys={str(k): d for k, d in survey_round.tasks.values_list("row_key", "department_id")},
+        columns=sheet.asked_columns(survey_round.column_set, survey_round.custom_columns),
     )
 
 
@@ -368,21 +408,7 @@ def _apply(batch, rows) -> None:
     for row in rows:
         values = {k: row.values.get(k) for k in IMPORT_FIELDS}
         values["missing_answers"] = row.missing_answers
-        for key in (
-            "name",
-            "description",
-            "legal_basis",
-            "category_major",
-            "category_middle",
-            "category_minor",
-            "target",
-            "period",
-            "staff_type",
-            "medium",
-            "systems",
-            "digital_status",
-            "issues",
-        ):
+        for key in TEXT_FIELDS:
             values[key] = values[key] or ""
         task = by_key.get(row.values.get("row_key") or "") or by_name.get(
             (row.department_id, normalize_for_matching(values["name"]))
@@ -403,8 +429,11 @@ def _apply(batch, rows) -> None:
                 SurveyTask.objects.bulk_create(creates)
                 creates = []
             continue
+        # A column the file does not have (a round asking fewer columns than before, another layout) leaves what
+        # the task holds: nothing entered earlier is lost.
+        values = {k: v for k, v in values.items() if k in row.values or k in ("annual_hours", "missing_answers")}
         current = {k: getattr(task, k) for k in IMPORT_FIELDS}
-        if any(_differs(current[k], values[k]) for k in IMPORT_FIELDS):
+        if any(_differs(current[k], values[k]) for k in values):
             previous.append({"row_key": str(task.row_key), **_json(current)})
             for key, value in values.items():
                 setattr(task, key, value)
@@ -476,9 +505,21 @@ def mapping_save(*, batch, name, fields: dict, department_header="", user=None) 
         raise ValidationError(
             _("These headers are not in the file: %(headers)s.") % {"headers": "、".join(unknown)}
         )
-    missing = [c.header for c in sheet.COLUMNS if c.required and c.key not in chosen]
-    if "fte" not in chosen and not {"annual_count", "minutes_per_case"} <= set(chosen):
-        missing.append(_("cases a year and minutes per case, or FTE"))
+    asked = sheet.asked_columns(batch.survey_round.column_set, batch.survey_round.custom_columns)
+    chosen = {k: v for k, v in chosen.items() if k in asked}
+    missing = [sheet.COLUMN_BY_KEY[k].header for k, required in asked.items() if required and k not in chosen]
+    if not time_columns_found(asked, chosen):
+        missing.append(
+            _("cases a year and minutes per case, or FTE")
+            if "minutes_per_case" in asked
+            else sheet.COLUMN_BY_KEY["fte"].header
+        )
+    doubled = sorted({h for h in chosen.values() if list(chosen.values()).count(h) > 1})
+    if doubled:
+        raise ValidationError(
+            _("One column of the file can fill only one field: %(headers)s is chosen twice.")
+            % {"headers": "、".join(doubled)}
+        )
     if missing:
         raise ValidationError(_("Choose a column for: %(fields)s.") % {"fields": "、".join(missing)})
     if not department_header and batch.department_id is None:

@@ -9,7 +9,7 @@ department renames a column.
 
 from dataclasses import dataclass, field
 
-from banso.survey.models import CategoryKind
+from banso.survey.models import CategoryKind, ColumnSet
 
 FORMAT_NAME = "banso-survey"
 FORMAT_VERSION = "1"
@@ -60,15 +60,22 @@ COLUMNS = (
         expected=True,
         width=36,
         note="何をする業務か",
-        aliases=("業務内容", "概要"),
+        aliases=("業務内容", "概要", "業務の目的・概要", "目的・概要"),
     ),
-    Column("legal_basis", "根拠法令", "text", width=18, aliases=("根拠法", "法令", "根拠")),
+    Column("legal_basis", "根拠法令", "text", width=18, aliases=("根拠法", "法令", "根拠", "根拠法令等")),
     Column("category_major", "大分類", "choice", required=True, choices=CategoryKind.MAJOR, width=16),
     Column("category_middle", "中分類", "choice", choices=CategoryKind.MIDDLE, width=16),
     Column("category_minor", "小分類", "choice", choices=CategoryKind.MINOR, width=16),
     Column("target", "対象", "text", expected=True, width=14, note="住民・事業者・庁内など", aliases=("対象者",)),
     Column("period", "実施時期・繁忙期", "text", expected=True, width=16, aliases=("実施時期", "繁忙期", "時期")),
-    Column("annual_count", "年間件数", "int", width=11, note="1年間の件数", aliases=("件数", "年間処理件数")),
+    Column(
+        "annual_count",
+        "年間件数",
+        "int",
+        width=11,
+        note="1年間の件数",
+        aliases=("件数", "年間処理件数", "年間総計", "業務規模", "業務規模（年間総計）"),
+    ),
     Column(
         "minutes_per_case",
         "1件あたり処理時間（分）",
@@ -90,7 +97,7 @@ COLUMNS = (
         "decimal",
         width=12,
         note="件数で数えにくい業務は常勤換算の人数",
-        aliases=("FTE", "従事換算"),
+        aliases=("FTE", "従事換算", "担当職員数（人）", "担当職員数", "投入資源（担当職員数（人））"),
     ),
     Column("staff_type", "職員区分", "choice", required=True, choices=CategoryKind.STAFF_TYPE, width=12),
     Column(
@@ -110,8 +117,64 @@ COLUMNS = (
         aliases=("デジタル化",),
     ),
     Column("issues", "課題・改善案", "long_text", width=36, aliases=("課題", "改善案", "課題・改善点")),
+    # Asked by 総務省's 業務説明表; kept so that nothing a town wrote is dropped.
+    Column(
+        "reference_number", "整理番号", "text", width=10, aliases=("番号", "No", "No.", "通し番号"), max_length=30
+    ),
+    Column("outcome_indicator", "成果指標", "text", width=20, aliases=("成果", "指標")),
+    Column(
+        "system_cost_thousand_yen",
+        "情報システム費用（千円）",
+        "int",
+        width=13,
+        note="年間の費用",
+        aliases=("情報システム費用", "システム費用", "投入資源（情報システム費用）"),
+    ),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+
+
+# 総務省's 業務説明表 ({column: required}): the work and its volume as 年間総計, staffing as 担当職員数（人）; no
+# medium, seal or digital status, so the analysis says what it cannot show.
+MIC_COLUMNS = {
+    "reference_number": False,
+    "name": True,
+    "description": False,
+    "legal_basis": False,
+    "annual_count": False,
+    "fte": False,
+    "outcome_indicator": False,
+    "system_cost_thousand_yen": False,
+}
+
+
+# The 業務説明表's own words for the columns it shares with Banso's sheet: a round that asks in its layout gets
+# sheets headed as the towns know them (the importer reads both spellings).
+MIC_HEADERS = {
+    "description": "業務の目的・概要",
+    "legal_basis": "根拠法令等",
+    "annual_count": "業務規模（年間総計）",
+    "fte": "担当職員数（人）",
+}
+
+
+def header_of(column: Column, column_set: str) -> str:
+    """A column's header on the round's sheets."""
+    return MIC_HEADERS.get(column.key, column.header) if column_set == ColumnSet.MIC else column.header
+
+
+def asked_columns(column_set: str, custom: dict[str, str] | None = None) -> dict[str, bool]:
+    """{column: required} of what a round asks for, in the sheet's order. The hidden row id and the task name are
+    always there; `custom` is {column: "required" | "optional"}."""
+    if column_set == ColumnSet.MIC:
+        chosen = MIC_COLUMNS
+    elif column_set == ColumnSet.CUSTOM:
+        chosen = {key: value == "required" for key, value in (custom or {}).items() if key in COLUMN_BY_KEY}
+    else:
+        chosen = {c.key: c.required for c in COLUMNS}
+    chosen = {**chosen, "row_key": False, "name": True}
+    return {c.key: chosen[c.key] for c in COLUMNS if c.key in chosen}
+
 
 DEFAULT_OPTIONS = {
     CategoryKind.MAJOR: [
@@ -174,4 +237,7 @@ EXAMPLE = {
     "outsourced": False,
     "digital_status": "計画済",
     "issues": "コンビニ交付の利用を広げたい",
+    "reference_number": "1-001",
+    "outcome_indicator": "交付件数",
+    "system_cost_thousand_yen": 1200,
 }

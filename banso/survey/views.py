@@ -15,7 +15,7 @@ from banso.core.access import get_scoped, require_manage, scoped
 from banso.core.forms import submit
 from banso.core.uploads import UploadError
 from banso.orgs.models import Department, Municipality
-from banso.survey import export, selectors, services
+from banso.survey import export, selectors, services, sheet
 from banso.survey.forms import MappingForm, OptionsForm, RenameOptionForm, RoundForm, UploadForm
 from banso.survey.models import ImportBatch, SurveyDepartment, SurveyRound, SurveyTask
 from banso.survey.reader import guess_mapping
@@ -306,6 +306,7 @@ def import_mapping(request, code, round_id, batch_id):
         request.POST or None,
         headers=headers,
         guesses=guesses,
+        asked=sheet.asked_columns(batch.survey_round.column_set, batch.survey_round.custom_columns),
         initial={
             "name": saved.name if saved else batch.original_name.rsplit(".", 1)[0][:100],
             "department_header": saved.department_header if saved else "",

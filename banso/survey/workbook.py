@@ -75,6 +75,7 @@ def _write_guide(workbook, fmt, survey_round, department, fy):
     guide.set_column(0, 0, 26)
     guide.set_column(1, 1, 90)
     guide.write(0, 0, f"{fy.era_label} {survey_round.title}", fmt["title"])
+    asked = sheet.asked_columns(survey_round.column_set, survey_round.custom_columns)
     lines = [
         ("自治体・部署", f"{survey_round.municipality.name}　{department.name}"),
         (
@@ -89,7 +90,9 @@ def _write_guide(workbook, fmt, survey_round, department, fy):
         ("必須の列", "見出しが赤い列は必ず入力してください。空欄のままだと取り込めません。"),
         (
             "時間の書き方",
-            "「年間件数」と「1件あたり処理時間（分）」を書きます。件数で数えにくい業務は「FTE」に常勤換算の人数（例：0.5）を書きます。",
+            "「年間件数」と「1件あたり処理時間（分）」を書きます。件数で数えにくい業務は「FTE」に常勤換算の人数（例：0.5）を書きます。"
+            if "minutes_per_case" in asked
+            else f"「{sheet.header_of(sheet.COLUMN_BY_KEY['fte'], survey_round.column_set)}」に、この業務に携わる職員を常勤換算の人数で書きます（例：0.5）。",
         ),
         (
             "選択肢の列",
@@ -112,9 +115,9 @@ def _write_guide(workbook, fmt, survey_round, department, fy):
     row = len(lines) + 4
     guide.write(row, 0, "列", fmt["bold"])
     guide.write(row, 1, "説明", fmt["bold"])
-    for i, column in enumerate(c for c in sheet.COLUMNS if c.kind != "id"):
-        need = "必須" if column.required else "任意"
-        guide.write(row + 1 + i, 0, column.header)
+    for i, column in enumerate(c for c in sheet.COLUMNS if c.kind != "id" and c.key in asked):
+        need = "必須" if asked[column.key] else "任意"
+        guide.write(row + 1 + i, 0, sheet.header_of(column, survey_round.column_set))
         guide.write(row + 1 + i, 1, f"{need}　{column.note}".rstrip(), fmt["wrap_plain"])
 
 
@@ -146,7 +149,9 @@ def _write_data(workbook, data, fmt, survey_round, department, fy, lists_ranges,
         fmt["note"],
     )
     last_row = sheet.FIRST_DATA_ROW + len(tasks) + sheet.BLANK_ROWS
-    for col, column in enumerate(sheet.COLUMNS):
+    asked = sheet.asked_columns(survey_round.column_set, survey_round.custom_columns)
+    columns = [c for c in sheet.COLUMNS if c.key in asked]  # only what the round asks for, in the sheet's order
+    for col, column in enumerate(columns):
         cell_format = {
             "int": fmt["int"],
             "decimal": fmt["decimal"],
@@ -154,7 +159,8 @@ def _write_data(workbook, data, fmt, survey_round, department, fy, lists_ranges,
             "id": fmt["id"],
         }.get(column.kind, fmt["text"])
         data.set_column(col, col, column.width, cell_format, {"hidden": column.kind == "id"})
-        data.write(sheet.HEADER_ROW, col, column.header, fmt["required"] if column.required else fmt["header"])
+        header = sheet.header_of(column, survey_round.column_set)
+        data.write(sheet.HEADER_ROW, col, header, fmt["required"] if asked[column.key] else fmt["header"])
         data.write(
             sheet.EXAMPLE_ROW,
             col,
@@ -163,7 +169,7 @@ def _write_data(workbook, data, fmt, survey_round, department, fy, lists_ranges,
         )
         _validate_column(data, col, column, lists_ranges, last_row)
     for row, task in enumerate(tasks, start=sheet.FIRST_DATA_ROW):
-        for col, column in enumerate(sheet.COLUMNS):
+        for col, column in enumerate(columns):
             value = _cell_value(task, column)
             if value != "":
                 if isinstance(value, float):
@@ -172,7 +178,7 @@ def _write_data(workbook, data, fmt, survey_round, department, fy, lists_ranges,
                     data.write_string(row, col, value)
     data.set_row(sheet.HEADER_ROW, 42)
     data.freeze_panes(sheet.FIRST_DATA_ROW, 2)
-    data.autofilter(sheet.HEADER_ROW, 1, last_row, len(sheet.COLUMNS) - 1)
+    data.autofilter(sheet.HEADER_ROW, 1, last_row, len(columns) - 1)
     # Headers, the example and the ids are locked; answer cells are not.
     data.protect(
         "",

@@ -35,6 +35,7 @@ class Command(BansoCommand):
             "by_digital_status": analysis.by_status,
             "seal": analysis.seal,
             "in_person": analysis.in_person,
+            "cannot_show": analysis.cannot,
             "candidates": [
                 {
                     "task": c.task["name"],

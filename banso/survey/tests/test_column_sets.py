@@ -1,0 +1,199 @@
+"""A round asks for the columns it chooses: 総務省's 業務説明表, Banso's full sheet, or the town's own choice."""
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from banso.orgs.models import Department
+from banso.survey import selectors, services, sheet
+from banso.survey.models import ColumnSet, ImportBatch, SurveyRound, SurveyTask
+from banso.survey.tests.helpers import raw_workbook, run_import
+from banso.survey.workbook import department_workbook_bytes
+
+# 総務省's 業務説明表 as a town fills it, with a column of the town's own (備考) that has nowhere to go.
+MIC_HEADER = [
+    "整理番号",
+    "業務名",
+    "業務の目的・概要",
+    "根拠法令等",
+    "所管部署",
+    "業務規模（年間総計）",
+    "成果指標",
+    "担当職員数（人）",
+    "情報システム費用",
+    "備考",
+]
+MIC_ROWS = [
+    [
+        "1-001",
+        "請願・陳情の受付",
+        "議会への請願を受け付ける",
+        "地方自治法第124条",
+        "議会事務局",
+        30,
+        "受付件数",
+        0.2,
+        0,
+        "",
+    ],
+    [
+        "1-002",
+        "会議録の作成",
+        "本会議の記録を作る",
+        "地方自治法第123条",
+        "議会事務局",
+        12,
+        "公開までの日数",
+        0.5,
+        1200,
+        "委託",
+    ],
+]
+
+
+@pytest.fixture
+def mic_round(town):
+    return services.round_create(
+        municipality=town,
+        fiscal_year=2026,
+        title="業務説明表による調査",
+        deadline=dt.date(2027, 1, 29),
+        hourly_cost_yen=3500,
+        column_set=ColumnSet.MIC,
+        departments=Department.objects.filter(municipality=town, name__in=["議会事務局", "住民課"]),
+    )
+
+
+def mic_fields() -> dict[str, str]:
+    return {
+        "reference_number": "整理番号",
+        "name": "業務名",
+        "description": "業務の目的・概要",
+        "legal_basis": "根拠法令等",
+        "annual_count": "業務規模（年間総計）",
+        "outcome_indicator": "成果指標",
+        "fte": "担当職員数（人）",
+        "system_cost_thousand_yen": "情報システム費用",
+    }
+
+
+def test_a_round_in_the_mic_layout_takes_a_town_file_without_banso_only_columns(mic_round, tmp_path):
+    path = raw_workbook(
+        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=MIC_ROWS, sheet_name="業務説明表", header_row=0
+    )
+    batch = run_import(path, mic_round)
+    assert batch.status == ImportBatch.Status.NEEDS_MAPPING
+    services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
+    batch = services.import_run(batch)
+    assert batch.status == ImportBatch.Status.APPLIED, batch.problems
+    minutes = SurveyTask.objects.get(survey_round=mic_round, name="会議録の作成")
+    assert (minutes.reference_number, minutes.outcome_indicator, minutes.system_cost_thousand_yen) == (
+        "1-002",
+        "公開までの日数",
+        1200,
+    )
+    assert minutes.annual_hours == Decimal("900.0")  # 0.5 人 × 1,800 hours: staffing as FTE, no minutes per case
+    assert minutes.medium == ""  # not asked, not invented
+
+
+def test_banso_full_sheet_still_asks_for_its_own_columns(town, tmp_path):
+    full = SurveyRound.objects.get(municipality=town)
+    path = raw_workbook(
+        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=MIC_ROWS, sheet_name="業務説明表", header_row=0
+    )
+    batch = run_import(path, full)
+    with pytest.raises(ValidationError, match="処理媒体"):
+        services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
+
+
+def test_the_mapping_page_offers_only_the_columns_the_round_asks_for(town_staff, mic_round, tmp_path):
+    path = raw_workbook(
+        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=MIC_ROWS, sheet_name="業務説明表", header_row=0
+    )
+    batch = run_import(path, mic_round)
+    url = reverse("survey:import_mapping", args=[mic_round.municipality.code, mic_round.pk, batch.pk])
+    page = town_staff.get(url).content.decode()
+    assert "業務名（必須）" in page and "処理媒体" not in page
+    data = {"name": "業務説明表", "department_header": "所管部署"}
+    data.update({f"col_{key}": header for key, header in mic_fields().items()})
+    data["col_legal_basis"] = "業務名"  # the same column of the file chosen twice
+    page = town_staff.post(url, data).content.decode()
+    assert "「業務名」が二度選ばれています" in page
+    data["col_legal_basis"] = "根拠法令等"
+    assert town_staff.post(url, data).status_code == 302
+    assert SurveyTask.objects.filter(survey_round=mic_round).count() == 2
+
+
+def test_messages_name_the_column_as_the_file_heads_it(mic_round, tmp_path):
+    rows = [[*MIC_ROWS[0][:7], "多い", 0, ""]]
+    path = raw_workbook(
+        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=rows, sheet_name="業務説明表", header_row=0
+    )
+    batch = run_import(path, mic_round)
+    services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
+    batch = services.import_run(batch)
+    problem = next(p for p in batch.problems if p["severity"] == "error")
+    assert problem["column"] == "H（担当職員数（人））"
+    assert problem["row"] == 2
+
+
+def test_the_analysis_says_what_a_mic_round_cannot_show(town_staff, mic_round, tmp_path):
+    path = raw_workbook(
+        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=MIC_ROWS, sheet_name="業務説明表", header_row=0
+    )
+    batch = run_import(path, mic_round)
+    services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
+    services.import_run(batch)
+    page = town_staff.get(
+        reverse("survey:analysis", args=[mic_round.municipality.code, mic_round.pk])
+    ).content.decode()
+    assert "処理媒体を尋ねていない" in page
+    assert "押印のある業務" not in page  # the seal figure is not shown as 0 %
+    out = io.StringIO()
+    call_command(
+        "survey_analyze",
+        "--municipality",
+        mic_round.municipality.code,
+        "--fiscal-year",
+        "2026",
+        "--json",
+        stdout=out,
+    )
+    assert "処理媒体を尋ねていない" in out.getvalue()
+    assert selectors.analysis_of(mic_round).total_hours == Decimal("1260.0")
+
+
+def test_a_mic_rounds_sheet_has_the_mic_columns_under_their_own_headers(mic_round):
+    department = Department.objects.get(municipality=mic_round.municipality, name="議会事務局")
+    content = department_workbook_bytes(mic_round, department, services.options_of(mic_round), [])
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name(sheet.DATA_SHEET).to_python()
+    assert [h for h in rows[sheet.HEADER_ROW] if h] == [
+        "行ID（変更しないでください）",
+        "業務名",
+        "業務の目的・概要",
+        "根拠法令等",
+        "業務規模（年間総計）",
+        "担当職員数（人）",
+        "整理番号",
+        "成果指標",
+        "情報システム費用（千円）",
+    ]
+
+
+def test_a_towns_own_column_choice_must_let_hours_be_counted(town):
+    with pytest.raises(ValidationError, match="FTE"):
+        services.round_create(
+            municipality=town,
+            fiscal_year=2026,
+            title="独自の調査",
+            deadline=dt.date(2027, 1, 29),
+            hourly_cost_yen=3500,
+            column_set=ColumnSet.CUSTOM,
+            custom_columns={"medium": "required"},
+        )
