@@ -204,6 +204,7 @@ class SurveyTask(TimeStampedModel):
     outsourced = models.BooleanField(_("outsourced"), null=True, blank=True)
     digital_status = models.CharField(_("digital status"), max_length=50, blank=True)
     issues = models.TextField(_("issues and ideas"), blank=True)
+    section = models.CharField(_("section (係)"), max_length=60, blank=True)  # as the file names it
     reference_number = models.CharField(_("reference number (整理番号)"), max_length=30, blank=True)
     outcome_indicator = models.CharField(_("outcome indicator (成果指標)"), max_length=200, blank=True)
     system_cost_thousand_yen = models.PositiveIntegerField(

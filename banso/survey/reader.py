@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
 import uuid
 from collections import defaultdict
@@ -85,6 +86,7 @@ class Context:
     annual_hours_per_fte: int
     staff_counts: dict[int, int | None]
     known_row_keys: dict[str, int] = field(default_factory=dict)  # row_key -> department id
+    sections: dict[int, set[str]] = field(default_factory=dict)  # department id -> its 係 by name
     # {column: required} of what the round asks for (sheet.asked_columns); Banso's full sheet when not given.
     columns: dict[str, bool] = field(default_factory=lambda: sheet.asked_columns(sheet.ColumnSet.FULL))
 
@@ -229,13 +231,17 @@ def _read_sheet(
     validator = RowValidator(
         ctx, result, sheet_name, columns, {k: str(header_cells[i]) for k, i in columns.items()}
     )
+    if dept_col is not None:
+        validator.department_column = (dept_col, str(header_cells[dept_col]))
     result.total_rows = len(data)
     for offset, row in enumerate(data):
         excel_row = header_row + offset + 2
-        row_department = department_id
-        if dept_col is not None:
-            row_department = validator.department_of(row[dept_col] if dept_col < len(row) else None, excel_row)
-        validator.validate(row, excel_row, row_department, formulas)
+        if dept_col is None:
+            validator.validate(row, excel_row, department_id, formulas)
+            continue
+        found = validator.department_of(row[dept_col] if dept_col < len(row) else None, excel_row)
+        if found is not None:
+            validator.validate(row, excel_row, found[0], formulas, section=found[1])
         if progress and offset % 1000 == 999:
             progress(offset + 1, len(data))
     if progress:
@@ -302,25 +308,86 @@ class RowValidator:
         self.seen_names: dict[tuple[int, str], int] = {}
         self.seen_keys: dict[str, int] = {}
         self.department_names = {fold(normalize_for_matching(n)): i for n, i in ctx.department_by_name.items()}
+        self.department_column: tuple[int, str] | None = None  # (index, the file's header) of a department column
+        self.new_sections: set[tuple[int, str]] = set()
 
-    def problem(self, message, row, key="", severity="error"):
-        column = ""
+    def problem(self, message, row, key="", severity="error", column=""):
         if key:
             index = self.columns.get(key)
             header = self.headers.get(key) or sheet.COLUMN_BY_KEY[key].header
             column = f"{column_letter(index)}（{header}）" if index is not None else header
         self.result.problems.append(Problem(message, self.sheet_name, row, column, key, severity))
 
-    def department_of(self, value, row) -> int | None:
-        name = fold(normalize_for_matching(str(value or "")))
-        department_id = self.department_names.get(name)
-        if department_id is None and str(value or "").strip():
-            self.problem(_("The department “%(name)s” is not part of this survey round.") % {"name": value}, row)
-        return department_id
+    def department_of(self, value, row) -> tuple[int | None, str] | None:
+        """(department, 係) a row's department cell names: 「住民課」, 「住民課 戸籍住民係」 or 「住民課／戸籍住民係」.
+        None, with the reason, when the cell names a department outside the round or several departments; a
+        blank cell gives (None, "") and the row says the department is missing only if it has answers."""
+        text = " ".join(str(value or "").split())
+        if not text:
+            return None, ""
+        whole = self.department_names.get(fold(normalize_for_matching(text)))
+        if whole is not None:
+            return whole, ""
+        parts = [p for p in re.split(r"[\s/／]+", text) if p]
+        first = self.department_names.get(fold(normalize_for_matching(parts[0])))
+        if (
+            first is not None
+            and len(parts) == 2
+            and self.department_names.get(fold(normalize_for_matching(parts[1]))) is None
+        ):
+            return first, parts[1][:60]
+        named = [
+            p
+            for p in re.split(r"[\s/／、,，・]+", text)
+            if self.department_names.get(fold(normalize_for_matching(p)))
+        ]
+        if len(named) >= 2:
+            self.problem(
+                _(
+                    "“%(value)s” names several departments (%(names)s). Write each department's share of the work on "
+                    "its own row, or only the department that leads it."
+                )
+                % {"value": text, "names": "、".join(named)},
+                row,
+                column=self._department_column(),
+            )
+            return None
+        self.problem(
+            _(
+                "The department “%(name)s” is not part of this survey round. Write it as the round names it (for "
+                "example 住民課, or 住民課 戸籍住民係 with the section after a space), or add it to the round."
+            )
+            % {"name": text},
+            row,
+            column=self._department_column(),
+        )
+        return None
 
-    def validate(self, row, excel_row, department_id, formulas) -> None:
+    def note_section(self, department_id: int, section: str, row: int) -> None:
+        """A 係 the department does not have yet is created with the import; said once, where it first appears."""
+        if section in self.ctx.sections.get(department_id, set()) or (department_id, section) in self.new_sections:
+            return
+        self.new_sections.add((department_id, section))
+        self.problem(
+            _("%(department)s has no section “%(section)s” yet; it will be added when the file is imported.")
+            % {"department": self.ctx.department_names.get(department_id, ""), "section": section},
+            row,
+            severity="warning",
+            column=self._department_column(),
+        )
+
+    def _department_column(self) -> str:
+        if self.department_column is None:
+            return ""
+        index, header = self.department_column
+        return f"{column_letter(index)}（{header}）"
+
+    def validate(self, row, excel_row, department_id, formulas, section="") -> None:
         cells = {key: (row[i] if i < len(row) else None) for key, i in self.columns.items()}
         if all(_blank(v) for v in cells.values()) or str(cells.get("row_key") or "") == sheet.EXAMPLE_MARK:
+            return
+        if department_id is None and self.department_column is not None:
+            self.problem(_("Write the department of this task."), excel_row, column=self._department_column())
             return
         if department_id is None:
             self.problem(_("Choose the department this file belongs to."), excel_row)
@@ -339,6 +406,9 @@ class RowValidator:
                 values[key] = self.convert(sheet.COLUMN_BY_KEY[key], raw, excel_row)
             if any(p.severity == "error" for p in self.result.problems[count:]):
                 failed.add(key)
+        if section:
+            values["section"] = section
+            self.note_section(department_id, section, excel_row)
         self.check_row(values, excel_row, department_id, failed)
         errors = sum(1 for p in self.result.problems[before:] if p.severity == "error")
         asked = self.ctx.columns

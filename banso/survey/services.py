@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from banso.core.audit import acting_as
 from banso.core.uploads import Problem, UploadError, check_upload_size
+from banso.orgs.models import Department, Section
+from banso.orgs.services import section_create
 from banso.survey import sheet
 from banso.survey.models import (
     MEANINGS_OF_KIND,
@@ -36,9 +38,9 @@ from banso.survey.reader import Context, header_signature, read_workbook, time_c
 from banso.text.normalize import normalize_for_matching
 
 log = logging.getLogger(__name__)
-IMPORT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind != "id"] + ["annual_hours", "missing_answers"]
+IMPORT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind != "id"] + ["section", "annual_hours", "missing_answers"]
 DECIMAL_FIELDS = {"minutes_per_case", "staff_per_case", "fte", "annual_hours"}
-TEXT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind in ("text", "long_text", "choice")]
+TEXT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind in ("text", "long_text", "choice")] + ["section"]
 CHUNK = 1000
 
 
@@ -252,7 +254,17 @@ def build_context(survey_round) -> Context:
         staff_counts={d.pk: d.staff_count for d in departments},
         known_row_keys={str(k): d for k, d in survey_round.tasks.values_list("row_key", "department_id")},
         columns=sheet.asked_columns(survey_round.column_set, survey_round.custom_columns),
+        sections=_sections_of(departments),
     )
+
+
+def _sections_of(departments) -> dict[int, set[str]]:
+    sections: dict[int, set[str]] = {d.pk: set() for d in departments}
+    for department_id, name in Section.objects.filter(department__in=departments).values_list(
+        "department_id", "name"
+    ):
+        sections[department_id].add(name)
+    return sections
 
 
 def import_create(*, survey_round, file, original_name, user=None, department=None, source="web") -> ImportBatch:
@@ -400,6 +412,7 @@ def _apply(batch, rows) -> None:
             survey_round=survey_round, department_id__in=department_ids
         )
     )
+    _add_sections({(r.department_id, r.values["section"]) for r in rows if r.values.get("section")})
     existing = list(SurveyTask.objects.filter(survey_round=survey_round, department_id__in=department_ids))
     by_key = {str(t.row_key): t for t in existing}
     by_name = {(t.department_id, normalize_for_matching(t.name)): t for t in existing}
@@ -447,6 +460,14 @@ def _apply(batch, rows) -> None:
     )
     batch.created_count, batch.updated_count = len(created_keys), len(updates)
     batch.undo = {"created": created_keys, "updated": previous, "departments": department_ids}
+
+
+def _add_sections(named: set[tuple[int, str]]) -> None:
+    """The 係 a file names that its department lacks (the check said they would be added)."""
+    departments = {d.pk: d for d in Department.objects.filter(pk__in={d for d, _name in named})}
+    known = set(Section.objects.filter(department__in=list(departments)).values_list("department_id", "name"))
+    for department_id, name in sorted(named - known):
+        section_create(department=departments[department_id], name=name)
 
 
 def _differs(a, b) -> bool:

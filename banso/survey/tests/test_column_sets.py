@@ -197,3 +197,36 @@ def test_a_towns_own_column_choice_must_let_hours_be_counted(town):
             column_set=ColumnSet.CUSTOM,
             custom_columns={"medium": "required"},
         )
+
+
+def test_a_department_cell_may_name_the_section_and_is_refused_once_when_it_names_no_department(
+    mic_round, tmp_path
+):
+    from banso.orgs.models import Section
+
+    rows = [
+        ["2-001", "住民票の写しの交付", "", "", "住民課 証明係", 4200, "", 1.5, 0, ""],
+        ["2-002", "転入届の受付", "", "", "住民課　証明係", 600, "", 0.8, 0, ""],
+        ["2-005", "戸籍の届出", "", "", "住民課／戸籍住民係", 300, "", 0.5, 0, ""],
+        ["2-003", "税証明の交付", "", "", "企画課", 900, "", 0.3, 0, ""],
+        ["2-004", "窓口の案内", "", "", "住民課・議会事務局", 100, "", 0.1, 0, ""],
+    ]
+    path = raw_workbook(
+        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=rows, sheet_name="業務説明表", header_row=0
+    )
+    batch = run_import(path, mic_round)
+    services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
+    batch = services.import_run(batch, accept_valid_rows=True)
+    by_row: dict[int, list[dict]] = {}
+    for problem in batch.problems:
+        by_row.setdefault(problem["row"], []).append(problem)
+    assert [p["severity"] for p in by_row[2]] == ["warning"]  # the new 係, said once for both rows
+    assert 3 not in by_row and 4 not in by_row  # the same new 係 again; a 係 the department has
+    [unknown] = by_row[5]
+    assert "企画課" in unknown["message"] and unknown["column"] == "E（所管部署）"
+    [several] = by_row[6]
+    assert "複数の部署" in several["message"]
+    residents = Department.objects.get(municipality=mic_round.municipality, name="住民課")
+    tasks = SurveyTask.objects.filter(survey_round=mic_round, department=residents)
+    assert sorted(tasks.values_list("section", flat=True)) == ["戸籍住民係", "証明係", "証明係"]
+    assert Section.objects.filter(department=residents, name="証明係").exists()
