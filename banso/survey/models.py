@@ -247,6 +247,7 @@ class ColumnMapping(TimeStampedModel):
     header_signature = models.CharField(max_length=64, db_index=True)
     sheet_name = models.CharField(max_length=100, blank=True)
     header_row = models.PositiveSmallIntegerField(default=1)  # 1-based, as Excel shows it
+    header_rows = models.PositiveSmallIntegerField(default=1)  # two for a group row over the headers (業務規模)
     fields = models.JSONField(default=dict)  # field key -> header text in their layout
     department_header = models.CharField(max_length=100, blank=True)
 

@@ -44,6 +44,7 @@ class ReadResult:
     needs_mapping: bool = False
     headers: list[str] = field(default_factory=list)  # for the mapping step
     header_row: int = 0
+    header_rows: int = 1  # two when a group row (業務規模) stands over the columns' own headers (年間総計 …)
     sheet_name: str = ""
     total_rows: int = 0
 
@@ -118,6 +119,7 @@ def read_workbook(
             default_department_id,
             progress,
             department_header=mapping.department_header,
+            header_rows=mapping.header_rows,
         )
     _check_capacity(ctx, result)
     return result
@@ -187,6 +189,7 @@ def _read_sheet(
     department_id,
     progress,
     department_header="",
+    header_rows=1,
 ):
     if sheet_name not in workbook.sheet_names:
         result.problems.append(
@@ -211,12 +214,11 @@ def _read_sheet(
                 )
             )
             return
-    columns, dept_col = _map_columns(
-        rows[header_row] if header_row < len(rows) else [], mapped, department_header, sheet_name, result, ctx
-    )
+    header_cells = combined_headers(rows, header_row, header_rows) if header_row < len(rows) else []
+    columns, dept_col = _map_columns(header_cells, mapped, department_header, sheet_name, result, ctx)
     if result.errors:
         return
-    data = rows[header_row + 1 :]
+    data = rows[header_row + header_rows :]
     if len(data) > MAX_DATA_ROWS:
         result.problems.append(
             Problem(
@@ -227,7 +229,6 @@ def _read_sheet(
         )
         return
     formulas = formula_cells(info, sheet_name)
-    header_cells = rows[header_row] if header_row < len(rows) else []
     validator = RowValidator(
         ctx, result, sheet_name, columns, {k: str(header_cells[i]) for k, i in columns.items()}
     )
@@ -235,7 +236,7 @@ def _read_sheet(
         validator.department_column = (dept_col, str(header_cells[dept_col]))
     result.total_rows = len(data)
     for offset, row in enumerate(data):
-        excel_row = header_row + offset + 2
+        excel_row = header_row + header_rows + offset + 1
         if dept_col is None:
             validator.validate(row, excel_row, department_id, formulas)
             continue
@@ -632,17 +633,55 @@ def _propose_mapping(workbook, result: ReadResult) -> None:
     result.needs_mapping = True
     best = None
     for name in workbook.sheet_names:
-        rows = workbook.get_sheet_by_name(name).to_python()
-        for index, row in enumerate(rows[:15]):
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        for index, row in enumerate(rows[:15]):  # below a title, a date or a note
             texts = [str(c).strip() for c in row if isinstance(c, str) and c.strip()]
             if len(texts) >= 3 and (best is None or len(texts) > best[2]):
-                best = (name, index, len(texts), [str(c or "").strip() for c in row])
+                best = (name, index, len(texts), rows)
     if best is None:
         result.problems.append(
             Problem(_("No header row was found in this workbook: the first rows need column titles."))
         )
         return
-    result.sheet_name, result.header_row, _count, result.headers = best
+    name, index, _count, rows = best
+    result.header_rows = 2 if _names_parts(rows, index) else 1
+    result.sheet_name, result.header_row = name, index
+    result.headers = combined_headers(rows, index, result.header_rows)
+
+
+def _cells(row) -> list[str]:
+    """A row's cells as header text; a number is no header and shows as "#"."""
+    return ["#" if isinstance(c, int | float) and not isinstance(c, bool) else str(c or "").strip() for c in row]
+
+
+def _names_parts(rows, index: int) -> bool:
+    """Whether the row below a header row names the parts of groups above it (業務規模 over 年間総計, 通常期 …): text
+    only, and text under at least one empty top cell, which is where a merged group cell spans."""
+    if index + 1 >= len(rows):
+        return False
+    top, below = _cells(rows[index]), _cells(rows[index + 1])
+    texts = [b for b in below if b]
+    spans = [c for c, b in enumerate(below) if b and (c >= len(top) or not top[c])]
+    return len(texts) >= 2 and "#" not in below and bool(spans)
+
+
+def combined_headers(rows, index: int, header_rows: int = 1) -> list[str]:
+    """The column headers at rows[index]; with two header rows, a group's name and its part's (「業務規模（年間総計）」),
+    a cell merged down both rows keeping its one name (「整理番号」)."""
+    top = _cells(rows[index])
+    if header_rows == 1 or index + 1 >= len(rows):
+        return top
+    below = _cells(rows[index + 1])
+    headers, group = [], ""
+    for c in range(max(len(top), len(below))):
+        upper = top[c] if c < len(top) else ""
+        lower = below[c] if c < len(below) else ""
+        if upper:
+            group = upper if lower else ""
+        elif not lower:
+            group = ""
+        headers.append(f"{upper or group}（{lower}）" if lower and (upper or group) else upper or lower)
+    return headers
 
 
 def _blank(value) -> bool:

@@ -354,7 +354,12 @@ def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -
     if batch.department_id is None and len(departments) == 1:
         batch.department_id = departments.pop()  # so the department's own staff can see its import
     if result.needs_mapping and not result.errors:
-        batch.layout = {"sheet": result.sheet_name, "header_row": result.header_row + 1, "headers": result.headers}
+        batch.layout = {
+            "sheet": result.sheet_name,
+            "header_row": result.header_row + 1,
+            "header_rows": result.header_rows,
+            "headers": result.headers,
+        }
         return _finish(batch, ImportBatch.Status.NEEDS_MAPPING, result.problems)
     _check_permission(result, ctx, allowed_department_ids)
     batch.valid_rows = len(result.valid_rows)
@@ -554,6 +559,7 @@ def mapping_save(*, batch, name, fields: dict, department_header="", user=None) 
             "header_signature": header_signature(headers),
             "sheet_name": layout.get("sheet", ""),
             "header_row": layout.get("header_row", 1),
+            "header_rows": layout.get("header_rows", 1),
             "fields": chosen,
             "department_header": department_header,
         },

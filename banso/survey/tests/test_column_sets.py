@@ -230,3 +230,84 @@ def test_a_department_cell_may_name_the_section_and_is_refused_once_when_it_name
     tasks = SurveyTask.objects.filter(survey_round=mic_round, department=residents)
     assert sorted(tasks.values_list("section", flat=True)) == ["戸籍住民係", "証明係", "証明係"]
     assert Section.objects.filter(department=residents, name="証明係").exists()
+
+
+def mic_two_row_workbook(path, rows):
+    """The 業務説明表 as towns save it: a title, then 業務規模 and 投入資源 as merged groups over their parts."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("業務説明表")
+    ws.write(0, 0, "令和8年度 業務説明表（議会事務局）")
+    for c, text in enumerate(["整理番号", "業務名", "業務の目的・概要", "根拠法令等", "所管部署"]):
+        ws.merge_range(2, c, 3, c, text)
+    ws.merge_range(2, 5, 2, 8, "業務規模")
+    for c, text in enumerate(["年間総計", "通常期", "繁忙期", "閑散期"], start=5):
+        ws.write(3, c, text)
+    ws.merge_range(2, 9, 3, 9, "成果指標")
+    ws.merge_range(2, 10, 2, 11, "投入資源")
+    ws.write(3, 10, "担当職員数（人）")
+    ws.write(3, 11, "情報システム費用")
+    for r, values in enumerate(rows, start=4):
+        for c, value in enumerate(values):
+            ws.write(r, c, value)
+    book.close()
+    return path
+
+
+def test_a_two_row_header_under_a_title_is_read_as_the_file_heads_it(mic_round, tmp_path):
+    from banso.survey.reader import guess_mapping
+
+    rows = [
+        [
+            "1-001",
+            "請願・陳情の受付",
+            "請願を受け付ける",
+            "地方自治法第124条",
+            "議会事務局",
+            30,
+            2,
+            4,
+            1,
+            "受付件数",
+            0.2,
+            0,
+        ],
+        [
+            "1-002",
+            "会議録の作成",
+            "記録を作る",
+            "地方自治法第123条",
+            "議会事務局",
+            "１２件",
+            1,
+            1,
+            0,
+            "日数",
+            "多い",
+            1200,
+        ],
+    ]
+    batch = run_import(mic_two_row_workbook(tmp_path / "two.xlsx", rows), mic_round)
+    assert batch.status == ImportBatch.Status.NEEDS_MAPPING
+    assert (batch.layout["header_row"], batch.layout["header_rows"]) == (3, 2)
+    headers = batch.layout["headers"]
+    assert headers[:6] == [
+        "整理番号",
+        "業務名",
+        "業務の目的・概要",
+        "根拠法令等",
+        "所管部署",
+        "業務規模（年間総計）",
+    ]
+    assert headers[10:] == ["投入資源（担当職員数（人））", "投入資源（情報システム費用）"]
+    guesses = guess_mapping(headers)
+    assert guesses["annual_count"] == "業務規模（年間総計）"
+    assert guesses["fte"] == "投入資源（担当職員数（人））"
+    assert guesses["system_cost_thousand_yen"] == "投入資源（情報システム費用）"
+    services.mapping_save(batch=batch, name="業務説明表（2段）", fields=guesses, department_header="所管部署")
+    batch = services.import_run(batch, accept_valid_rows=True)
+    [problem] = [p for p in batch.problems if p["severity"] == "error"]
+    assert (problem["row"], problem["column"]) == (6, "K（投入資源（担当職員数（人）））")  # as Excel numbers it
+    petition = SurveyTask.objects.get(survey_round=mic_round, name="請願・陳情の受付")
+    assert (petition.annual_count, petition.fte) == (30, Decimal("0.20"))
