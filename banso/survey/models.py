@@ -312,6 +312,15 @@ class ImportBatch(models.Model):
         return self.status not in (self.Status.PENDING, self.Status.RUNNING)
 
     @property
+    def read_rows(self) -> int:
+        """Rows with answers: the valid ones and those with problems add up to it."""
+        return self.valid_rows + self.rejected_rows
+
+    @property
+    def unchanged_rows(self) -> int:
+        return max(self.valid_rows - self.created_count - self.updated_count, 0)
+
+    @property
     def progress_percent(self) -> int:
         return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
 

@@ -41,6 +41,7 @@ class ReadResult:
     rows: list[ParsedRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     department_ids: set[int] = field(default_factory=set)
+    refused_rows: set[int] = field(default_factory=set)  # rows refused before their cells were read (department)
     needs_mapping: bool = False
     headers: list[str] = field(default_factory=list)  # for the mapping step
     header_row: int = 0
@@ -55,6 +56,11 @@ class ReadResult:
     @property
     def valid_rows(self) -> list[ParsedRow]:
         return [r for r in self.rows if not r.errors]
+
+    @property
+    def refused_count(self) -> int:
+        """Rows with answers that cannot be imported: with the valid rows, every row with answers in the file."""
+        return len(self.refused_rows | {r.excel_row for r in self.rows if r.errors})
 
 
 def header_key(text) -> str:
@@ -241,7 +247,9 @@ def _read_sheet(
             validator.validate(row, excel_row, department_id, formulas)
             continue
         found = validator.department_of(row[dept_col] if dept_col < len(row) else None, excel_row)
-        if found is not None:
+        if found is None:
+            result.refused_rows.add(excel_row)
+        else:
             validator.validate(row, excel_row, found[0], formulas, section=found[1])
         if progress and offset % 1000 == 999:
             progress(offset + 1, len(data))
@@ -389,9 +397,11 @@ class RowValidator:
             return
         if department_id is None and self.department_column is not None:
             self.problem(_("Write the department of this task."), excel_row, column=self._department_column())
+            self.result.refused_rows.add(excel_row)
             return
         if department_id is None:
             self.problem(_("Choose the department this file belongs to."), excel_row)
+            self.result.refused_rows.add(excel_row)
             return
         before = len(self.result.problems)
         values, failed = {}, set()
@@ -484,8 +494,31 @@ class RowValidator:
             value = Decimal(str(raw))
         else:
             text = unicodedata.normalize("NFKC", str(raw)).replace(",", "").replace(" ", "").strip()
-            for unit in ("件", "分", "人", "回"):
+            for unit in ("件", "分", "人", "回", "千円", "円"):
                 text = text.removesuffix(unit)
+            approximate = _approximate(text)
+            if approximate is not None:
+                self.problem(
+                    _(
+                        "“%(value)s” is an estimate; it was taken as %(number)s. Write the figure alone to drop this note."
+                    )
+                    % {"value": raw, "number": f"{approximate:,}"},
+                    row,
+                    column.key,
+                    "warning",
+                )
+                text = str(approximate)
+            if text in ANY_TIME_WORDS:
+                self.problem(
+                    _(
+                        "“%(value)s” says when, not how many. Write an estimate of the cases a year, or leave the "
+                        "count empty and write the staff it takes as FTE."
+                    )
+                    % {"value": raw},
+                    row,
+                    column.key,
+                )
+                return None
             try:
                 value = Decimal(text)
             except InvalidOperation:
@@ -682,6 +715,21 @@ def combined_headers(rows, index: int, header_rows: int = 1) -> list[str]:
             group = ""
         headers.append(f"{upper or group}（{lower}）" if lower and (upper or group) else upper or lower)
     return headers
+
+
+# Words towns write in a count cell for work that has no count (「随時」): they get their own explanation.
+ANY_TIME_WORDS = {"随時", "適宜", "必要時", "必要に応じて", "不定期", "都度", "その都度", "通年", "常時"}
+_ESTIMATE = re.compile(
+    r"^(?:約|およそ|概ね|おおむね|大体|だいたい)?(\d+(?:\.\d+)?)(?:件|分|人|回)?(?:程度|くらい|ぐらい|前後|ほど|強|弱)?$"
+)
+
+
+def _approximate(text: str) -> Decimal | None:
+    """The number in an estimate (「約500」「500程度」), or None when the text is not one."""
+    match = _ESTIMATE.match(text)
+    if match is None or match.group(0) == match.group(1):  # a plain number is no estimate
+        return None
+    return Decimal(match.group(1))
 
 
 def _blank(value) -> bool:

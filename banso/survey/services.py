@@ -363,7 +363,7 @@ def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -
         return _finish(batch, ImportBatch.Status.NEEDS_MAPPING, result.problems)
     _check_permission(result, ctx, allowed_department_ids)
     batch.valid_rows = len(result.valid_rows)
-    batch.rejected_rows = len(result.rows) - batch.valid_rows
+    batch.rejected_rows = result.refused_count
     if result.errors and not accept_valid_rows:
         return _finish(batch, ImportBatch.Status.HAS_ERRORS, result.problems)
     if not result.valid_rows:

@@ -311,3 +311,30 @@ def test_a_two_row_header_under_a_title_is_read_as_the_file_heads_it(mic_round, 
     assert (problem["row"], problem["column"]) == (6, "K（投入資源（担当職員数（人）））")  # as Excel numbers it
     petition = SurveyTask.objects.get(survey_round=mic_round, name="請願・陳情の受付")
     assert (petition.annual_count, petition.fte) == (30, Decimal("0.20"))
+
+
+def test_estimates_and_any_time_get_their_own_explanation_and_the_counts_add_up(town_staff, mic_round, tmp_path):
+    rows = [
+        ["3-001", "議案の整理", "", "", "議会事務局", "約500", "", 0.3, 0, ""],
+        ["3-002", "傍聴の受付", "", "", "議会事務局", "200件程度", "", 0.1, 0, ""],
+        ["3-003", "議員からの照会対応", "", "", "議会事務局", "随時", "", 0.4, 0, ""],
+        ["3-004", "視察の受入", "", "", "企画課", 12, "", 0.1, 0, ""],
+        [None] * 10,
+        ["3-005", "政務活動費の確認", "", "", "議会事務局", 30, "", 0.2, 0, ""],
+    ]
+    path = raw_workbook(
+        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=rows, sheet_name="業務説明表", header_row=0
+    )
+    batch = run_import(path, mic_round)
+    services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
+    batch = services.import_run(batch, accept_valid_rows=True)
+    by_row = {p["row"]: p for p in batch.problems}
+    assert by_row[2]["severity"] == "warning" and "500" in by_row[2]["message"] and "概数" in by_row[2]["message"]
+    assert by_row[3]["severity"] == "warning"
+    assert by_row[4]["severity"] == "error" and "随時" in by_row[4]["message"] and "FTE" in by_row[4]["message"]
+    assert SurveyTask.objects.get(survey_round=mic_round, name="議案の整理").annual_count == 500
+    assert (batch.valid_rows, batch.rejected_rows, batch.read_rows) == (3, 2, 5)  # the blank row is no row
+    page = town_staff.get(
+        reverse("survey:import", args=[mic_round.municipality.code, mic_round.pk, batch.pk])
+    ).content.decode()
+    assert "回答のある行 5 行：正しい行 3 行、問題のある行 2 行" in page
