@@ -745,10 +745,22 @@ def _text(raw, *, normalize: bool) -> str:
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
     """Best guess of which of their headers is which survey column (a person confirms it)."""
+    return {key: header for key, (header, _score) in guess_columns(headers).items()}
+
+
+# How sure a guess must be for `banso survey import --mapping auto` to go ahead without a person: the header is
+# one of the column's known spellings, or nearly so.
+SURE = 90
+
+
+def guess_columns(headers: list[str]) -> dict[str, tuple[str, int]]:
+    """{column: (their header, confidence 0–100)}: each column's best match among the file's headers by name (its
+    own header and known spellings, 「業務規模（年間総計）」 included), each header used once."""
     from rapidfuzz import fuzz, process
 
     keyed = {header_key(h): h for h in headers if h}
-    guesses, taken = {}, set()
+    guesses: dict[str, tuple[str, int]] = {}
+    taken: set[str] = set()
     for column in sheet.COLUMNS:
         if column.kind == "id":
             continue
@@ -759,6 +771,24 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
             if match and match[1] >= 75 and (best is None or match[1] > best[1]):
                 best = match
         if best:
-            guesses[column.key] = keyed[best[0]]
+            guesses[column.key] = (keyed[best[0]], round(best[1]))
             taken.add(best[0])
     return guesses
+
+
+# Headers a file uses for the department of each row.
+DEPARTMENT_HEADERS = ("所管部署", "所管課", "担当課", "部署", "部署名", "課名", "所属", "担当部署")
+
+
+def guess_department_header(headers: list[str]) -> str:
+    keyed = {header_key(h): h for h in headers if h}
+    return next((keyed[header_key(h)] for h in DEPARTMENT_HEADERS if header_key(h) in keyed), "")
+
+
+def read_layout(path, *, original_name="") -> ReadResult:
+    """Another layout's sheet, header row(s) and headers, for a mapping to be made (nothing is validated)."""
+    _info, workbook = open_xlsx(path, original_name=original_name)
+    result = ReadResult()
+    if sheet.META_SHEET not in workbook.sheet_names:  # Banso's own sheet needs no mapping
+        _propose_mapping(workbook, result)
+    return result

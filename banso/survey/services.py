@@ -521,7 +521,25 @@ def import_rollback(*, batch) -> ImportBatch:
 @transaction.atomic
 def mapping_save(*, batch, name, fields: dict, department_header="", user=None) -> ColumnMapping:
     """Save how another layout's columns map to the survey, attach it to the import, and reuse it next time."""
-    layout = batch.layout or {}
+    mapping = mapping_store(
+        survey_round=batch.survey_round,
+        layout=batch.layout or {},
+        name=name,
+        fields=fields,
+        department_header=department_header,
+        has_department=batch.department_id is not None,
+    )
+    batch.mapping = mapping
+    batch.save(update_fields=["mapping"])
+    return mapping
+
+
+@transaction.atomic
+def mapping_store(
+    *, survey_round, layout: dict, name, fields: dict, department_header="", has_department=False
+) -> ColumnMapping:
+    """Save a mapping of a layout (sheet, header row, headers as read) to the columns the round asks for, under
+    the town's name for it; the page and `banso survey mapping save` both come here."""
     headers = layout.get("headers", [])
     chosen = {k: v for k, v in fields.items() if v}
     unknown = [v for v in chosen.values() if v not in headers] + (
@@ -531,15 +549,9 @@ def mapping_save(*, batch, name, fields: dict, department_header="", user=None) 
         raise ValidationError(
             _("These headers are not in the file: %(headers)s.") % {"headers": "、".join(unknown)}
         )
-    asked = sheet.asked_columns(batch.survey_round.column_set, batch.survey_round.custom_columns)
+    asked = sheet.asked_columns(survey_round.column_set, survey_round.custom_columns)
     chosen = {k: v for k, v in chosen.items() if k in asked}
-    missing = [sheet.COLUMN_BY_KEY[k].header for k, required in asked.items() if required and k not in chosen]
-    if not time_columns_found(asked, chosen):
-        missing.append(
-            _("cases a year and minutes per case, or FTE")
-            if "minutes_per_case" in asked
-            else sheet.COLUMN_BY_KEY["fte"].header
-        )
+    missing = mapping_gaps(asked, chosen)
     doubled = sorted({h for h in chosen.values() if list(chosen.values()).count(h) > 1})
     if doubled:
         raise ValidationError(
@@ -548,12 +560,12 @@ def mapping_save(*, batch, name, fields: dict, department_header="", user=None) 
         )
     if missing:
         raise ValidationError(_("Choose a column for: %(fields)s.") % {"fields": "、".join(missing)})
-    if not department_header and batch.department_id is None:
+    if not department_header and not has_department:
         raise ValidationError(
             _("Choose the department of this file, or the column that names each row's department.")
         )
     mapping, _created = ColumnMapping.objects.update_or_create(
-        municipality=batch.survey_round.municipality,
+        municipality=survey_round.municipality,
         name=name.strip()[:100],
         defaults={
             "header_signature": header_signature(headers),
@@ -564,9 +576,19 @@ def mapping_save(*, batch, name, fields: dict, department_header="", user=None) 
             "department_header": department_header,
         },
     )
-    batch.mapping = mapping
-    batch.save(update_fields=["mapping"])
     return mapping
+
+
+def mapping_gaps(asked: dict[str, bool], chosen) -> list[str]:
+    """What the round needs that a mapping leaves out: its required columns, and something to count hours by."""
+    missing = [sheet.COLUMN_BY_KEY[k].header for k, required in asked.items() if required and k not in chosen]
+    if not time_columns_found(asked, chosen):
+        missing.append(
+            _("cases a year and minutes per case, or FTE")
+            if "minutes_per_case" in asked
+            else sheet.COLUMN_BY_KEY["fte"].header
+        )
+    return missing
 
 
 def saved_mapping_for(batch) -> ColumnMapping | None:

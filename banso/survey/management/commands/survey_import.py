@@ -10,9 +10,10 @@ from banso.core.audit import acting_as
 from banso.core.commands import BansoCommand
 from banso.core.uploads import UploadError
 from banso.orgs.models import Department
-from banso.survey import services
-from banso.survey.management.commands._common import add_round_arguments, round_from_options
+from banso.survey import services, sheet
+from banso.survey.management.commands._common import add_round_arguments, print_guess, round_from_options
 from banso.survey.models import ImportBatch
+from banso.survey.reader import SURE, guess_columns, guess_department_header, header_signature, read_layout
 
 
 class Command(BansoCommand):
@@ -28,15 +29,23 @@ class Command(BansoCommand):
             "--accept-valid-rows", action="store_true", help="import the valid rows of a file with errors"
         )
         parser.add_argument("--department", help="department name, for a workbook in another layout")
-        parser.add_argument("--mapping", help="name of a saved column mapping, for a workbook in another layout")
+        parser.add_argument(
+            "--mapping",
+            help="name of a saved column mapping for a workbook in another layout, or auto: use the saved mapping "
+            "of the same headers or the guessed one when every needed column was found with confidence (otherwise "
+            "print the guess and exit with status 2)",
+        )
 
     def handle(self, *args, **options):
         survey_round = round_from_options(options)
         department = self._department(survey_round, options.get("department"))
-        mapping = self._mapping(survey_round, options.get("mapping"))
+        automatic = options.get("mapping") == "auto"
+        mapping = None if automatic else self._mapping(survey_round, options.get("mapping"))
         results, failed = [], False
         with acting_as(None, label="banso survey import (CLI)"):
             for name in options["files"]:
+                if automatic:
+                    mapping = self._automatic(survey_round, Path(name), department)
                 batch = self._import(survey_round, Path(name), department, mapping, options["accept_valid_rows"])
                 failed |= batch.status not in (ImportBatch.Status.APPLIED, ImportBatch.Status.PARTIAL)
                 results.append(batch)
@@ -62,6 +71,52 @@ class Command(BansoCommand):
         if mapping is None:
             raise CommandError(_("No saved column mapping is called “%(name)s”.") % {"name": name})
         return mapping
+
+    def _automatic(self, survey_round, path, department):
+        """The mapping for `--mapping auto`: none for Banso's own sheet, the saved one of the same headers, or the
+        guess when every column the round needs was found with confidence; otherwise the guess is printed and
+        the command stops with status 2, having written nothing."""
+        if not path.is_file():
+            raise CommandError(_("%(path)s does not exist.") % {"path": path})
+        try:
+            found = read_layout(path, original_name=path.name)
+        except UploadError as err:
+            raise CommandError(str(err)) from err
+        if not found.needs_mapping:
+            return None
+        asked = sheet.asked_columns(survey_round.column_set, survey_round.custom_columns)
+        saved = survey_round.municipality.survey_mappings.filter(header_signature=header_signature(found.headers))
+        for mapping in saved:  # made for this town's layout, perhaps for a round that asked for fewer columns
+            if not services.mapping_gaps(asked, mapping.fields):
+                return mapping
+        layout = {
+            "sheet": found.sheet_name,
+            "header_row": found.header_row + 1,
+            "header_rows": found.header_rows,
+            "headers": found.headers,
+        }
+        guesses = {k: v for k, v in guess_columns(found.headers).items() if k in asked}
+        sure = {k: h for k, (h, score) in guesses.items() if score >= SURE}
+        department_header = "" if department else guess_department_header(found.headers)
+        gaps = services.mapping_gaps(asked, sure)
+        if gaps or not (department or department_header):
+            self.stdout.write(print_guess(layout, asked, guesses, department_header, gaps))
+            raise CommandError(
+                _(
+                    "%(path)s: the columns could not all be mapped with confidence. Save a mapping with banso survey "
+                    "mapping save, then import with --mapping NAME."
+                )
+                % {"path": path.name},
+                returncode=2,
+            )
+        return services.mapping_store(
+            survey_round=survey_round,
+            layout=layout,
+            name=_("%(file)s (guessed)") % {"file": path.stem},
+            fields=sure,
+            department_header=department_header,
+            has_department=department is not None,
+        )
 
     def _import(self, survey_round, path, department, mapping, accept):
         if not path.is_file():
