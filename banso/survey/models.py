@@ -205,6 +205,8 @@ class SurveyTask(TimeStampedModel):
     digital_status = models.CharField(_("digital status"), max_length=50, blank=True)
     issues = models.TextField(_("issues and ideas"), blank=True)
     section = models.CharField(_("section (係)"), max_length=60, blank=True)  # as the file names it
+    # The town's own columns with no field in the survey ({their header: value}), kept and sent back on its sheet.
+    extra = models.JSONField(_("other columns"), default=dict, blank=True)
     reference_number = models.CharField(_("reference number (整理番号)"), max_length=30, blank=True)
     outcome_indicator = models.CharField(_("outcome indicator (成果指標)"), max_length=200, blank=True)
     system_cost_thousand_yen = models.PositiveIntegerField(

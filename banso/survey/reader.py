@@ -221,7 +221,7 @@ def _read_sheet(
             )
             return
     header_cells = combined_headers(rows, header_row, header_rows) if header_row < len(rows) else []
-    columns, dept_col = _map_columns(header_cells, mapped, department_header, sheet_name, result, ctx)
+    columns, dept_col, extras = _map_columns(header_cells, mapped, department_header, sheet_name, result, ctx)
     if result.errors:
         return
     data = rows[header_row + header_rows :]
@@ -238,6 +238,7 @@ def _read_sheet(
     validator = RowValidator(
         ctx, result, sheet_name, columns, {k: str(header_cells[i]) for k, i in columns.items()}
     )
+    validator.extras = extras
     if dept_col is not None:
         validator.department_column = (dept_col, str(header_cells[dept_col]))
     result.total_rows = len(data)
@@ -271,16 +272,6 @@ def _map_columns(header_cells, mapped, department_header, sheet_name, result, ct
             key = KNOWN_HEADERS.get(key_text)
             if key and key in ctx.columns and key not in columns:
                 columns[key] = index
-            elif key is None or key not in ctx.columns:
-                result.problems.append(
-                    Problem(
-                        _("The column “%(header)s” is not part of the survey and was not imported.")
-                        % {"header": header_cells[index]},
-                        sheet=sheet_name,
-                        column=column_letter(index),
-                        severity="warning",
-                    )
-                )
     missing = [
         sheet.COLUMN_BY_KEY[k].header for k, required in ctx.columns.items() if required and k not in columns
     ]
@@ -298,7 +289,26 @@ def _map_columns(header_cells, mapped, department_header, sheet_name, result, ct
             )
         )
     dept_col = by_header.get(header_key(department_header)) if department_header else None
-    return columns, dept_col
+    # The town's own columns (備考, 担当者 …) have no field in the survey: kept with each task, never dropped.
+    extras = {
+        i: " ".join(str(cell).split())
+        for i, cell in enumerate(header_cells)
+        if str(cell or "").strip() and i not in columns.values() and i != dept_col
+    }
+    for index, header in extras.items():
+        result.problems.append(
+            Problem(
+                _(
+                    "The column “%(header)s” has no field in the survey: its values are kept with each task as they "
+                    "are and come back on the department's sheet."
+                )
+                % {"header": header},
+                sheet=sheet_name,
+                column=column_letter(index),
+                severity="warning",
+            )
+        )
+    return columns, dept_col, extras
 
 
 class RowValidator:
@@ -319,6 +329,7 @@ class RowValidator:
         self.department_names = {fold(normalize_for_matching(n)): i for n, i in ctx.department_by_name.items()}
         self.department_column: tuple[int, str] | None = None  # (index, the file's header) of a department column
         self.new_sections: set[tuple[int, str]] = set()
+        self.extras: dict[int, str] = {}  # index -> the file's header, of the columns with no field
 
     def problem(self, message, row, key="", severity="error", column=""):
         if key:
@@ -417,6 +428,12 @@ class RowValidator:
                 values[key] = self.convert(sheet.COLUMN_BY_KEY[key], raw, excel_row)
             if any(p.severity == "error" for p in self.result.problems[count:]):
                 failed.add(key)
+        if self.extras:
+            values["extra"] = {
+                header: _text(row[i], normalize=False)[:1000]
+                for i, header in self.extras.items()
+                if i < len(row) and not _blank(row[i])
+            }
         if section:
             values["section"] = section
             self.note_section(department_id, section, excel_row)

@@ -38,7 +38,12 @@ from banso.survey.reader import Context, header_signature, read_workbook, time_c
 from banso.text.normalize import normalize_for_matching
 
 log = logging.getLogger(__name__)
-IMPORT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind != "id"] + ["section", "annual_hours", "missing_answers"]
+IMPORT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind != "id"] + [
+    "section",
+    "extra",
+    "annual_hours",
+    "missing_answers",
+]
 DECIMAL_FIELDS = {"minutes_per_case", "staff_per_case", "fte", "annual_hours"}
 TEXT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind in ("text", "long_text", "choice")] + ["section"]
 CHUNK = 1000
@@ -428,6 +433,7 @@ def _apply(batch, rows) -> None:
         values["missing_answers"] = row.missing_answers
         for key in TEXT_FIELDS:
             values[key] = values[key] or ""
+        values["extra"] = values["extra"] or {}
         task = by_key.get(row.values.get("row_key") or "") or by_name.get(
             (row.department_id, normalize_for_matching(values["name"]))
         )
@@ -500,8 +506,11 @@ def import_rollback(*, batch) -> ImportBatch:
     restored = list(tasks.filter(row_key__in=previous))
     for task in restored:
         task.updated_at = timezone.now()
+        kept = previous[str(task.row_key)]
         for key in IMPORT_FIELDS:
-            value = previous[str(task.row_key)].get(key)
+            if key not in kept:  # a field added after this import was made: the import did not change it
+                continue
+            value = kept[key]
             setattr(task, key, Decimal(value) if key in DECIMAL_FIELDS and value is not None else value)
     SurveyTask.objects.bulk_update(restored, [*IMPORT_FIELDS, "updated_at"], batch_size=1000)
     for department_id in departments:

@@ -168,6 +168,12 @@ def _write_data(workbook, data, fmt, survey_round, department, fy, lists_ranges,
             fmt["example"],
         )
         _validate_column(data, col, column, lists_ranges, last_row)
+    # The town's own columns its answers brought (備考 …), after Banso's, under their own headers.
+    extras = list(dict.fromkeys(h for task in tasks for h in _extra_of(task)))
+    for offset, header in enumerate(extras):
+        col = len(columns) + offset
+        data.set_column(col, col, 16, fmt["text"])
+        data.write_string(sheet.HEADER_ROW, col, safe_cell(header), fmt["header"])
     for row, task in enumerate(tasks, start=sheet.FIRST_DATA_ROW):
         for col, column in enumerate(columns):
             value = _cell_value(task, column)
@@ -176,9 +182,12 @@ def _write_data(workbook, data, fmt, survey_round, department, fy, lists_ranges,
                     data.write_number(row, col, value)
                 else:
                     data.write_string(row, col, value)
+        for offset, header in enumerate(extras):
+            if _extra_of(task).get(header):
+                data.write_string(row, len(columns) + offset, safe_cell(str(_extra_of(task)[header])))
     data.set_row(sheet.HEADER_ROW, 42)
     data.freeze_panes(sheet.FIRST_DATA_ROW, 2)
-    data.autofilter(sheet.HEADER_ROW, 1, last_row, len(columns) - 1)
+    data.autofilter(sheet.HEADER_ROW, 1, last_row, len(columns) + len(extras) - 1)
     # Headers, the example and the ids are locked; answer cells are not.
     data.protect(
         "",
@@ -191,6 +200,10 @@ def _write_data(workbook, data, fmt, survey_round, department, fy, lists_ranges,
             "delete_rows": True,
         },
     )
+
+
+def _extra_of(task) -> dict:
+    return (task.get("extra") if isinstance(task, dict) else task.extra) or {}
 
 
 def _validate_column(data, col, column, lists_ranges, last_row):

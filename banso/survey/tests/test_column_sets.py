@@ -389,3 +389,30 @@ def test_the_cli_imports_with_an_automatic_mapping_only_when_it_is_sure(mic_roun
     assert refused.value.returncode == 2
     assert "処理媒体" in out.getvalue()
     assert not SurveyTask.objects.filter(survey_round=full, name="請願・陳情の受付").exists()
+
+
+def test_the_towns_own_columns_are_kept_with_each_task_and_come_back_on_its_sheet(mic_round, tmp_path):
+    path = raw_workbook(
+        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=MIC_ROWS, sheet_name="業務説明表", header_row=0
+    )
+    batch = run_import(path, mic_round)
+    services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
+    batch = services.import_run(batch)
+    assert any("備考" in p["message"] and p["severity"] == "warning" for p in batch.problems)
+    minutes = SurveyTask.objects.get(survey_round=mic_round, name="会議録の作成")
+    assert minutes.extra == {"備考": "委託"}
+    assert SurveyTask.objects.get(survey_round=mic_round, name="請願・陳情の受付").extra == {}
+    department = minutes.department
+    tasks = SurveyTask.objects.filter(survey_round=mic_round, department=department).order_by("id")
+    content = department_workbook_bytes(mic_round, department, services.options_of(mic_round), tasks)
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_name(sheet.DATA_SHEET).to_python()
+    header = rows[sheet.HEADER_ROW]
+    assert header[-1] == "備考"
+    assert rows[sheet.FIRST_DATA_ROW + 1][-1] == "委託"
+    # the sheet sent back as it is changes nothing
+    returned = tmp_path / "returned.xlsx"
+    returned.write_bytes(content)
+    again = run_import(returned, mic_round)
+    assert again.status == ImportBatch.Status.APPLIED, again.problems
+    assert (again.created_count, again.updated_count) == (0, 0)
+    assert SurveyTask.objects.get(pk=minutes.pk).extra == {"備考": "委託"}
