@@ -326,6 +326,8 @@ ROUTES = {
     "survey:import_accept": Route(batch, set(), method="post", forbidden=NOT_EDITORS | {"town_staff"}),
     "survey:import_rollback": Route(batch, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
     "survey:import_mapping": Route(batch, set(), forbidden=NOT_EDITORS | {"town_staff"}),
+    # Words are read as the lists' values only for a mapped file with problems; the walk's batch is imported.
+    "survey:import_read_as": Route(batch, set(), method="post", forbidden=NOT_EDITORS | {"town_staff"}),
     # Department staff see the town's totals, and task-level lists of their own department only.
     "survey:analysis": Route(survey, READERS),
     "survey:analysis_export": Route(survey, READERS),

@@ -206,3 +206,29 @@ class MappingForm(forms.Form):
         return {
             key.removeprefix("col_"): value for key, value in self.cleaned_data.items() if key.startswith("col_")
         }
+
+
+class ReadAsForm(forms.Form):
+    """For each word of the file that is not in a list (正職員), the round's value to read it as (正規)."""
+
+    def __init__(self, *args, unknown: dict[str, list[str]], options: dict[str, list[str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pairs: dict[str, tuple[str, str]] = {}
+        for kind, values in unknown.items():
+            if kind not in options:
+                continue
+            for i, value in enumerate(values):
+                name = f"{kind}-{i}"
+                self.pairs[name] = (kind, value)
+                self.fields[name] = forms.ChoiceField(
+                    label=_("%(list)s: read “%(value)s” as") % {"list": CategoryKind(kind).label, "value": value},
+                    choices=[("", _("(leave it)"))] + [(v, v) for v in options[kind]],
+                    required=False,
+                )
+
+    def read_as(self) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {}
+        for name, (kind, value) in self.pairs.items():
+            if self.cleaned_data.get(name):
+                found.setdefault(kind, {})[value] = self.cleaned_data[name]
+        return found

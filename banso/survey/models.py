@@ -252,6 +252,8 @@ class ColumnMapping(TimeStampedModel):
     header_rows = models.PositiveSmallIntegerField(default=1)  # two for a group row over the headers (業務規模)
     fields = models.JSONField(default=dict)  # field key -> header text in their layout
     department_header = models.CharField(max_length=100, blank=True)
+    # The town's own list words read as the round's ({list: {their value: the round's value}}: 正職員 → 正規).
+    values = models.JSONField(default=dict, blank=True)
 
     scope_municipality_path = "municipality"
 

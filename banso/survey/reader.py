@@ -42,6 +42,7 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     department_ids: set[int] = field(default_factory=set)
     refused_rows: set[int] = field(default_factory=set)  # rows refused before their cells were read (department)
+    unknown_values: dict[str, set[str]] = field(default_factory=dict)  # list -> values not in it, to be read as
     needs_mapping: bool = False
     headers: list[str] = field(default_factory=list)  # for the mapping step
     header_row: int = 0
@@ -126,6 +127,7 @@ def read_workbook(
             progress,
             department_header=mapping.department_header,
             header_rows=mapping.header_rows,
+            read_as=mapping.values,
         )
     _check_capacity(ctx, result)
     return result
@@ -196,6 +198,7 @@ def _read_sheet(
     progress,
     department_header="",
     header_rows=1,
+    read_as=None,
 ):
     if sheet_name not in workbook.sheet_names:
         result.problems.append(
@@ -238,6 +241,7 @@ def _read_sheet(
     validator = RowValidator(
         ctx, result, sheet_name, columns, {k: str(header_cells[i]) for k, i in columns.items()}
     )
+    validator.read_as = {kind: {fold(k): v for k, v in pairs.items()} for kind, pairs in (read_as or {}).items()}
     validator.extras = extras
     if dept_col is not None:
         validator.department_column = (dept_col, str(header_cells[dept_col]))
@@ -330,6 +334,7 @@ class RowValidator:
         self.department_column: tuple[int, str] | None = None  # (index, the file's header) of a department column
         self.new_sections: set[tuple[int, str]] = set()
         self.extras: dict[int, str] = {}  # index -> the file's header, of the columns with no field
+        self.read_as: dict[str, dict[str, str]] = {}  # list -> {their value folded: the round's value}
 
     def problem(self, message, row, key="", severity="error", column=""):
         if key:
@@ -572,8 +577,14 @@ class RowValidator:
     def _to_choice(self, column, raw, row):
         text = _text(raw, normalize=True)
         allowed = self.allowed.get(column.choices, {})
+        theirs = self.read_as.get(column.choices, {}).get(fold(text))
+        if (
+            theirs is not None and fold(theirs) in allowed
+        ):  # the town's own word, read as the round's (正職員 → 正規)
+            return allowed[fold(theirs)]
         if fold(text) in allowed:
             return allowed[fold(text)]
+        self.result.unknown_values.setdefault(column.choices, set()).add(text)
         choices = "、".join(allowed.values())
         self.problem(
             _("“%(value)s” is not in the list. Choose one of: %(choices)s.") % {"value": text, "choices": choices},

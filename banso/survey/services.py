@@ -366,6 +366,12 @@ def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -
             "headers": result.headers,
         }
         return _finish(batch, ImportBatch.Status.NEEDS_MAPPING, result.problems)
+    if result.unknown_values and batch.mapping_id:
+        # Offered on the import's page to be read as the round's values next time (正職員 → 正規).
+        batch.layout = {
+            **(batch.layout or {}),
+            "unknown_values": {kind: sorted(values)[:50] for kind, values in result.unknown_values.items()},
+        }
     _check_permission(result, ctx, allowed_department_ids)
     batch.valid_rows = len(result.valid_rows)
     batch.rejected_rows = result.refused_count
@@ -585,6 +591,34 @@ def mapping_store(
             "department_header": department_header,
         },
     )
+    return mapping
+
+
+@transaction.atomic
+def mapping_values_save(*, batch, read_as: dict[str, dict[str, str]]) -> ColumnMapping:
+    """Read the town's own list words as the round's ({list: {their value: the round's value}}), kept with the
+    import's mapping for every later file of the layout. A value read as something the list lacks is refused."""
+    mapping = batch.mapping
+    if mapping is None:
+        raise ValidationError(
+            _("Only a workbook in another layout, read through a mapping, can have its words read.")
+        )
+    options = options_of(batch.survey_round)
+    for kind, pairs in read_as.items():
+        wrong = [ours for ours in pairs.values() if ours and ours not in options.get(kind, [])]
+        if kind not in options or wrong:
+            raise ValidationError(
+                _("“%(value)s” is not in the list “%(list)s”: choose one of its values.")
+                % {
+                    "value": "、".join(wrong) or kind,
+                    "list": CategoryKind(kind).label if kind in options else kind,
+                }
+            )
+    merged = {kind: dict(pairs) for kind, pairs in (mapping.values or {}).items()}
+    for kind, pairs in read_as.items():
+        merged.setdefault(kind, {}).update({theirs: ours for theirs, ours in pairs.items() if ours})
+    mapping.values = merged
+    mapping.save(update_fields=["values", "updated_at"])
     return mapping
 
 

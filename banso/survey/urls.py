@@ -20,6 +20,11 @@ urlpatterns = [
     path("m/<str:code>/survey/<int:round_id>/imports/", views.import_upload, name="import_upload"),
     path("m/<str:code>/survey/<int:round_id>/imports/<int:batch_id>/", views.import_detail, name="import"),
     path(
+        "m/<str:code>/survey/<int:round_id>/imports/<int:batch_id>/read-as/",
+        views.import_read_as,
+        name="import_read_as",
+    ),
+    path(
         "m/<str:code>/survey/<int:round_id>/imports/<int:batch_id>/accept/",
         views.import_accept,
         name="import_accept",

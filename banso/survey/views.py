@@ -16,7 +16,7 @@ from banso.core.forms import submit
 from banso.core.uploads import UploadError
 from banso.orgs.models import Department, Municipality
 from banso.survey import export, selectors, services, sheet
-from banso.survey.forms import MappingForm, OptionsForm, RenameOptionForm, RoundForm, UploadForm
+from banso.survey.forms import MappingForm, OptionsForm, ReadAsForm, RenameOptionForm, RoundForm, UploadForm
 from banso.survey.models import ImportBatch, SurveyDepartment, SurveyRound, SurveyTask
 from banso.survey.reader import guess_mapping
 from banso.survey.workbook import all_departments_zip, department_workbook_bytes, workbook_filename
@@ -261,10 +261,50 @@ def import_detail(request, code, round_id, batch_id):
         "errors": [p for p in batch.problems if p.get("severity") == "error"],
         "warnings": [p for p in batch.problems if p.get("severity") == "warning"],
         "can_manage": request.scope.can_manage(batch.survey_round.municipality_id),
+        "read_as": _read_as_form(request, batch),
     }
     if request.htmx and request.GET.get("poll"):
         return render(request, "survey/partials/import_status.html", context)
     return render(request, "survey/import_detail.html", context)
+
+
+def _read_as_form(request, batch, data=None):
+    """The words of a mapped file that are not in the round's lists, to be read as its values; None when there are
+    none or the user may not change the import."""
+    unknown = (batch.layout or {}).get("unknown_values")
+    editable = request.scope.editable_department_ids(batch.survey_round.municipality_id)
+    if (
+        not unknown
+        or batch.mapping_id is None
+        or batch.status != ImportBatch.Status.HAS_ERRORS
+        or editable == set()
+    ):
+        return None
+    return ReadAsForm(data, unknown=unknown, options=services.options_of(batch.survey_round))
+
+
+@require_POST
+def import_read_as(request, code, round_id, batch_id):
+    batch = _batch(request, code, round_id, batch_id)
+    form = _read_as_form(request, batch, request.POST)
+    if form is None:
+        raise PermissionDenied
+    if form.is_valid() and form.read_as():
+        try:
+            services.mapping_values_save(batch=batch, read_as=form.read_as())
+        except ValidationError as err:
+            messages.error(request, " ".join(err.messages))
+        else:
+            services.import_start(
+                batch,
+                allowed_department_ids=request.scope.editable_department_ids(batch.survey_round.municipality_id),
+            )
+            messages.success(
+                request, _("The words are read as the lists' values from now on; the file is checked again.")
+            )
+    elif not form.is_valid():
+        messages.error(request, _("Choose each word's value from its list."))
+    return redirect("survey:import", code=code, round_id=round_id, batch_id=batch_id)
 
 
 @require_POST

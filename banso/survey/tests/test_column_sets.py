@@ -13,7 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from banso.orgs.models import Department
 from banso.survey import selectors, services, sheet
-from banso.survey.models import ColumnSet, ImportBatch, SurveyRound, SurveyTask
+from banso.survey.models import ColumnMapping, ColumnSet, ImportBatch, SurveyRound, SurveyTask
 from banso.survey.tests.helpers import raw_workbook, run_import
 from banso.survey.workbook import department_workbook_bytes
 
@@ -416,3 +416,51 @@ def test_the_towns_own_columns_are_kept_with_each_task_and_come_back_on_its_shee
     assert again.status == ImportBatch.Status.APPLIED, again.problems
     assert (again.created_count, again.updated_count) == (0, 0)
     assert SurveyTask.objects.get(pk=minutes.pk).extra == {"備考": "委託"}
+
+
+def test_the_towns_own_list_words_are_read_as_the_rounds_values_once_chosen(town_staff, town, tmp_path):
+    full = SurveyRound.objects.get(municipality=town, column_set=ColumnSet.FULL)
+    header = ["課名", "業務名", "大分類", "件数", "分", "職種", "媒体", "押印", "対面", "状況"]
+    data = [
+        ["議会事務局", "請願の受付", "内部管理", 30, 20, "正職員", "紙", "要", "有", "未着手"],
+        ["議会事務局", "会議録の校正", "内部管理", 12, 60, "会計年度任用職員", "紙", "不要", "無", "一部"],
+    ]
+    path = raw_workbook(
+        tmp_path / "own.xlsx", meta=None, header=header, rows=data, sheet_name="Sheet1", header_row=0
+    )
+    batch = run_import(path, full)
+    fields = {
+        "name": "業務名",
+        "category_major": "大分類",
+        "annual_count": "件数",
+        "minutes_per_case": "分",
+        "staff_type": "職種",
+        "medium": "媒体",
+        "has_seal": "押印",
+        "has_in_person": "対面",
+        "digital_status": "状況",
+    }
+    services.mapping_save(batch=batch, name="町の様式", fields=fields, department_header="課名")
+    batch = services.import_run(batch)
+    assert batch.status == ImportBatch.Status.HAS_ERRORS
+    assert batch.layout["unknown_values"] == {
+        "digital_status": ["一部", "未着手"],
+        "staff_type": ["会計年度任用職員", "正職員"],
+    }
+    url = reverse("survey:import", args=[town.code, full.pk, batch.pk])
+    page = town_staff.get(url).content.decode()
+    assert "「正職員」をどれとして読むか" in page
+    read_as = reverse("survey:import_read_as", args=[town.code, full.pk, batch.pk])
+    # a value the list does not have is refused, and nothing is kept
+    form = {"staff_type-0": "会計年度", "staff_type-1": "正規", "digital_status-0": "済", "digital_status-1": "未"}
+    refused = town_staff.post(read_as, {**form, "digital_status-0": "一部済"}, follow=True)
+    assert "選択肢から値を選んでください" in refused.content.decode()
+    assert ColumnMapping.objects.get(name="町の様式").values == {}
+    town_staff.post(read_as, form)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.APPLIED, batch.problems
+    assert SurveyTask.objects.get(survey_round=full, name="請願の受付").staff_type == "正規"
+    assert ColumnMapping.objects.get(name="町の様式").values["staff_type"] == {
+        "会計年度任用職員": "会計年度",
+        "正職員": "正規",
+    }
