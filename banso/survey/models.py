@@ -207,6 +207,11 @@ class SurveyTask(TimeStampedModel):
     section = models.CharField(_("section (係)"), max_length=60, blank=True)  # as the file names it
     # The town's own columns with no field in the survey ({their header: value}), kept and sent back on its sheet.
     extra = models.JSONField(_("other columns"), default=dict, blank=True)
+    volume_normal = models.PositiveIntegerField(_("cases a month, normal season"), null=True, blank=True)
+    volume_busy = models.PositiveIntegerField(_("cases a month, busy season"), null=True, blank=True)
+    volume_quiet = models.PositiveIntegerField(_("cases a month, quiet season"), null=True, blank=True)
+    busy_months = models.CharField(_("months of the busy season"), max_length=40, blank=True)  # "3,4"
+    quiet_months = models.CharField(_("months of the quiet season"), max_length=40, blank=True)
     reference_number = models.CharField(_("reference number (整理番号)"), max_length=30, blank=True)
     outcome_indicator = models.CharField(_("outcome indicator (成果指標)"), max_length=200, blank=True)
     system_cost_thousand_yen = models.PositiveIntegerField(

@@ -593,6 +593,18 @@ class RowValidator:
         )
         return None
 
+    def _to_months(self, column, raw, row):
+        """Months as towns write them (「3月,4月」「3～4月」「12月-2月」「８月」) as "3,4"; empty when none are named."""
+        months = parse_months(_text(raw, normalize=True))
+        if months is None:
+            self.problem(
+                _("Write the months as numbers, for example 3月,4月 or 3～4月."),
+                row,
+                column.key,
+            )
+            return None
+        return ",".join(str(m) for m in months)
+
     def _to_bool(self, column, raw, row):
         text = fold(_text(raw, normalize=True))
         if text in sheet.YES_WORDS:
@@ -602,7 +614,54 @@ class RowValidator:
         self.problem(_("Enter 有 or 無."), row, column.key)
         return None
 
+    def check_seasons(self, values, row, failed) -> None:
+        """The annual figure from the seasons (cases a month × their months), checked against 年間総計 or taking its
+        place; a month in two seasons, or a season's volume without its months, is refused."""
+        volumes = {k: values.get(k) for k in ("volume_normal", "volume_busy", "volume_quiet")}
+        if all(v is None for v in volumes.values()) or failed & {*volumes, "busy_months", "quiet_months"}:
+            return
+        busy = [int(m) for m in (values.get("busy_months") or "").split(",") if m]
+        quiet = [int(m) for m in (values.get("quiet_months") or "").split(",") if m]
+        if set(busy) & set(quiet):
+            self.problem(
+                _("%(months)s are in both the busy and the quiet season. Put each month in one season.")
+                % {"months": "、".join(f"{m}月" for m in sorted(set(busy) & set(quiet)))},
+                row,
+                "quiet_months",
+            )
+            return
+        stated = values.get("annual_count")
+        for key, months, name in (("volume_busy", busy, "busy_months"), ("volume_quiet", quiet, "quiet_months")):
+            if volumes[key] is not None and not months:
+                if stated is None:  # nothing to count the year by
+                    self.problem(
+                        _("Write the months of this season next to its cases a month, or the annual total."),
+                        row,
+                        name,
+                    )
+                return  # the annual total stands; the seasons are kept as written
+        normal = 12 - len(busy) - len(quiet)
+        derived = (
+            (volumes["volume_normal"] or 0) * normal
+            + (volumes["volume_busy"] or 0) * len(busy)
+            + (volumes["volume_quiet"] or 0) * len(quiet)
+        )
+        if stated is None:
+            values["annual_count"] = derived
+        elif derived and abs(stated - derived) > max(derived, stated) * 0.1:
+            self.problem(
+                _(
+                    "The annual total %(stated)s does not match the seasons (%(derived)s a year from the cases a "
+                    "month and their months). Check both; the annual total is used."
+                )
+                % {"stated": f"{stated:,}", "derived": f"{derived:,}"},
+                row,
+                "annual_count",
+                "warning",
+            )
+
     def check_row(self, values, row, department_id, failed):
+        self.check_seasons(values, row, failed)
         counted = values.get("annual_count") is not None and values.get("minutes_per_case") is not None
         # Only when the time cells are blank (a wrong value already has its own message), and only when the round
         # asks for minutes: a round that asks for 年間総計 and 担当職員数 alone counts a blank as a missing answer.
@@ -758,6 +817,22 @@ def _approximate(text: str) -> Decimal | None:
     if match is None or match.group(0) == match.group(1):  # a plain number is no estimate
         return None
     return Decimal(match.group(1))
+
+
+def parse_months(text: str) -> list[int] | None:
+    """「3月,4月」「3～4月」「12月-2月」 as [3, 4] or [12, 1, 2]; None when a part is not a month."""
+    months: list[int] = []
+    text = re.sub(r"月\s*(?=[~～〜\-－ー])", "", text)  # 「12月-2月」: the range stays one part
+    for part in re.split(r"[,、，・\s]+", text.replace("月", " ").strip()):
+        if not part:
+            continue
+        ends = re.split(r"[~～〜\-－ー]", part)
+        if not all(e.isdigit() and 1 <= int(e) <= 12 for e in ends) or len(ends) > 2:
+            return None
+        first, last = int(ends[0]), int(ends[-1])
+        span = range(first, last + 1) if first <= last else [*range(first, 13), *range(1, last + 1)]
+        months.extend(m for m in span if m not in months)
+    return months
 
 
 def _blank(value) -> bool:

@@ -45,7 +45,7 @@ IMPORT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind != "id"] + [
     "missing_answers",
 ]
 DECIMAL_FIELDS = {"minutes_per_case", "staff_per_case", "fte", "annual_hours"}
-TEXT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind in ("text", "long_text", "choice")] + ["section"]
+TEXT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind in ("text", "long_text", "choice", "months")] + ["section"]
 CHUNK = 1000
 
 

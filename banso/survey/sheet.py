@@ -67,7 +67,8 @@ COLUMNS = (
     Column("category_middle", "中分類", "choice", choices=CategoryKind.MIDDLE, width=16),
     Column("category_minor", "小分類", "choice", choices=CategoryKind.MINOR, width=16),
     Column("target", "対象", "text", expected=True, width=14, note="住民・事業者・庁内など", aliases=("対象者",)),
-    Column("period", "実施時期・繁忙期", "text", expected=True, width=16, aliases=("実施時期", "繁忙期", "時期")),
+    # 繁忙期 alone is the 業務説明表's busy-season volume (below), so it is not a spelling of this column.
+    Column("period", "実施時期・繁忙期", "text", expected=True, width=16, aliases=("実施時期", "時期")),
     Column(
         "annual_count",
         "年間件数",
@@ -122,6 +123,15 @@ COLUMNS = (
         "reference_number", "整理番号", "text", width=10, aliases=("番号", "No", "No.", "通し番号"), max_length=30
     ),
     Column("outcome_indicator", "成果指標", "text", width=20, aliases=("成果", "指標")),
+    # Volume by season, as the 業務説明表 asks it: cases a month in each season, and the months of the busy and
+    # quiet seasons (the others are normal); the annual figure is derived from them and checked against 年間総計.
+    Column("volume_normal", "通常期（月あたり件数）", "int", width=11, aliases=("通常期", "業務規模（通常期）")),
+    Column("volume_busy", "繁忙期（月あたり件数）", "int", width=11, aliases=("繁忙期", "業務規模（繁忙期）")),
+    Column("volume_quiet", "閑散期（月あたり件数）", "int", width=11, aliases=("閑散期", "業務規模（閑散期）")),
+    Column(
+        "busy_months", "繁忙期の月", "months", width=12, note="例：3月,4月", aliases=("繁忙月", "繁忙期（月）")
+    ),
+    Column("quiet_months", "閑散期の月", "months", width=12, note="例：8月", aliases=("閑散月", "閑散期（月）")),
     Column(
         "system_cost_thousand_yen",
         "情報システム費用（千円）",
@@ -142,6 +152,11 @@ MIC_COLUMNS = {
     "description": False,
     "legal_basis": False,
     "annual_count": False,
+    "volume_normal": False,
+    "volume_busy": False,
+    "volume_quiet": False,
+    "busy_months": False,
+    "quiet_months": False,
     "fte": False,
     "outcome_indicator": False,
     "system_cost_thousand_yen": False,
@@ -154,6 +169,9 @@ MIC_HEADERS = {
     "description": "業務の目的・概要",
     "legal_basis": "根拠法令等",
     "annual_count": "業務規模（年間総計）",
+    "volume_normal": "業務規模（通常期）",
+    "volume_busy": "業務規模（繁忙期）",
+    "volume_quiet": "業務規模（閑散期）",
     "fte": "担当職員数（人）",
 }
 

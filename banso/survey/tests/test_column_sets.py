@@ -183,6 +183,11 @@ def test_a_mic_rounds_sheet_has_the_mic_columns_under_their_own_headers(mic_roun
         "担当職員数（人）",
         "整理番号",
         "成果指標",
+        "業務規模（通常期）",
+        "業務規模（繁忙期）",
+        "業務規模（閑散期）",
+        "繁忙期の月",
+        "閑散期の月",
         "情報システム費用（千円）",
     ]
 
@@ -464,3 +469,41 @@ def test_the_towns_own_list_words_are_read_as_the_rounds_values_once_chosen(town
         "会計年度任用職員": "会計年度",
         "正職員": "正規",
     }
+
+
+def test_seasonal_volumes_give_the_annual_figure_and_are_checked_against_it(mic_round, tmp_path):
+    """業務規模 as cases a month in each season, with the months of the busy and quiet seasons beside them."""
+    header = [*MIC_HEADER[:6], "通常期", "繁忙期", "閑散期", "繁忙期の月", "閑散期の月", "担当職員数（人）"]
+    rows = [
+        # no annual total: 100 × 8 + 300 × 3 (3〜5月) + 50 × 1 (8月) = 1,750
+        ["1", "転入届の受付", "", "", "住民課", None, 100, 300, 50, "3～5月", "8月", 1.0],
+        # an annual total far from the seasons: kept, with a note
+        ["2", "転出届の受付", "", "", "住民課", 5000, 100, 300, 50, "3月,4月", "8月", 0.8],
+        # a month in both seasons: refused
+        ["3", "印鑑登録", "", "", "住民課", None, 10, 30, 5, "3月,4月", "4月", 0.1],
+        # a busy season without its months: refused
+        ["4", "住民票の写しの交付", "", "", "住民課", None, 200, 400, None, "", "", 1.5],
+    ]
+    path = raw_workbook(
+        tmp_path / "s.xlsx", meta=None, header=header, rows=rows, sheet_name="業務説明表", header_row=0
+    )
+    batch = run_import(path, mic_round)
+    fields = {
+        **{k: v for k, v in mic_fields().items() if v in header},
+        "volume_normal": "通常期",
+        "volume_busy": "繁忙期",
+        "volume_quiet": "閑散期",
+        "busy_months": "繁忙期の月",
+        "quiet_months": "閑散期の月",
+    }
+    services.mapping_save(batch=batch, name="季節別", fields=fields, department_header="所管部署")
+    batch = services.import_run(batch, accept_valid_rows=True)
+    by_row = {p["row"]: p for p in batch.problems if p["row"]}
+    moving_in = SurveyTask.objects.get(survey_round=mic_round, name="転入届の受付")
+    assert (moving_in.annual_count, moving_in.busy_months, moving_in.quiet_months) == (1750, "3,4,5", "8")
+    assert by_row[3]["severity"] == "warning" and "5,000" in by_row[3]["message"]
+    assert (
+        by_row[4]["severity"] == "error" and "4月" in by_row[4]["message"] and "閑散期の月" in by_row[4]["column"]
+    )
+    assert by_row[5]["severity"] == "error" and "繁忙期の月" in by_row[5]["column"]
+    assert (batch.valid_rows, batch.rejected_rows) == (2, 2)
