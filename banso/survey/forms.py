@@ -194,11 +194,9 @@ class MappingForm(forms.Form):
             if column.kind == "id" or column.key not in asked:
                 continue
             self.fields[f"col_{column.key}"] = forms.ChoiceField(
-                label=_("%(header)s (required)") % {"header": column.header}
-                if asked[column.key]
-                else column.header,
+                label=column.header,
                 choices=choices,
-                required=False,
+                required=asked[column.key],  # what the round requires, marked as such
                 initial=guesses.get(column.key, ""),
             )
 

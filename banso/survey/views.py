@@ -18,7 +18,7 @@ from banso.orgs.models import Department, Municipality
 from banso.survey import export, selectors, services, sheet
 from banso.survey.forms import MappingForm, OptionsForm, ReadAsForm, RenameOptionForm, RoundForm, UploadForm
 from banso.survey.models import ImportBatch, SurveyDepartment, SurveyRound, SurveyTask
-from banso.survey.reader import guess_mapping
+from banso.survey.reader import guess_department_header, guess_mapping
 from banso.survey.workbook import all_departments_zip, department_workbook_bytes, workbook_filename
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -349,7 +349,7 @@ def import_mapping(request, code, round_id, batch_id):
         asked=sheet.asked_columns(batch.survey_round.column_set, batch.survey_round.custom_columns),
         initial={
             "name": saved.name if saved else batch.original_name.rsplit(".", 1)[0][:100],
-            "department_header": saved.department_header if saved else "",
+            "department_header": saved.department_header if saved else guess_department_header(headers),
         },
     )
     if request.method == "POST" and form.is_valid():
