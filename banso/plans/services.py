@@ -464,35 +464,12 @@ def _step_changes(measure, current, steps: dict) -> list[MeasureStep]:
 
 
 @transaction.atomic
-def kpi_save(
-    *,
-    measure,
-    kpi=None,
-    name,
-    unit="",
-    targets: dict,
-    baseline_value=None,
-    baseline_date=None,
-    direction=KPI.Direction.UP,
-    data_source="",
-    kind=KPI.Kind.NUMBER,
-    listed_again_under=None,
-) -> KPI:
+def kpi_save(*, measure, kpi=None, name, listed_again_under=None, **given) -> KPI:
     """A KPI with one or more targets (年度 → value). A value may be a number or the text as the plan writes it
     (「85%」「4箇所（累計）」); a milestone's targets are words (「行動規範の制定」). Targets come after the baseline;
-    a target after the plan ends is kept (標準化 by 令和7年度末 in a plan that ends in 令和6年度)."""
-    values, rows = _kpi_checked(
-        measure=measure,
-        name=name,
-        unit=unit,
-        targets=targets,
-        baseline_value=baseline_value,
-        baseline_date=baseline_date,
-        direction=direction,
-        data_source=data_source,
-        kind=kind,
-        listed_again_under=listed_again_under,
-    )
+    a target after the plan ends is kept (標準化 by 令和7年度末 in a plan that ends in 令和6年度). `given` is the rest
+    of _kpi_checked()'s arguments: targets, unit, kind, baseline, direction, data source."""
+    values, rows = _kpi_checked(measure=measure, name=name, listed_again_under=listed_again_under, **given)
     kpi = kpi or KPI(measure=measure)
     new = kpi.pk is None
     _save_changed(kpi, values)

@@ -58,6 +58,16 @@ class ReadResult:
     def valid_rows(self) -> list[ParsedRow]:
         return [r for r in self.rows if not r.errors]
 
+    def layout(self) -> dict:
+        """Where another layout's headers are (sheet, first header row as Excel numbers it, how many rows) and what
+        they say: kept on the import for the mapping step, and with a mapping."""
+        return {
+            "sheet": self.sheet_name,
+            "header_row": self.header_row + 1,
+            "header_rows": self.header_rows,
+            "headers": self.headers,
+        }
+
     @property
     def refused_count(self) -> int:
         """Rows with answers that cannot be imported: with the valid rows, every row with answers in the file."""

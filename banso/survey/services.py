@@ -359,12 +359,7 @@ def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -
     if batch.department_id is None and len(departments) == 1:
         batch.department_id = departments.pop()  # so the department's own staff can see its import
     if result.needs_mapping and not result.errors:
-        batch.layout = {
-            "sheet": result.sheet_name,
-            "header_row": result.header_row + 1,
-            "header_rows": result.header_rows,
-            "headers": result.headers,
-        }
+        batch.layout = result.layout()
         return _finish(batch, ImportBatch.Status.NEEDS_MAPPING, result.problems)
     if result.unknown_values and batch.mapping_id:
         # Offered on the import's page to be read as the round's values next time (正職員 → 正規).

@@ -84,14 +84,26 @@ def mic_fields() -> dict[str, str]:
     }
 
 
-def test_a_round_in_the_mic_layout_takes_a_town_file_without_banso_only_columns(mic_round, tmp_path):
-    path = raw_workbook(
-        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=MIC_ROWS, sheet_name="業務説明表", header_row=0
-    )
-    batch = run_import(path, mic_round)
+def mapped_import(
+    survey_round, path, *, fields=None, name="業務説明表", department_header="所管部署", accept=False
+):
+    """A file in another layout through the mapping step, as the page does it: upload, map, check (and import)."""
+    batch = run_import(path, survey_round)
     assert batch.status == ImportBatch.Status.NEEDS_MAPPING
-    services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
-    batch = services.import_run(batch)
+    services.mapping_save(
+        batch=batch, name=name, fields=fields or mic_fields(), department_header=department_header
+    )
+    return services.import_run(batch, accept_valid_rows=accept)
+
+
+def mic_file(tmp_path, rows=MIC_ROWS, header=MIC_HEADER, name="mic.xlsx"):
+    return raw_workbook(
+        tmp_path / name, meta=None, header=header, rows=rows, sheet_name="業務説明表", header_row=0
+    )
+
+
+def test_a_round_in_the_mic_layout_takes_a_town_file_without_banso_only_columns(mic_round, tmp_path):
+    batch = mapped_import(mic_round, mic_file(tmp_path))
     assert batch.status == ImportBatch.Status.APPLIED, batch.problems
     minutes = SurveyTask.objects.get(survey_round=mic_round, name="会議録の作成")
     assert (minutes.reference_number, minutes.outcome_indicator, minutes.system_cost_thousand_yen) == (
@@ -105,19 +117,13 @@ def test_a_round_in_the_mic_layout_takes_a_town_file_without_banso_only_columns(
 
 def test_banso_full_sheet_still_asks_for_its_own_columns(town, tmp_path):
     full = SurveyRound.objects.get(municipality=town)
-    path = raw_workbook(
-        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=MIC_ROWS, sheet_name="業務説明表", header_row=0
-    )
-    batch = run_import(path, full)
+    batch = run_import(mic_file(tmp_path), full)
     with pytest.raises(ValidationError, match="処理媒体"):
         services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
 
 
 def test_the_mapping_page_offers_only_the_columns_the_round_asks_for(town_staff, mic_round, tmp_path):
-    path = raw_workbook(
-        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=MIC_ROWS, sheet_name="業務説明表", header_row=0
-    )
-    batch = run_import(path, mic_round)
+    batch = run_import(mic_file(tmp_path), mic_round)
     url = reverse("survey:import_mapping", args=[mic_round.municipality.code, mic_round.pk, batch.pk])
     page = town_staff.get(url).content.decode()
     assert "処理媒体" not in page
@@ -135,24 +141,14 @@ def test_the_mapping_page_offers_only_the_columns_the_round_asks_for(town_staff,
 
 def test_messages_name_the_column_as_the_file_heads_it(mic_round, tmp_path):
     rows = [[*MIC_ROWS[0][:7], "多い", 0, ""]]
-    path = raw_workbook(
-        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=rows, sheet_name="業務説明表", header_row=0
-    )
-    batch = run_import(path, mic_round)
-    services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
-    batch = services.import_run(batch)
+    batch = mapped_import(mic_round, mic_file(tmp_path, rows))
     problem = next(p for p in batch.problems if p["severity"] == "error")
     assert problem["column"] == "H（担当職員数（人））"
     assert problem["row"] == 2
 
 
 def test_the_analysis_says_what_a_mic_round_cannot_show(town_staff, mic_round, tmp_path):
-    path = raw_workbook(
-        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=MIC_ROWS, sheet_name="業務説明表", header_row=0
-    )
-    batch = run_import(path, mic_round)
-    services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
-    services.import_run(batch)
+    mapped_import(mic_round, mic_file(tmp_path))
     page = town_staff.get(
         reverse("survey:analysis", args=[mic_round.municipality.code, mic_round.pk])
     ).content.decode()
@@ -219,12 +215,7 @@ def test_a_department_cell_may_name_the_section_and_is_refused_once_when_it_name
         ["2-003", "税証明の交付", "", "", "企画課", 900, "", 0.3, 0, ""],
         ["2-004", "窓口の案内", "", "", "住民課・議会事務局", 100, "", 0.1, 0, ""],
     ]
-    path = raw_workbook(
-        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=rows, sheet_name="業務説明表", header_row=0
-    )
-    batch = run_import(path, mic_round)
-    services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
-    batch = services.import_run(batch, accept_valid_rows=True)
+    batch = mapped_import(mic_round, mic_file(tmp_path, rows), accept=True)
     by_row: dict[int, list[dict]] = {}
     for problem in batch.problems:
         by_row.setdefault(problem["row"], []).append(problem)
@@ -330,12 +321,7 @@ def test_estimates_and_any_time_get_their_own_explanation_and_the_counts_add_up(
         [None] * 10,
         ["3-005", "政務活動費の確認", "", "", "議会事務局", 30, "", 0.2, 0, ""],
     ]
-    path = raw_workbook(
-        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=rows, sheet_name="業務説明表", header_row=0
-    )
-    batch = run_import(path, mic_round)
-    services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
-    batch = services.import_run(batch, accept_valid_rows=True)
+    batch = mapped_import(mic_round, mic_file(tmp_path, rows), accept=True)
     by_row = {p["row"]: p for p in batch.problems}
     assert by_row[2]["severity"] == "warning" and "500" in by_row[2]["message"] and "概数" in by_row[2]["message"]
     assert by_row[3]["severity"] == "warning"
@@ -399,12 +385,7 @@ def test_the_cli_imports_with_an_automatic_mapping_only_when_it_is_sure(mic_roun
 
 
 def test_the_towns_own_columns_are_kept_with_each_task_and_come_back_on_its_sheet(mic_round, tmp_path):
-    path = raw_workbook(
-        tmp_path / "mic.xlsx", meta=None, header=MIC_HEADER, rows=MIC_ROWS, sheet_name="業務説明表", header_row=0
-    )
-    batch = run_import(path, mic_round)
-    services.mapping_save(batch=batch, name="業務説明表", fields=mic_fields(), department_header="所管部署")
-    batch = services.import_run(batch)
+    batch = mapped_import(mic_round, mic_file(tmp_path))
     assert any("備考" in p["message"] and p["severity"] == "warning" for p in batch.problems)
     minutes = SurveyTask.objects.get(survey_round=mic_round, name="会議録の作成")
     assert minutes.extra == {"備考": "委託"}
@@ -486,10 +467,6 @@ def test_seasonal_volumes_give_the_annual_figure_and_are_checked_against_it(mic_
         # a busy season without its months: refused
         ["4", "住民票の写しの交付", "", "", "住民課", None, 200, 400, None, "", "", 1.5],
     ]
-    path = raw_workbook(
-        tmp_path / "s.xlsx", meta=None, header=header, rows=rows, sheet_name="業務説明表", header_row=0
-    )
-    batch = run_import(path, mic_round)
     fields = {
         **{k: v for k, v in mic_fields().items() if v in header},
         "volume_normal": "通常期",
@@ -498,8 +475,7 @@ def test_seasonal_volumes_give_the_annual_figure_and_are_checked_against_it(mic_
         "busy_months": "繁忙期の月",
         "quiet_months": "閑散期の月",
     }
-    services.mapping_save(batch=batch, name="季節別", fields=fields, department_header="所管部署")
-    batch = services.import_run(batch, accept_valid_rows=True)
+    batch = mapped_import(mic_round, mic_file(tmp_path, rows, header), fields=fields, name="季節別", accept=True)
     by_row = {p["row"]: p for p in batch.problems if p["row"]}
     moving_in = SurveyTask.objects.get(survey_round=mic_round, name="転入届の受付")
     assert (moving_in.annual_count, moving_in.busy_months, moving_in.quiet_months) == (1750, "3,4,5", "8")

@@ -89,12 +89,7 @@ class Command(BansoCommand):
         for mapping in saved:  # made for this town's layout, perhaps for a round that asked for fewer columns
             if not services.mapping_gaps(asked, mapping.fields):
                 return mapping
-        layout = {
-            "sheet": found.sheet_name,
-            "header_row": found.header_row + 1,
-            "header_rows": found.header_rows,
-            "headers": found.headers,
-        }
+        layout = found.layout()
         guesses = {k: v for k, v in guess_columns(found.headers).items() if k in asked}
         sure = {k: h for k, (h, score) in guesses.items() if score >= SURE}
         department_header = "" if department else guess_department_header(found.headers)

@@ -124,9 +124,4 @@ def _layout(name: str) -> dict:
         raise CommandError(" ".join(p.message for p in result.errors))
     if not result.needs_mapping:
         raise CommandError(_("%(path)s is Banso's own sheet: it needs no mapping.") % {"path": path})
-    return {
-        "sheet": result.sheet_name,
-        "header_row": result.header_row + 1,
-        "header_rows": result.header_rows,
-        "headers": result.headers,
-    }
+    return result.layout()
