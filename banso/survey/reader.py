@@ -258,10 +258,11 @@ def _read_sheet(
     result.total_rows = len(data)
     for offset, row in enumerate(data):
         excel_row = header_row + header_rows + offset + 1
-        if dept_col is None:
-            validator.validate(row, excel_row, department_id, formulas)
-            continue
-        found = validator.department_of(row[dept_col] if dept_col < len(row) else None, excel_row)
+        found = (
+            (department_id, "")
+            if dept_col is None
+            else validator.department_of(row[dept_col] if dept_col < len(row) else None, excel_row)
+        )
         if found is None:
             result.refused_rows.add(excel_row)
         else:

@@ -312,3 +312,13 @@ def test_it_guesses_renamed_headers_for_the_mapping_step():
     assert guesses["name"] == "業務名称"
     assert guesses["annual_count"] == "年間処理件数"
     assert guesses["medium"] == "媒体"
+
+
+def test_it_reports_progress_while_it_checks_a_large_sheet(tmp_path, survey_round, assembly):
+    from banso.survey.reader import read_workbook
+
+    rows = [row(f"請願の受付 {i}", annual_count=1, minutes_per_case=1) for i in range(1200)]
+    path = own_workbook(tmp_path / "big.xlsx", survey_round, assembly, rows)
+    seen = []
+    read_workbook(path, services.build_context(survey_round), progress=lambda done, total: seen.append(done))
+    assert seen[0] == 1000 and seen[-1] > 1200  # every 1,000 rows, then every row of the sheet
