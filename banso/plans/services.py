@@ -322,7 +322,7 @@ def measure_save(
     if budgets is not None:
         measure_budgets_replace(measure=measure, budgets=budgets)
     if steps is not None:
-        _set_steps(measure, steps)
+        plan_steps_replace(steps={measure: steps})
     return measure
 
 
@@ -443,10 +443,6 @@ def _by_measure(rows) -> dict[int, list]:
     for row in rows:
         grouped.setdefault(row.measure_id, []).append(row)
     return grouped
-
-
-def _set_steps(measure, steps: dict) -> None:
-    created_in_bulk(MeasureStep.objects.bulk_create(_step_changes(measure, measure.steps.all(), steps)))
 
 
 def _step_changes(measure, current, steps: dict) -> list[MeasureStep]:

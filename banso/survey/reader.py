@@ -890,6 +890,11 @@ def guess_columns(headers: list[str]) -> dict[str, tuple[str, int]]:
     return guesses
 
 
+def sure_of(guesses: dict[str, tuple[str, int]]) -> dict[str, str]:
+    """The guessed columns a command may use without a person: {column: header} of those found with confidence."""
+    return {key: header for key, (header, score) in guesses.items() if score >= SURE}
+
+
 # Headers a file uses for the department of each row.
 DEPARTMENT_HEADERS = ("所管部署", "所管課", "担当課", "部署", "部署名", "課名", "所属", "担当部署")
 

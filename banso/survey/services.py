@@ -163,15 +163,8 @@ def round_change_status(*, survey_round, to_status, user=None):
     return survey_round
 
 
-# The task field each list fills.
-OPTION_FIELDS = {
-    CategoryKind.MAJOR: "category_major",
-    CategoryKind.MIDDLE: "category_middle",
-    CategoryKind.MINOR: "category_minor",
-    CategoryKind.STAFF_TYPE: "staff_type",
-    CategoryKind.MEDIUM: "medium",
-    CategoryKind.DIGITAL_STATUS: "digital_status",
-}
+# The task field each list fills, as the sheet's columns say.
+OPTION_FIELDS = {column.choices: column.key for column in sheet.COLUMNS if column.choices}
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from banso.orgs.models import Department
 from banso.survey import services, sheet
 from banso.survey.management.commands._common import add_round_arguments, print_guess, round_from_options
 from banso.survey.models import ImportBatch
-from banso.survey.reader import SURE, guess_columns, guess_department_header, header_signature, read_layout
+from banso.survey.reader import guess_columns, guess_department_header, header_signature, read_layout, sure_of
 
 
 class Command(BansoCommand):
@@ -91,7 +91,7 @@ class Command(BansoCommand):
                 return mapping
         layout = found.layout()
         guesses = {k: v for k, v in guess_columns(found.headers).items() if k in asked}
-        sure = {k: h for k, (h, score) in guesses.items() if score >= SURE}
+        sure = sure_of(guesses)
         department_header = "" if department else guess_department_header(found.headers)
         gaps = services.mapping_gaps(asked, sure)
         if gaps or not (department or department_header):

@@ -12,7 +12,7 @@ from banso.core.commands import BansoCommand
 from banso.core.uploads import UploadError
 from banso.survey import sheet
 from banso.survey.management.commands._common import add_round_arguments, print_guess, round_from_options
-from banso.survey.reader import SURE, guess_columns, guess_department_header, read_layout
+from banso.survey.reader import guess_columns, guess_department_header, read_layout, sure_of
 from banso.survey.services import mapping_gaps, mapping_store
 
 
@@ -55,7 +55,7 @@ class Command(BansoCommand):
         asked = sheet.asked_columns(survey_round.column_set, survey_round.custom_columns)
         guesses = {k: v for k, v in guess_columns(layout["headers"]).items() if k in asked}
         department = guess_department_header(layout["headers"])
-        sure = {k: h for k, (h, score) in guesses.items() if score >= SURE}
+        sure = sure_of(guesses)
         gaps = mapping_gaps(asked, sure)
         if options["json"]:
             data = {
@@ -88,7 +88,7 @@ class Command(BansoCommand):
 
     def _save(self, survey_round, options):
         layout = _layout(options["file"])
-        fields = {k: h for k, (h, score) in guess_columns(layout["headers"]).items() if score >= SURE}
+        fields = sure_of(guess_columns(layout["headers"]))
         for pair in options["set"]:
             key, _sep, header = pair.partition("=")
             if key not in sheet.COLUMN_BY_KEY:
