@@ -485,3 +485,19 @@ def test_seasonal_volumes_give_the_annual_figure_and_are_checked_against_it(mic_
     )
     assert by_row[5]["severity"] == "error" and "繁忙期の月" in by_row[5]["column"]
     assert (batch.valid_rows, batch.rejected_rows) == (2, 2)
+
+
+def test_the_mapping_command_refuses_an_unknown_column_or_a_mapping_that_misses_what_the_round_needs(
+    mic_round, town, tmp_path
+):
+    path = str(mic_file(tmp_path))
+    where = ("--municipality", town.code, "--fiscal-year", "2026", "--round", str(mic_round.pk))
+    with pytest.raises(CommandError, match="列「nosuch」はありません"):
+        cli("survey_mapping", "save", "誤り", path, *where, "--set", "nosuch=業務名")
+    full = SurveyRound.objects.get(municipality=town, column_set=ColumnSet.FULL)
+    at_full = ("--municipality", town.code, "--fiscal-year", str(full.fiscal_year), "--round", str(full.pk))
+    with pytest.raises(CommandError, match="処理媒体"):
+        cli("survey_mapping", "save", "足りない", path, *at_full)
+    with pytest.raises(CommandError, match="「ない」という列の対応付けは保存されていません"):
+        cli("survey_mapping", "show", "ない", *where)
+    assert not town.survey_mappings.filter(name__in=["誤り", "足りない"]).exists()
