@@ -143,7 +143,8 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-_FORMULA_CELL_RE = re.compile(r'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>(?:(?!</c>).)*?<f\b', re.S)
+_FORMULA_RE = re.compile(rb"<f[\s>/]")  # a formula element (not <formula1> of a list's validation)
+_CELL_REF_RE = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d+)"')
 
 
 def column_index(letters: str) -> int:
@@ -170,12 +171,22 @@ def formula_cells(info: XlsxInfo, sheet_name: str) -> set[tuple[int, int]]:
         return set()
     with zipfile.ZipFile(info.path) as archive:
         try:
-            xml = archive.read(part).decode("utf-8", "replace")
+            xml = archive.read(part)  # bytes: decoding a large sheet would double what it holds
         except KeyError:
             return set()
-    if "<f" not in xml:
-        return set()
-    return {(int(row) - 1, column_index(col)) for col, row in _FORMULA_CELL_RE.findall(xml)}
+    # From each formula back to the cell that holds it: the time grows with the formulas, not with the sheet.
+    found = set()
+    at = xml.find(b"<f")
+    while at >= 0:  # bytes.find rather than a regular expression: a sheet without formulas is passed over fast
+        formula = _FORMULA_RE.match(xml, at)
+        at = xml.find(b"<f", at + 2)
+        if formula is None:
+            continue
+        cell = xml.rfind(b"<c ", 0, formula.start())
+        ref = _CELL_REF_RE.match(xml, cell) if cell >= 0 else None
+        if ref and xml.find(b"</c>", cell, formula.start()) < 0:
+            found.add((int(ref.group(2)) - 1, column_index(ref.group(1).decode())))
+    return found
 
 
 def safe_cell(value: Any) -> Any:

@@ -168,6 +168,11 @@ class CategoryOption(models.Model):
         return self.value
 
 
+# An answer field's empty value, also as the column's default in the database: an import leaves out the columns
+# its round does not ask for, and the database fills them (services._NewTaskRows).
+EMPTY_IN_DATABASE: dict = {"default": "", "db_default": ""}
+
+
 class SurveyTask(TimeStampedModel):
     """One line of a department's 業務説明表: a piece of work, how often, how long, on what medium.
 
@@ -175,19 +180,21 @@ class SurveyTask(TimeStampedModel):
     wrote them (file, who, when, previous values for rollback), not AuditEntry.
     """
 
-    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="tasks")
+    # No index of its own: the (round, department) index below serves every look-up by round, and each index
+    # costs every row of a 50,000-row import.
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="tasks", db_index=False)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="survey_tasks")
     # Written into the hidden first column of the sheet, so a returned sheet
     # updates its rows instead of adding new ones.
     row_key = models.UUIDField(default=uuid.uuid4, editable=False)
     name = models.CharField(_("task"), max_length=200)
-    description = models.TextField(_("content"), blank=True)
-    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
-    category_major = models.CharField(_("major category"), max_length=50, blank=True)
-    category_middle = models.CharField(_("middle category"), max_length=50, blank=True)
-    category_minor = models.CharField(_("minor category"), max_length=50, blank=True)
-    target = models.CharField(_("for whom"), max_length=100, blank=True)
-    period = models.CharField(_("when / busy season"), max_length=100, blank=True)
+    description = models.TextField(_("content"), blank=True, **EMPTY_IN_DATABASE)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True, **EMPTY_IN_DATABASE)
+    category_major = models.CharField(_("major category"), max_length=50, blank=True, **EMPTY_IN_DATABASE)
+    category_middle = models.CharField(_("middle category"), max_length=50, blank=True, **EMPTY_IN_DATABASE)
+    category_minor = models.CharField(_("minor category"), max_length=50, blank=True, **EMPTY_IN_DATABASE)
+    target = models.CharField(_("for whom"), max_length=100, blank=True, **EMPTY_IN_DATABASE)
+    period = models.CharField(_("when / busy season"), max_length=100, blank=True, **EMPTY_IN_DATABASE)
     annual_count = models.PositiveIntegerField(_("cases a year"), null=True, blank=True)
     minutes_per_case = models.DecimalField(
         _("minutes per case"), max_digits=8, decimal_places=1, null=True, blank=True
@@ -196,31 +203,41 @@ class SurveyTask(TimeStampedModel):
         _("staff per case"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     fte = models.DecimalField(_("FTE"), max_digits=6, decimal_places=2, null=True, blank=True)
-    staff_type = models.CharField(_("staff type"), max_length=50, blank=True)
-    medium = models.CharField(_("medium"), max_length=50, blank=True)
+    staff_type = models.CharField(_("staff type"), max_length=50, blank=True, **EMPTY_IN_DATABASE)
+    medium = models.CharField(_("medium"), max_length=50, blank=True, **EMPTY_IN_DATABASE)
     has_seal = models.BooleanField(_("seal (押印)"), null=True, blank=True)
     has_in_person = models.BooleanField(_("in person (対面)"), null=True, blank=True)
-    systems = models.CharField(_("systems used"), max_length=200, blank=True)
+    systems = models.CharField(_("systems used"), max_length=200, blank=True, **EMPTY_IN_DATABASE)
     outsourced = models.BooleanField(_("outsourced"), null=True, blank=True)
-    digital_status = models.CharField(_("digital status"), max_length=50, blank=True)
-    issues = models.TextField(_("issues and ideas"), blank=True)
-    section = models.CharField(_("section (係)"), max_length=60, blank=True)  # as the file names it
+    digital_status = models.CharField(_("digital status"), max_length=50, blank=True, **EMPTY_IN_DATABASE)
+    issues = models.TextField(_("issues and ideas"), blank=True, **EMPTY_IN_DATABASE)
+    section = models.CharField(
+        _("section (係)"), max_length=60, blank=True, **EMPTY_IN_DATABASE
+    )  # as the file names it
     # The town's own columns with no field in the survey ({their header: value}), kept and sent back on its sheet.
     extra = models.JSONField(_("other columns"), default=dict, blank=True)
     volume_normal = models.PositiveIntegerField(_("cases a month, normal season"), null=True, blank=True)
     volume_busy = models.PositiveIntegerField(_("cases a month, busy season"), null=True, blank=True)
     volume_quiet = models.PositiveIntegerField(_("cases a month, quiet season"), null=True, blank=True)
-    busy_months = models.CharField(_("months of the busy season"), max_length=40, blank=True)  # "3,4"
-    quiet_months = models.CharField(_("months of the quiet season"), max_length=40, blank=True)
-    reference_number = models.CharField(_("reference number (整理番号)"), max_length=30, blank=True)
-    outcome_indicator = models.CharField(_("outcome indicator (成果指標)"), max_length=200, blank=True)
+    busy_months = models.CharField(
+        _("months of the busy season"), max_length=40, blank=True, **EMPTY_IN_DATABASE
+    )  # "3,4"
+    quiet_months = models.CharField(
+        _("months of the quiet season"), max_length=40, blank=True, **EMPTY_IN_DATABASE
+    )
+    reference_number = models.CharField(
+        _("reference number (整理番号)"), max_length=30, blank=True, **EMPTY_IN_DATABASE
+    )
+    outcome_indicator = models.CharField(
+        _("outcome indicator (成果指標)"), max_length=200, blank=True, **EMPTY_IN_DATABASE
+    )
     system_cost_thousand_yen = models.PositiveIntegerField(
         _("information system cost (thousand yen a year)"), null=True, blank=True
     )
     annual_hours = models.DecimalField(_("hours a year"), max_digits=12, decimal_places=1, default=0)
     missing_answers = models.PositiveSmallIntegerField(default=0)
-    to_become_measure = models.BooleanField(_("to become a measure"), default=False)
-    measure_note = models.CharField(_("note for the plan"), max_length=200, blank=True)
+    to_become_measure = models.BooleanField(_("to become a measure"), default=False, db_default=False)
+    measure_note = models.CharField(_("note for the plan"), max_length=200, blank=True, **EMPTY_IN_DATABASE)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

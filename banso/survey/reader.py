@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
+import operator
 import re
 import unicodedata
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,15 +28,19 @@ from banso.survey import sheet
 from banso.text.normalize import fold, normalize_for_matching
 
 MAX_DATA_ROWS = 100_000
+HEADER_SEARCH_ROWS = 15  # rows searched for a header below a title, a date or a note
+LONG_TEXT_LIMIT = 4000  # characters of a description or a note
+SAMPLE_ROWS = 30  # answers read under each header of another layout, to guess its columns by their values
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRow:
     excel_row: int
     department_id: int
     values: dict
     errors: int = 0
     missing_answers: int = 0
+    match_name: str = ""  # the name as duplicates are matched (normalize_for_matching), worked out once
 
 
 @dataclass
@@ -49,6 +56,7 @@ class ReadResult:
     header_rows: int = 1  # two when a group row (業務規模) stands over the columns' own headers (年間総計 …)
     sheet_name: str = ""
     total_rows: int = 0
+    samples: dict[str, list[str]] = field(default_factory=dict)  # header -> the first answers under it
 
     @property
     def errors(self) -> list[Problem]:
@@ -66,6 +74,7 @@ class ReadResult:
             "header_row": self.header_row + 1,
             "header_rows": self.header_rows,
             "headers": self.headers,
+            "samples": self.samples,
         }
 
     @property
@@ -188,7 +197,7 @@ def _check_meta(workbook, ctx: Context, result: ReadResult) -> int | None:
     return department_id
 
 
-def _find_header_row(rows, limit=15) -> int | None:
+def _find_header_row(rows, limit=HEADER_SEARCH_ROWS) -> int | None:
     for index, row in enumerate(rows[:limit]):
         keys = {KNOWN_HEADERS.get(header_key(cell)) for cell in row}
         if "name" in keys and len(keys - {None}) >= 3:
@@ -221,10 +230,13 @@ def _read_sheet(
             )
         )
         return
-    rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    found_sheet = workbook.get_sheet_by_name(sheet_name)
     result.sheet_name = sheet_name
+    # Rows are read one at a time: the sheet's cells stay in calamine's compact form, never all as Python objects.
+    rows = _sheet_rows(found_sheet)
+    head = list(itertools.islice(rows, max(HEADER_SEARCH_ROWS, (header_row or 0) + header_rows)))
     if header_row is None:
-        header_row = _find_header_row(rows)
+        header_row = _find_header_row(head)
         if header_row is None:
             result.problems.append(
                 Problem(
@@ -233,12 +245,13 @@ def _read_sheet(
                 )
             )
             return
-    header_cells = combined_headers(rows, header_row, header_rows) if header_row < len(rows) else []
+    header_cells = combined_headers(head, header_row, header_rows) if header_row < len(head) else []
     columns, dept_col, extras = _map_columns(header_cells, mapped, department_header, sheet_name, result, ctx)
     if result.errors:
         return
-    data = rows[header_row + header_rows :]
-    if len(data) > MAX_DATA_ROWS:
+    first = header_row + header_rows  # 0-based row of the first answer
+    total = max(0, _row_count(found_sheet) - first)
+    if total > MAX_DATA_ROWS:
         result.problems.append(
             Problem(
                 _("The sheet has more than %(max)s rows. Split it into several files.")
@@ -247,17 +260,18 @@ def _read_sheet(
             )
         )
         return
-    formulas = formula_cells(info, sheet_name)
     validator = RowValidator(
         ctx, result, sheet_name, columns, {k: str(header_cells[i]) for k, i in columns.items()}
     )
     validator.read_as = {kind: {fold(k): v for k, v in pairs.items()} for kind, pairs in (read_as or {}).items()}
     validator.extras = extras
+    validator.formulas = _by_row(formula_cells(info, sheet_name))
     if dept_col is not None:
         validator.department_column = (dept_col, str(header_cells[dept_col]))
-    result.total_rows = len(data)
+    result.total_rows = total
+    data = itertools.chain(head[first:], rows)
     for offset, row in enumerate(data):
-        excel_row = header_row + header_rows + offset + 1
+        excel_row = first + offset + 1
         found = (
             (department_id, "")
             if dept_col is None
@@ -266,11 +280,32 @@ def _read_sheet(
         if found is None:
             result.refused_rows.add(excel_row)
         else:
-            validator.validate(row, excel_row, found[0], formulas, section=found[1])
+            validator.validate(row, excel_row, found[0], section=found[1])
         if progress and offset % 1000 == 999:
-            progress(offset + 1, len(data))
+            progress(offset + 1, total)
     if progress:
-        progress(len(data), len(data))
+        progress(total, total)
+
+
+def _sheet_rows(found_sheet) -> Iterator[list]:
+    """The sheet's rows from row 1 and column A, as `to_python(skip_empty_area=False)` gives them, one at a time
+    (calamine's iter_rows starts at the first used column)."""
+    start = found_sheet.start
+    pad = [""] * start[1] if start and start[1] else None
+    for row in found_sheet.iter_rows():
+        yield pad + row if pad else row
+
+
+def _row_count(found_sheet) -> int:
+    end = found_sheet.end
+    return end[0] + 1 if end else 0
+
+
+def _by_row(cells: set[tuple[int, int]]) -> dict[int, set[int]]:
+    rows: dict[int, set[int]] = defaultdict(set)
+    for row, column in cells:
+        rows[row].add(column)
+    return rows
 
 
 def _map_columns(header_cells, mapped, department_header, sheet_name, result, ctx: Context):
@@ -343,9 +378,25 @@ class RowValidator:
         self.seen_keys: dict[str, int] = {}
         self.department_names = {fold(normalize_for_matching(n)): i for n, i in ctx.department_by_name.items()}
         self.department_column: tuple[int, str] | None = None  # (index, the file's header) of a department column
+        self.departments_found: dict[str, tuple[int, str]] = {}  # a department cell's text -> (department, 係)
         self.new_sections: set[tuple[int, str]] = set()
         self.extras: dict[int, str] = {}  # index -> the file's header, of the columns with no field
         self.read_as: dict[str, dict[str, str]] = {}  # list -> {their value folded: the round's value}
+        self.formulas: dict[int, set[int]] = {}  # 0-based row -> columns holding a formula
+        # (field, column index, converter) in the order of the file's columns.
+        asked = ctx.columns
+        # (field, column index, converter, whether a blank is simply no answer) in the order of the file's columns.
+        self.plan = [
+            (key, index, self._converter(sheet.COLUMN_BY_KEY[key]), not asked.get(key))
+            for key, index in columns.items()
+        ]
+        self.row_key_at = next((n for n, entry in enumerate(self.plan) if entry[0] == "row_key"), None)
+        self.indices = [index for _key, index, _convert, _optional in self.plan]
+        self.last_index = max(self.indices, default=-1)
+        self.pick = _cells_at(self.indices)
+        self.expected = [c.key for c in sheet.COLUMNS if c.expected and c.key in asked]
+        self.counts_fte_alone = "minutes_per_case" not in asked and "fte" in asked
+        self.asks_minutes = "minutes_per_case" in asked
 
     def problem(self, message, row, key="", severity="error", column=""):
         if key:
@@ -361,8 +412,11 @@ class RowValidator:
         text = " ".join(str(value or "").split())
         if not text:
             return None, ""
+        if text in self.departments_found:  # a department's name repeats on each of its rows
+            return self.departments_found[text]
         whole = self.department_names.get(fold(normalize_for_matching(text)))
         if whole is not None:
+            self.departments_found[text] = (whole, "")
             return whole, ""
         parts = [p for p in re.split(r"[\s/／]+", text) if p]
         first = self.department_names.get(fold(normalize_for_matching(parts[0])))
@@ -371,6 +425,7 @@ class RowValidator:
             and len(parts) == 2
             and self.department_names.get(fold(normalize_for_matching(parts[1]))) is None
         ):
+            self.departments_found[text] = (first, parts[1][:60])
             return first, parts[1][:60]
         named = [
             p
@@ -401,7 +456,7 @@ class RowValidator:
 
     def note_section(self, department_id: int, section: str, row: int) -> None:
         """A 係 the department does not have yet is created with the import; said once, where it first appears."""
-        if section in self.ctx.sections.get(department_id, set()) or (department_id, section) in self.new_sections:
+        if (department_id, section) in self.new_sections or section in self.ctx.sections.get(department_id, ()):
             return
         self.new_sections.add((department_id, section))
         self.problem(
@@ -418,9 +473,19 @@ class RowValidator:
         index, header = self.department_column
         return f"{column_letter(index)}（{header}）"
 
-    def validate(self, row, excel_row, department_id, formulas, section="") -> None:
-        cells = {key: (row[i] if i < len(row) else None) for key, i in self.columns.items()}
-        if all(_blank(v) for v in cells.values()) or str(cells.get("row_key") or "") == sheet.EXAMPLE_MARK:
+    def validate(self, row, excel_row, department_id, section="") -> None:
+        width = len(row)
+        cells = (
+            self.pick(row) if width > self.last_index else [row[i] if i < width else None for i in self.indices]
+        )
+        for (
+            value
+        ) in cells:  # a row with no answer at all is skipped (a loop, not a call per cell: most rows are full)
+            if value is not None and value != "" and (value.__class__ is not str or value.strip()):
+                break
+        else:
+            return
+        if self.row_key_at is not None and str(cells[self.row_key_at] or "") == sheet.EXAMPLE_MARK:
             return
         if department_id is None and self.department_column is not None:
             self.problem(_("Write the department of this task."), excel_row, column=self._department_column())
@@ -430,38 +495,102 @@ class RowValidator:
             self.problem(_("Choose the department this file belongs to."), excel_row)
             self.result.refused_rows.add(excel_row)
             return
-        before = len(self.result.problems)
-        values, failed = {}, set()
-        for key, raw in cells.items():
-            count = len(self.result.problems)
-            if (excel_row - 1, self.columns[key]) in formulas:
+        problems = self.result.problems
+        before = len(problems)
+        values: dict[str, Any] = {}
+        formulas = self.formulas.get(excel_row - 1)
+        for (key, index, convert, optional), raw in zip(self.plan, cells):  # noqa: B905 (one length by making)
+            if formulas and index in formulas:
                 self.problem(
                     _("This cell holds a formula. Enter the value instead (copy, then paste as values)."),
                     excel_row,
                     key,
                 )
+            elif optional and (raw is None or raw == ""):  # most cells of a long sheet: no call for them
+                values[key] = None
             else:
-                values[key] = self.convert(sheet.COLUMN_BY_KEY[key], raw, excel_row)
-            if any(p.severity == "error" for p in self.result.problems[count:]):
-                failed.add(key)
+                values[key] = convert(raw, excel_row)
+        # The fields whose cell was refused: every message about a cell names its field.
+        failed = (
+            {p.field for p in problems[before:] if p.severity == "error"} if len(problems) != before else set()
+        )
         if self.extras:
             values["extra"] = {
                 header: _text(row[i], normalize=False)[:1000]
                 for i, header in self.extras.items()
-                if i < len(row) and not _blank(row[i])
+                if i < width and not _blank(row[i])
             }
         if section:
             values["section"] = section
             self.note_section(department_id, section, excel_row)
-        self.check_row(values, excel_row, department_id, failed)
-        errors = sum(1 for p in self.result.problems[before:] if p.severity == "error")
-        asked = self.ctx.columns
-        missing = sum(1 for c in sheet.COLUMNS if c.expected and c.key in asked and _blank(values.get(c.key)))
-        if "minutes_per_case" not in asked and "fte" in asked and values.get("fte") is None:
+        match_name = self.check_row(values, excel_row, department_id, failed)
+        errors = sum(1 for p in problems[before:] if p.severity == "error") if len(problems) != before else 0
+        missing = sum(1 for key in self.expected if values.get(key) in _NO_ANSWER)  # converted: stripped text
+        if self.counts_fte_alone and values.get("fte") is None:
             missing += 1  # 担当職員数 left blank where the round asks for no minutes: the row has no hours
-        self.result.rows.append(ParsedRow(excel_row, department_id, values, errors, missing))
+        self.result.rows.append(ParsedRow(excel_row, department_id, values, errors, missing, match_name))
         if not errors:
             self.result.department_ids.add(department_id)
+
+    def _converter(self, column: sheet.Column) -> Callable[[Any, int], Any]:
+        """How one column's cells become values, chosen once per column rather than per cell.
+
+        The few different values of a list, a yes/no, a months or a minutes column are converted once each and
+        remembered (a value that gave a message is converted, and says it, every time); whole numbers, the bulk
+        of the counts, and text already in normal form skip the general path.
+        """
+        convert, problems = self.convert, self.result.problems
+
+        def slow(raw: Any, row: int) -> Any:
+            return convert(column, raw, row)
+
+        if column.kind in ("choice", "bool", "months", "decimal"):
+            known: dict[Any, Any] = {}
+
+            def remembered(raw: Any, row: int) -> Any:
+                # Text, or a number (True == 1 == 1.0 as keys: a yes/no is never remembered as a number).
+                if raw.__class__ not in (str, float, int) or raw == "":
+                    return slow(raw, row)
+                if raw in known:
+                    return known[raw]
+                count = len(problems)
+                value = convert(column, raw, row)
+                if len(problems) == count:
+                    known[raw] = value
+                return value
+
+            return remembered
+        if column.kind == "int":
+
+            def whole(raw: Any, row: int) -> Any:
+                if (
+                    (raw.__class__ is float and raw.is_integer()) or raw.__class__ is int
+                ) and 0 <= raw <= 100_000_000:
+                    return int(raw)
+                return slow(raw, row)
+
+            return whole
+        if column.kind == "text":
+            limit = column.max_length
+
+            def text(raw: Any, row: int) -> Any:
+                if raw.__class__ is str and (stripped := raw.strip()):
+                    if not unicodedata.is_normalized("NFKC", stripped):
+                        stripped = unicodedata.normalize("NFKC", stripped)
+                    if len(stripped) <= limit:
+                        return stripped
+                return slow(raw, row)
+
+            return text
+        if column.kind == "long_text":
+
+            def long_text(raw: Any, row: int) -> Any:
+                if raw.__class__ is str and (stripped := raw.strip()) and len(stripped) <= LONG_TEXT_LIMIT:
+                    return stripped
+                return slow(raw, row)
+
+            return long_text
+        return slow
 
     def convert(self, column, raw, row):
         if _blank(raw):
@@ -512,9 +641,10 @@ class RowValidator:
 
     def _to_long_text(self, column, raw, row):
         text = _text(raw, normalize=False)
-        if len(text) > 4000:
+        if len(text) > LONG_TEXT_LIMIT:
             self.problem(
-                _("Too long: at most %(max)s characters (this has %(n)s).") % {"max": 4000, "n": len(text)},
+                _("Too long: at most %(max)s characters (this has %(n)s).")
+                % {"max": LONG_TEXT_LIMIT, "n": len(text)},
                 row,
                 column.key,
             )
@@ -629,7 +759,7 @@ class RowValidator:
         """The annual figure from the seasons (cases a month × their months), checked against 年間総計 or taking its
         place; a month in two seasons, or a season's volume without its months, is refused."""
         volumes = {k: values.get(k) for k in ("volume_normal", "volume_busy", "volume_quiet")}
-        if all(v is None for v in volumes.values()) or failed & {*volumes, "busy_months", "quiet_months"}:
+        if failed & {*volumes, "busy_months", "quiet_months"}:
             return
         busy = [int(m) for m in (values.get("busy_months") or "").split(",") if m]
         quiet = [int(m) for m in (values.get("quiet_months") or "").split(",") if m]
@@ -671,23 +801,29 @@ class RowValidator:
                 "warning",
             )
 
-    def check_row(self, values, row, department_id, failed):
-        self.check_seasons(values, row, failed)
+    def check_row(self, values, row, department_id, failed) -> str:
+        """Checks across a row's cells and against earlier rows; the row's name as duplicates are matched."""
+        if (
+            values.get("volume_normal") is not None
+            or values.get("volume_busy") is not None
+            or values.get("volume_quiet") is not None
+        ):
+            self.check_seasons(values, row, failed)
         counted = values.get("annual_count") is not None and values.get("minutes_per_case") is not None
         # Only when the time cells are blank (a wrong value already has its own message), and only when the round
         # asks for minutes: a round that asks for 年間総計 and 担当職員数 alone counts a blank as a missing answer.
-        timed = "minutes_per_case" in self.ctx.columns
         if (
-            timed
+            self.asks_minutes
             and not counted
             and values.get("fte") is None
-            and not failed & {"annual_count", "minutes_per_case", "fte"}
+            and not (failed and failed & {"annual_count", "minutes_per_case", "fte"})
         ):
             self.problem(_("Enter the cases a year and the minutes per case, or the FTE."), row, "annual_count")
 
         name = values.get("name")
+        match_name = normalize_for_matching(name) if name else ""
         if name:
-            key = (department_id, normalize_for_matching(name))
+            key = (department_id, match_name)
             if key in self.seen_names:
                 self.problem(
                     _("The same task appears twice (also on row %(row)s). Merge the two rows.")
@@ -713,6 +849,7 @@ class RowValidator:
                 self.problem(_("This row belongs to another department's sheet."), row, "row_key")
             self.seen_keys.setdefault(row_key, row)
         values["annual_hours"] = task_hours(values, self.ctx.annual_hours_per_fte)
+        return match_name
 
 
 def time_columns_found(asked: dict[str, bool], found) -> bool:
@@ -764,8 +901,10 @@ def _propose_mapping(workbook, result: ReadResult) -> None:
     result.needs_mapping = True
     best = None
     for name in workbook.sheet_names:
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        for index, row in enumerate(rows[:15]):  # below a title, a date or a note
+        rows = list(
+            itertools.islice(_sheet_rows(workbook.get_sheet_by_name(name)), HEADER_SEARCH_ROWS + 2 + SAMPLE_ROWS)
+        )
+        for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):  # below a title, a date or a note
             texts = [str(c).strip() for c in row if isinstance(c, str) and c.strip()]
             if len(texts) >= 3 and (best is None or len(texts) > best[2]):
                 best = (name, index, len(texts), rows)
@@ -778,6 +917,14 @@ def _propose_mapping(workbook, result: ReadResult) -> None:
     result.header_rows = 2 if _names_parts(rows, index) else 1
     result.sheet_name, result.header_row = name, index
     result.headers = combined_headers(rows, index, result.header_rows)
+    data = rows[index + result.header_rows : index + result.header_rows + SAMPLE_ROWS]
+    result.samples = {
+        header: [
+            text for row in data if c < len(row) and (text := _text(row[c], normalize=True)) and text != "None"
+        ]
+        for c, header in enumerate(result.headers)
+        if header
+    }
 
 
 def _cells(row) -> list[str]:
@@ -846,6 +993,19 @@ def parse_months(text: str) -> list[int] | None:
     return months
 
 
+_NO_ANSWER = (None, "")
+
+
+def _cells_at(indices: list[int]) -> Callable[[list], Sequence[Any]]:
+    """The cells at these indices of a row, picked in C (itemgetter) rather than one by one."""
+    if len(indices) == 1:
+        only = indices[0]
+        return lambda row: (row[only],)
+    if not indices:
+        return lambda row: ()
+    return operator.itemgetter(*indices)
+
+
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -857,9 +1017,11 @@ def _text(raw, *, normalize: bool) -> str:
     return unicodedata.normalize("NFKC", text) if normalize else text
 
 
-def guess_mapping(headers: list[str]) -> dict[str, str]:
+def guess_mapping(
+    headers: list[str], samples: dict[str, list[str]] | None = None, options: dict[str, list[str]] | None = None
+) -> dict[str, str]:
     """Best guess of which of their headers is which survey column (a person confirms it)."""
-    return {key: header for key, (header, _score) in guess_columns(headers).items()}
+    return {key: header for key, (header, _score) in guess_columns(headers, samples, options).items()}
 
 
 # How sure a guess must be for `banso survey import --mapping auto` to go ahead without a person: the header is
@@ -867,9 +1029,18 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
 SURE = 90
 
 
-def guess_columns(headers: list[str]) -> dict[str, tuple[str, int]]:
-    """{column: (their header, confidence 0–100)}: each column's best match among the file's headers by name (its
-    own header and known spellings, 「業務規模（年間総計）」 included), each header used once."""
+def guess_columns(
+    headers: list[str], samples: dict[str, list[str]] | None = None, options: dict[str, list[str]] | None = None
+) -> dict[str, tuple[str, int]]:
+    """{column: (their header, confidence 0–100)}: each column's best match among the file's headers, each header
+    used once.
+
+    First by name (the column's own header and known spellings, 「業務規模（年間総計）」 included). Then, for the
+    columns still open, by the answers under the remaining headers (`samples`, {header: values}): a list column
+    where the answers are the round's values (`options`), a yes/no or a months column where they read as such
+    and the header says which one (「押印」, 「繁忙」). A guess from answers alone is never sure enough for a command
+    to go ahead without a person (below SURE) unless the header also names the column in part; a guess by a
+    header only like the column's own becomes sure when the answers under it agree."""
     from rapidfuzz import fuzz, process
 
     keyed = {header_key(h): h for h in headers if h}
@@ -887,7 +1058,51 @@ def guess_columns(headers: list[str]) -> dict[str, tuple[str, int]]:
         if best:
             guesses[column.key] = (keyed[best[0]], round(best[1]))
             taken.add(best[0])
+    if samples:
+        _guess_from_answers(guesses, {k: h for k, h in keyed.items() if k not in taken}, samples, options or {})
     return guesses
+
+
+def _guess_from_answers(guesses, open_headers: dict[str, str], samples, options) -> None:
+    from rapidfuzz import fuzz
+
+    def named(column, key: str) -> int:
+        """How far the header names the column in part (「押印欄」 for 押印の有無): 0–100."""
+        return max(round(fuzz.partial_ratio(header_key(alias), key)) for alias in (column.header, *column.aliases))
+
+    def share(column, header: str) -> float:
+        values = samples.get(header) or []
+        return sum(_reads_as(column, value, options) for value in values) / len(values) if len(values) >= 3 else 0
+
+    for column in sheet.COLUMNS:
+        if column.kind not in ("choice", "bool", "months"):
+            continue
+        if column.key in guesses:  # found by a header like its own (「押印欄」): sure when the answers agree
+            header, score = guesses[column.key]
+            if score < SURE and share(column, header) >= 0.8:
+                guesses[column.key] = (header, SURE)
+            continue
+        best: tuple[int, str] | None = None
+        for key, header in open_headers.items():
+            found = share(column, header)
+            if found < 0.8:
+                continue
+            hint = named(column, key)
+            if column.kind != "choice" and hint < 50:
+                continue  # 有/無 or months alone do not say which column (押印・対面・委託; 繁忙・閑散)
+            score = min(SURE - 1, round(60 + 25 * found)) + (SURE - 80 if hint >= 50 else 0)
+            if best is None or score > best[0]:
+                best = (score, key)
+        if best:
+            guesses[column.key] = (open_headers.pop(best[1]), min(best[0], 95))
+
+
+def _reads_as(column, value: str, options) -> bool:
+    if column.kind == "choice":
+        return fold(value) in {fold(v) for v in options.get(column.choices or "", [])}
+    if column.kind == "bool":
+        return fold(value) in sheet.YES_WORDS | sheet.NO_WORDS
+    return bool(parse_months(value))
 
 
 def sure_of(guesses: dict[str, tuple[str, int]]) -> dict[str, str]:
@@ -899,9 +1114,22 @@ def sure_of(guesses: dict[str, tuple[str, int]]) -> dict[str, str]:
 DEPARTMENT_HEADERS = ("所管部署", "所管課", "担当課", "部署", "部署名", "課名", "所属", "担当部署")
 
 
-def guess_department_header(headers: list[str]) -> str:
+def guess_department_header(
+    headers: list[str], samples: dict[str, list[str]] | None = None, department_names: list[str] | None = None
+) -> str:
+    """The header of the column naming each row's department: by its name (所管部署, 担当課 …), or else the
+    column whose answers mostly start with one of the round's departments (「住民課 戸籍係」)."""
     keyed = {header_key(h): h for h in headers if h}
-    return next((keyed[header_key(h)] for h in DEPARTMENT_HEADERS if header_key(h) in keyed), "")
+    by_name = next((keyed[header_key(h)] for h in DEPARTMENT_HEADERS if header_key(h) in keyed), "")
+    if by_name or not samples or not department_names:
+        return by_name
+    names = sorted({fold(normalize_for_matching(n)) for n in department_names}, key=len, reverse=True)
+    for header in headers:
+        values = (samples or {}).get(header) or []
+        hits = sum(any(fold(normalize_for_matching(v)).startswith(n) for n in names) for v in values)
+        if len(values) >= 3 and hits / len(values) >= 0.8:
+            return header
+    return ""
 
 
 def read_layout(path, *, original_name="") -> ReadResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -13,10 +14,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import close_old_connections, transaction
+from django.db.models import NOT_PROVIDED
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from banso.core.audit import acting_as
+from banso.core.bulk import as_is, column_preparers, rows_insert
 from banso.core.uploads import Problem, UploadError, check_upload_size
 from banso.orgs.models import Department, Section
 from banso.orgs.services import section_create
@@ -34,7 +37,14 @@ from banso.survey.models import (
     SurveyRound,
     SurveyTask,
 )
-from banso.survey.reader import Context, header_signature, read_workbook, time_columns_found
+from banso.survey.reader import (
+    Context,
+    guess_columns,
+    guess_department_header,
+    header_signature,
+    read_workbook,
+    time_columns_found,
+)
 from banso.text.normalize import normalize_for_matching
 
 log = logging.getLogger(__name__)
@@ -47,6 +57,7 @@ IMPORT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind != "id"] + [
 DECIMAL_FIELDS = {"minutes_per_case", "staff_per_case", "fte", "annual_hours"}
 TEXT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind in ("text", "long_text", "choice", "months")] + ["section"]
 CHUNK = 1000
+PROGRESS_INTERVAL_SECONDS = 0.5
 
 
 # -- rounds -------------------------------------------------------------------
@@ -333,8 +344,14 @@ def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -
     ctx = build_context(survey_round)
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, processed_rows=0)
 
+    written_at = time.monotonic()
+
     def progress(done, total):
-        ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
+        # Written at most twice a second: the page polls that often, and each write is a commit of its own.
+        nonlocal written_at
+        if time.monotonic() - written_at >= PROGRESS_INTERVAL_SECONDS:
+            written_at = time.monotonic()
+            ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
 
     try:
         result = read_workbook(
@@ -369,9 +386,10 @@ def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -
         return _finish(
             batch, ImportBatch.Status.HAS_ERRORS, result.problems or [Problem(_("The sheet has no answers yet."))]
         )
-    _apply(batch, result.valid_rows)
     status = ImportBatch.Status.PARTIAL if result.errors else ImportBatch.Status.APPLIED
-    return _finish(batch, status, result.problems)
+    with transaction.atomic():  # the answers and the import's status are written together, or neither
+        _apply(batch, result.valid_rows)
+        return _finish(batch, status, result.problems)
 
 
 def _check_permission(result, ctx, allowed_department_ids) -> None:
@@ -398,6 +416,16 @@ def _finish(batch, status, problems) -> ImportBatch:
     return batch
 
 
+def _task_values(row) -> dict:
+    """What a task holds from a valid row: a blank text as "", no other columns as {}."""
+    values = {k: row.values.get(k) for k in IMPORT_FIELDS}
+    values["missing_answers"] = row.missing_answers
+    for key in TEXT_FIELDS:
+        values[key] = values[key] or ""
+    values["extra"] = values["extra"] or {}
+    return values
+
+
 def _values(task_or_row: dict) -> dict:
     return {k: task_or_row.get(k) for k in IMPORT_FIELDS}
 
@@ -420,33 +448,24 @@ def _apply(batch, rows) -> None:
     existing = list(SurveyTask.objects.filter(survey_round=survey_round, department_id__in=department_ids))
     by_key = {str(t.row_key): t for t in existing}
     by_name = {(t.department_id, normalize_for_matching(t.name)): t for t in existing}
+    new_task = _NewTaskRows(batch, set().union(*(row.values.keys() for row in rows)))
     creates, created_keys, updates, previous = [], [], [], []
     now = timezone.now()
     for row in rows:
-        values = {k: row.values.get(k) for k in IMPORT_FIELDS}
-        values["missing_answers"] = row.missing_answers
-        for key in TEXT_FIELDS:
-            values[key] = values[key] or ""
-        values["extra"] = values["extra"] or {}
-        task = by_key.get(row.values.get("row_key") or "") or by_name.get(
-            (row.department_id, normalize_for_matching(values["name"]))
+        task = (
+            (by_key.get(row.values.get("row_key") or "") or by_name.get((row.department_id, row.match_name)))
+            if existing
+            else None
         )
         if task is None:
             row_key = row.values.get("row_key") or uuid.uuid4()
-            creates.append(
-                SurveyTask(
-                    survey_round=survey_round,
-                    department_id=row.department_id,
-                    import_batch=batch,
-                    row_key=row_key,
-                    **values,
-                )
-            )
+            creates.append(new_task(row, row_key))
             created_keys.append(str(row_key))
-            if len(creates) >= CHUNK:  # write as we go: 50,000 model instances at once would double the memory
-                SurveyTask.objects.bulk_create(creates)
+            if len(creates) >= CHUNK:  # write as we go: every row's values at once would double the memory
+                rows_insert(SurveyTask, new_task.names, creates)
                 creates = []
             continue
+        values = _task_values(row)
         # A column the file does not have (a round asking fewer columns than before, another layout) leaves what
         # the task holds: nothing entered earlier is lost.
         values = {k: v for k, v in values.items() if k in row.values or k in ("annual_hours", "missing_answers")}
@@ -458,13 +477,66 @@ def _apply(batch, rows) -> None:
             task.import_batch = batch
             task.updated_at = now  # bulk_update does not apply auto_now
             updates.append(task)
-    SurveyTask.objects.bulk_create(creates)
+    rows_insert(SurveyTask, new_task.names, creates)
     SurveyTask.objects.bulk_update(updates, [*IMPORT_FIELDS, "import_batch", "updated_at"], batch_size=1000)
     SurveyDepartment.objects.filter(survey_round=survey_round, department_id__in=department_ids).update(
         submitted_at=timezone.now()
     )
     batch.created_count, batch.updated_count = len(created_keys), len(updates)
     batch.undo = {"created": created_keys, "updated": previous, "departments": department_ids}
+
+
+_ALWAYS_GIVEN = {"department_id", "row_key", "missing_answers"}
+
+
+def _database_fills(field, template) -> bool:
+    """Whether the database, left to itself, stores what the template holds for this field."""
+    value = field.pre_save(template, True)
+    if field.db_default is not NOT_PROVIDED:
+        return value == field.db_default
+    return field.null and value is None
+
+
+class _NewTaskRows:
+    """A new task's row for `rows_insert`: what is the same for every task of the import (round, import, times,
+    defaults) prepared once, each answer prepared by its column's own preparer."""
+
+    def __init__(self, batch, answered: set[str]):
+        """`answered`: the fields any row has a value for. A field no row answers (a column the round does not ask,
+        who marked the task) is left out of the INSERT where the database gives it the same empty value (NULL, or
+        its default): a 業務説明表 round sends half the values it would otherwise."""
+        template = SurveyTask(survey_round=batch.survey_round, import_batch=batch)
+        fields = [
+            f
+            for f in SurveyTask._meta.concrete_fields
+            if not f.primary_key
+            and (f.attname in answered or f.attname in _ALWAYS_GIVEN or not _database_fills(f, template))
+        ]
+        self.names = [f.attname for f in fields]
+        preparers = column_preparers(SurveyTask, self.names)
+        self.base = [prepare(f.pre_save(template, True)) for f, prepare in zip(fields, preparers, strict=True)]
+        # Every column with what it holds when the row has no value for it; the answers that need preparing.
+        self.defaults = list(zip(self.names, self.base, strict=True))
+        self.prepared = [
+            (i, name, prepare)
+            for i, (name, prepare) in enumerate(zip(self.names, preparers, strict=True))
+            if name in IMPORT_FIELDS and prepare is not as_is
+        ]
+        self.department_at = self.names.index("department_id")
+        self.missing_at = self.names.index("missing_answers")
+        self.row_key_at, self.row_key_prepare = self.names.index("row_key"), preparers[self.names.index("row_key")]
+
+    def __call__(self, row, row_key) -> list:
+        values = row.values
+        # A field the row has no value for keeps its default ("" for text, {} for extra, the import's times).
+        task = [default if (value := values.get(name)) is None else value for name, default in self.defaults]
+        for i, name, prepare in self.prepared:
+            if (value := values.get(name)) is not None:
+                task[i] = prepare(value)
+        task[self.missing_at] = row.missing_answers
+        task[self.department_at] = row.department_id
+        task[self.row_key_at] = self.row_key_prepare(row_key)
+        return task
 
 
 def _add_sections(named: set[tuple[int, str]]) -> None:
@@ -608,6 +680,17 @@ def mapping_values_save(*, batch, read_as: dict[str, dict[str, str]]) -> ColumnM
     mapping.values = merged
     mapping.save(update_fields=["values", "updated_at"])
     return mapping
+
+
+def mapping_guess(survey_round, layout: dict) -> tuple[dict[str, tuple[str, int]], str]:
+    """The guessed mapping of another layout to what the round asks ({column: (header, confidence)}), and the
+    header naming each row's department: by the headers' names and by the answers under them, read against the
+    round's lists and departments. The mapping page and both commands start from it."""
+    headers, samples = layout.get("headers", []), layout.get("samples") or {}
+    asked = sheet.asked_columns(survey_round.column_set, survey_round.custom_columns)
+    guesses = guess_columns(headers, samples, options_of(survey_round))
+    departments = list(survey_round.round_departments.values_list("department__name", flat=True))
+    return {k: v for k, v in guesses.items() if k in asked}, guess_department_header(headers, samples, departments)
 
 
 def mapping_gaps(asked: dict[str, bool], chosen) -> list[str]:

@@ -32,6 +32,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 
+from banso.core.bulk import rows_insert
 from banso.text.normalize import KATAKANA_TO_HIRAGANA
 from banso.text.normalize import SYNONYMS as NAME_SYNONYMS
 
@@ -292,7 +293,9 @@ class SearchIndex:
                 rows = [
                     (obj_id, t, w) for obj_id, fields in batch for t, w in sorted(document_terms(fields).items())
                 ]
-                written += _bulk_insert(self.table, self.obj_column, rows)
+                written += rows_insert(
+                    self.model, [self.model._meta.get_field("obj").attname, "term", "weight"], rows
+                )
             for name, columns in indexes:
                 cursor.execute(
                     f"CREATE INDEX {self._q(name)} ON {self._q(self.table)} ({', '.join(map(self._q, columns))})"
@@ -528,18 +531,3 @@ class SearchIndex:
 
 def _ints(values: Iterable[int]) -> str:
     return ",".join(str(int(v)) for v in values)
-
-
-def _bulk_insert(table: str, obj_column: str, rows: list[tuple[int, int, int]]) -> int:
-    """Write postings as fast as each database allows: COPY on PostgreSQL, executemany on SQLite."""
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no COPY
-            with raw.copy(f"COPY {quote(table)} ({quote(obj_column)}, term, weight) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:  # sqlite3's own executemany: Django's wrapper iterates the rows in Python first
-            sql = f"INSERT INTO {quote(table)} ({quote(obj_column)}, term, weight) VALUES (?, ?, ?)"
-            connection.connection.executemany(sql, rows)
-    return len(rows)
