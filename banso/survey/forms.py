@@ -5,6 +5,7 @@ from banso.core.fields import NormalizedIntegerField
 from banso.core.forms import NormalizingModelForm, choice_field, model_choice_field
 from banso.orgs.models import Department
 from banso.survey.models import MEANINGS_OF_KIND, CategoryKind, ColumnSet, SurveyRound
+from banso.survey.reader import SURE
 from banso.survey.sheet import COLUMNS
 
 
@@ -185,8 +186,17 @@ class MappingForm(forms.Form):
     )
     department_header = forms.ChoiceField(label=_("column with the department name"), required=False)
 
-    def __init__(self, *args, headers: list[str], guesses: dict, asked: dict[str, bool], **kwargs):
-        """`asked` is what the round asks for ({column: required}): only those columns are offered."""
+    def __init__(
+        self,
+        *args,
+        headers: list[str],
+        guesses: dict,
+        asked: dict[str, bool],
+        confidence: dict[str, int] | None = None,
+        **kwargs,
+    ):
+        """`asked` is what the round asks for ({column: required}): only those columns are offered. `confidence`
+        is how sure each guess is (0–100), said under the column so a person checks the unsure ones."""
         super().__init__(*args, **kwargs)
         choices = [("", _("(not in this file)"))] + [(h, h) for h in headers if h]
         choice_field(self, "department_header").choices = choices
@@ -198,12 +208,21 @@ class MappingForm(forms.Form):
                 choices=choices,
                 required=asked[column.key],  # what the round requires, marked as such
                 initial=guesses.get(column.key, ""),
+                help_text=_confidence_note((confidence or {}).get(column.key)),
             )
 
     def mapped_fields(self) -> dict:
         return {
             key.removeprefix("col_"): value for key, value in self.cleaned_data.items() if key.startswith("col_")
         }
+
+
+def _confidence_note(score: int | None) -> str:
+    if score is None:
+        return ""
+    if score < SURE:
+        return _("Guessed with confidence %(score)s of 100: please check it.") % {"score": score}
+    return _("Guessed with confidence %(score)s of 100.") % {"score": score}
 
 
 class ReadAsForm(forms.Form):

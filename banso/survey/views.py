@@ -18,7 +18,6 @@ from banso.orgs.models import Department, Municipality
 from banso.survey import export, selectors, services, sheet
 from banso.survey.forms import MappingForm, OptionsForm, ReadAsForm, RenameOptionForm, RoundForm, UploadForm
 from banso.survey.models import ImportBatch, SurveyDepartment, SurveyRound, SurveyTask
-from banso.survey.reader import guess_department_header, guess_mapping
 from banso.survey.workbook import all_departments_zip, department_workbook_bytes, workbook_filename
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -341,15 +340,17 @@ def import_mapping(request, code, round_id, batch_id):
         raise PermissionDenied
     headers = batch.layout.get("headers", [])
     saved = services.saved_mapping_for(batch)
-    guesses = saved.fields if saved else guess_mapping(headers)
+    guessed, department_header = services.mapping_guess(batch.survey_round, batch.layout)
+    guesses = saved.fields if saved else {key: header for key, (header, _score) in guessed.items()}
     form = MappingForm(
         request.POST or None,
         headers=headers,
         guesses=guesses,
         asked=sheet.asked_columns(batch.survey_round.column_set, batch.survey_round.custom_columns),
+        confidence=None if saved else {key: score for key, (_header, score) in guessed.items()},
         initial={
             "name": saved.name if saved else batch.original_name.rsplit(".", 1)[0][:100],
-            "department_header": saved.department_header if saved else guess_department_header(headers),
+            "department_header": saved.department_header if saved else department_header,
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -13,7 +13,7 @@ from banso.orgs.models import Department
 from banso.survey import services, sheet
 from banso.survey.management.commands._common import add_round_arguments, print_guess, round_from_options
 from banso.survey.models import ImportBatch
-from banso.survey.reader import guess_columns, guess_department_header, header_signature, read_layout, sure_of
+from banso.survey.reader import header_signature, read_layout, sure_of
 
 
 class Command(BansoCommand):
@@ -90,9 +90,9 @@ class Command(BansoCommand):
             if not services.mapping_gaps(asked, mapping.fields):
                 return mapping
         layout = found.layout()
-        guesses = {k: v for k, v in guess_columns(found.headers).items() if k in asked}
+        guesses, guessed_department = services.mapping_guess(survey_round, layout)
         sure = sure_of(guesses)
-        department_header = "" if department else guess_department_header(found.headers)
+        department_header = "" if department else guessed_department
         gaps = services.mapping_gaps(asked, sure)
         if gaps or not (department or department_header):
             self.stdout.write(print_guess(layout, asked, guesses, department_header, gaps))

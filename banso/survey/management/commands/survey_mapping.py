@@ -12,8 +12,8 @@ from banso.core.commands import BansoCommand
 from banso.core.uploads import UploadError
 from banso.survey import sheet
 from banso.survey.management.commands._common import add_round_arguments, print_guess, round_from_options
-from banso.survey.reader import guess_columns, guess_department_header, read_layout, sure_of
-from banso.survey.services import mapping_gaps, mapping_store
+from banso.survey.reader import read_layout, sure_of
+from banso.survey.services import mapping_gaps, mapping_guess, mapping_store
 
 
 class Command(BansoCommand):
@@ -53,8 +53,7 @@ class Command(BansoCommand):
     def _guess(self, survey_round, options):
         layout = _layout(options["file"])
         asked = sheet.asked_columns(survey_round.column_set, survey_round.custom_columns)
-        guesses = {k: v for k, v in guess_columns(layout["headers"]).items() if k in asked}
-        department = guess_department_header(layout["headers"])
+        guesses, department = mapping_guess(survey_round, layout)
         sure = sure_of(guesses)
         gaps = mapping_gaps(asked, sure)
         if options["json"]:
@@ -88,7 +87,8 @@ class Command(BansoCommand):
 
     def _save(self, survey_round, options):
         layout = _layout(options["file"])
-        fields = sure_of(guess_columns(layout["headers"]))
+        guesses, guessed_department = mapping_guess(survey_round, layout)
+        fields = sure_of(guesses)
         for pair in options["set"]:
             key, _sep, header = pair.partition("=")
             if key not in sheet.COLUMN_BY_KEY:
@@ -97,7 +97,7 @@ class Command(BansoCommand):
                     % {"key": key, "keys": ", ".join(c.key for c in sheet.COLUMNS if c.kind != "id")}
                 )
             fields[key] = header
-        department_header = options["department_header"] or guess_department_header(layout["headers"])
+        department_header = options["department_header"] or guessed_department
         try:
             mapping = mapping_store(
                 survey_round=survey_round,

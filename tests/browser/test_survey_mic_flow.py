@@ -1,0 +1,96 @@
+"""A DX officer whose town uses 総務省's 業務説明表 brings a department's workbook in, in a browser, without
+retyping: upload, confirm the guessed columns, read the town's own words as the round's, import the valid rows,
+read the analysis. Every page is checked with axe and photographed at 1280 and 390 px."""
+
+import datetime as dt
+
+import pytest
+
+from tests.browser.conftest import SHOTS, assert_accessible, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def shot(page, name):
+    page.screenshot(path=str(SHOTS / f"survey-mic-{name}.png"), full_page=True)
+    assert_accessible(page)
+
+
+def mic_round():
+    """サンプル町 asks this year in its own columns, the 業務説明表's, for the three departments of the file."""
+    from banso.core.audit import acting_as
+    from banso.orgs.models import Municipality
+    from banso.orgs.services import department_create
+    from banso.survey import services
+    from banso.survey.models import ColumnSet
+    from banso.survey.tests.test_mic_fit import DEPARTMENTS
+
+    town = Municipality.objects.get(code="999997")
+    with acting_as(None, label="browser test setup"):
+        departments = [
+            town.departments.filter(name=name).first() or department_create(municipality=town, name=name)
+            for name in DEPARTMENTS
+        ]
+        optional = ("reference_number", "description", "legal_basis", "annual_count", "fte", "outcome_indicator")
+        return services.round_create(
+            municipality=town,
+            fiscal_year=2026,
+            title="業務説明表による業務量調査",
+            deadline=dt.date(2027, 1, 29),
+            hourly_cost_yen=3400,
+            departments=departments,
+            column_set=ColumnSet.CUSTOM,
+            custom_columns=dict.fromkeys(
+                (*optional, "system_cost_thousand_yen", "staff_type", "medium"), "optional"
+            ),
+        )
+
+
+def test_a_towns_mic_workbook_comes_in_and_is_analysed(browser, site, tmp_path):
+    from banso.survey.models import ImportBatch, SurveyTask
+    from banso.survey.tests.test_mic_fit import BAD, town_rows, write_town_workbook
+
+    survey_round = mic_round()
+    workbook = write_town_workbook(tmp_path / "見本町_業務説明表.xlsx", town_rows())
+    page = log_in(browser, site, "dx-staff")
+    page.goto(f"{site}/m/999997/survey/{survey_round.pk}/")
+    page.get_by_label("記入済みの調査票（.xlsx）").set_input_files(str(workbook))
+    page.get_by_role("button", name="アップロードして確認").click()
+    page.wait_for_url("**/imports/**")
+    page.get_by_role("link", name="列の対応付け").click()
+    page.wait_for_load_state()
+
+    # The guessed columns, each with how sure the guess is; the department column found by its header.
+    assert page.get_by_label("年間件数").input_value() == "業務規模（年間総計）"
+    assert page.get_by_label("部署名の列").input_value() == "所管部署"
+    assert "推測の確からしさ" in page.content()
+    shot(page, "mapping")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SHOTS / "survey-mic-mapping-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="対応付けを保存してファイルを確認する").click()
+    page.wait_for_selector("#import-status .alert")
+
+    # Messages in the file's own words; the town's own 職員区分 words offered to be read as the round's.
+    content = page.content()
+    assert "業務規模（年間総計）" in content and "随時" in content and "企画課" in content
+    page.get_by_label("職員区分：「正職員」をどれとして読むか").select_option("正規")
+    page.get_by_label("職員区分：「会計年度任用職員」をどれとして読むか").select_option("会計年度")
+    shot(page, "read-as")
+    page.get_by_role("button", name="この読み方で確認し直す").click()
+    page.wait_for_selector("#import-status .alert")
+    valid = 300 - len(BAD)
+    page.get_by_role("button", name=f"有効な {valid} 行だけを取り込む").click()
+    page.wait_for_selector("#import-status .alert")
+    shot(page, "imported")
+    batch = ImportBatch.objects.filter(survey_round=survey_round).latest("id")
+    assert batch.status == ImportBatch.Status.PARTIAL
+    assert SurveyTask.objects.filter(survey_round=survey_round).count() == valid
+
+    # The analysis computes what the answers allow and says what it cannot.
+    page.goto(f"{site}/m/999997/survey/{survey_round.pk}/analysis/")
+    content = page.content()
+    assert "部署別の業務時間" in content and "押印：この調査は押印の有無を尋ねていません" in content
+    assert "押印のある業務は" not in content  # no figure for what was not asked
+    shot(page, "analysis")
