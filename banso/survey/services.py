@@ -237,6 +237,15 @@ def option_rename(*, survey_round, kind, value: str, new_value: str) -> None:
     option.save(update_fields=["value"])
     field = OPTION_FIELDS[kind]
     survey_round.tasks.filter(**{field: value}).update(**{field: new_value})
+    # The answers an import replaced, kept to roll it back, use the new name too: a rollback restores a value the
+    # list still has.
+    for batch in survey_round.imports.filter(status__in=[ImportBatch.Status.APPLIED, ImportBatch.Status.PARTIAL]):
+        earlier = batch.undo.get("updated", [])
+        if any(previous.get(field) == value for previous in earlier):
+            for previous in earlier:
+                if previous.get(field) == value:
+                    previous[field] = new_value
+            batch.save(update_fields=["undo"])
     survey_round.save(update_fields=["updated_at"])  # the analysis is cached under the round's last change
 
 

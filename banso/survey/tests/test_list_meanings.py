@@ -64,3 +64,23 @@ def test_a_value_under_two_meanings_or_without_one_is_refused_and_nothing_change
     response = town_staff.post(url, {"rename": "1", "option": "medium|紙", "new_value": "Excel"})
     assert "「Excel」はすでにあります" in response.content.decode()
     assert list(survey_round.options.values_list("kind", "value", "meaning")) == lists_before
+
+
+def test_an_import_renamed_after_it_was_made_rolls_back_to_the_new_name(town, tmp_path):
+    from banso.orgs.models import Department
+    from banso.survey import services
+    from banso.survey.tests.helpers import own_workbook, row, run_import
+
+    survey_round = SurveyRound.objects.get(municipality=town)
+    department = Department.objects.get(municipality=town, name="議会事務局")
+    run_import(
+        own_workbook(tmp_path / "a.xlsx", survey_round, department, [row("請願の受付", medium="紙")]), survey_round
+    )
+    task = SurveyTask.objects.get(survey_round=survey_round, name="請願の受付")
+    changed = [row("請願の受付", row_key=str(task.row_key), medium="Excel")]
+    batch = run_import(own_workbook(tmp_path / "b.xlsx", survey_round, department, changed), survey_round)
+    services.option_rename(survey_round=survey_round, kind="medium", value="紙", new_value="紙・手書き")
+    batch.refresh_from_db()  # as the rollback page reads it
+    services.import_rollback(batch=batch)
+    task.refresh_from_db()
+    assert task.medium == "紙・手書き"  # what the answer was, under the name the list has now
