@@ -198,7 +198,6 @@ def world(migrate=True):
     from banso.core.audit import acting_as
     from banso.demo.sample import create_sample
     from banso.orgs.models import Department, Municipality
-    from banso.survey import services
 
     if migrate:
         call_command("migrate", verbosity=0)
@@ -206,14 +205,22 @@ def world(migrate=True):
         create_sample()
         town = Municipality.objects.get(code="999997")
         department, _ = Department.objects.get_or_create(municipality=town, name="ベンチマーク課")
-        survey_round = services.round_create(
-            municipality=town,
-            fiscal_year=2025,
-            title=f"bench-{time.time()}",
-            deadline=__import__("datetime").date(2025, 6, 30),
-            hourly_cost_yen=3500,
-        )
+        survey_round = bench_round(town)
     return town, department, survey_round
+
+
+def bench_round(town, column_set="full"):
+    """A new round of the benchmark town (the title tells the children which round to import into)."""
+    from banso.survey import services
+
+    return services.round_create(
+        municipality=town,
+        fiscal_year=2025,
+        title=f"bench-{column_set}-{time.time()}",
+        deadline=__import__("datetime").date(2025, 6, 30),
+        hourly_cost_yen=3500,
+        column_set=column_set,
+    )
 
 
 def timed_import(survey_round, department, rows, folder):
@@ -302,19 +309,11 @@ def mic_world(migrate=False):
     """A round in the 業務説明表's columns, and the names of the departments a file of it may name."""
     from banso.core.audit import acting_as
     from banso.orgs.models import Department
-    from banso.survey import services
     from banso.survey.models import ColumnSet
 
     town, _department, _round = world(migrate=migrate)
     with acting_as(None, label="benchmark"):
-        survey_round = services.round_create(
-            municipality=town,
-            fiscal_year=2025,
-            title=f"bench-mic-{time.time()}",
-            deadline=__import__("datetime").date(2025, 6, 30),
-            hourly_cost_yen=3500,
-            column_set=ColumnSet.MIC,
-        )
+        survey_round = bench_round(town, ColumnSet.MIC)
     names = sorted(Department.objects.filter(municipality=town, is_active=True).values_list("name", flat=True))[:8]
     return survey_round, names
 

@@ -383,7 +383,6 @@ class RowValidator:
         self.extras: dict[int, str] = {}  # index -> the file's header, of the columns with no field
         self.read_as: dict[str, dict[str, str]] = {}  # list -> {their value folded: the round's value}
         self.formulas: dict[int, set[int]] = {}  # 0-based row -> columns holding a formula
-        # (field, column index, converter) in the order of the file's columns.
         asked = ctx.columns
         # (field, column index, converter, whether a blank is simply no answer) in the order of the file's columns.
         self.plan = [
@@ -478,9 +477,8 @@ class RowValidator:
         cells = (
             self.pick(row) if width > self.last_index else [row[i] if i < width else None for i in self.indices]
         )
-        for (
-            value
-        ) in cells:  # a row with no answer at all is skipped (a loop, not a call per cell: most rows are full)
+        # A row with no answer at all is skipped (a loop, not a call per cell: most rows are full).
+        for value in cells:
             if value is not None and value != "" and (value.__class__ is not str or value.strip()):
                 break
         else:
@@ -548,7 +546,7 @@ class RowValidator:
             known: dict[Any, Any] = {}
 
             def remembered(raw: Any, row: int) -> Any:
-                # Text, or a number (True == 1 == 1.0 as keys: a yes/no is never remembered as a number).
+                # Text or a number; never a bool, which as a key would equal the number 1.
                 if raw.__class__ not in (str, float, int) or raw == "":
                     return slow(raw, row)
                 if raw in known:

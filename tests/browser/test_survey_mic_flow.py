@@ -2,8 +2,6 @@
 retyping: upload, confirm the guessed columns, read the town's own words as the round's, import the valid rows,
 read the analysis. Every page is checked with axe and photographed at 1280 and 390 px."""
 
-import datetime as dt
-
 import pytest
 
 from tests.browser.conftest import SHOTS, assert_accessible, log_in
@@ -20,30 +18,10 @@ def mic_round():
     """サンプル町 asks this year in its own columns, the 業務説明表's, for the three departments of the file."""
     from banso.core.audit import acting_as
     from banso.orgs.models import Municipality
-    from banso.orgs.services import department_create
-    from banso.survey import services
-    from banso.survey.models import ColumnSet
-    from banso.survey.tests.test_mic_fit import DEPARTMENTS
+    from banso.survey.tests.test_mic_fit import town_layout_round
 
-    town = Municipality.objects.get(code="999997")
     with acting_as(None, label="browser test setup"):
-        departments = [
-            town.departments.filter(name=name).first() or department_create(municipality=town, name=name)
-            for name in DEPARTMENTS
-        ]
-        optional = ("reference_number", "description", "legal_basis", "annual_count", "fte", "outcome_indicator")
-        return services.round_create(
-            municipality=town,
-            fiscal_year=2026,
-            title="業務説明表による業務量調査",
-            deadline=dt.date(2027, 1, 29),
-            hourly_cost_yen=3400,
-            departments=departments,
-            column_set=ColumnSet.CUSTOM,
-            custom_columns=dict.fromkeys(
-                (*optional, "system_cost_thousand_yen", "staff_type", "medium"), "optional"
-            ),
-        )
+        return town_layout_round(Municipality.objects.get(code="999997"))
 
 
 def test_a_towns_mic_workbook_comes_in_and_is_analysed(browser, site, tmp_path):

@@ -111,6 +111,11 @@ def write_town_workbook(path, rows):
 
 @pytest.fixture
 def fit_round(town):
+    return town_layout_round(town)
+
+
+def town_layout_round(town):
+    """A round in the town's own columns, the 業務説明表's, for the three departments of its file."""
     departments = [Department.objects.get_or_create(municipality=town, name=name)[0] for name in DEPARTMENTS]
     custom = {
         **dict.fromkeys(("reference_number", "description", "legal_basis", "annual_count", "fte"), "optional"),
