@@ -565,6 +565,10 @@ class RowValidator:
                     (raw.__class__ is float and raw.is_integer()) or raw.__class__ is int
                 ) and 0 <= raw <= 100_000_000:
                     return int(raw)
+                if raw.__class__ is str:  # 「1,234件」 or full-width 「１２３」: digits int() reads as they are
+                    digits = raw.strip().replace(",", "").removesuffix("件")
+                    if digits.isdecimal() and int(digits) <= 100_000_000:
+                        return int(digits)
                 return slow(raw, row)
 
             return whole
