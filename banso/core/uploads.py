@@ -13,8 +13,13 @@ data cells and ask for values instead.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -27,6 +32,20 @@ ZIP_MAGIC = b"PK\x03\x04"
 MAX_INFLATED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200  # inflated ÷ compressed, for the whole archive
 MAX_ENTRIES = 5_000
+
+
+@contextmanager
+def local_copy(stored: Any, suffix: str = ".xlsx") -> Iterator[Path]:
+    """A file kept in Django's storage, as a temporary file on this machine for the readers that need a path (the
+    zip checks, calamine); removed afterwards. Through the storage API only, so the file may live on storage
+    shared by several machines; copied a megabyte at a time, never held in memory whole."""
+    handle, name = tempfile.mkstemp(suffix=suffix, prefix="banso-")
+    try:
+        with os.fdopen(handle, "wb") as copy, stored.open("rb") as source:
+            shutil.copyfileobj(source, copy, 1 << 20)
+        yield Path(name)
+    finally:
+        os.unlink(name)
 
 
 class UploadError(ValueError):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from banso.core.audit import acting_as
 from banso.core.bulk import as_is, column_preparers, rows_insert
-from banso.core.uploads import Problem, UploadError, check_upload_size
+from banso.core.uploads import Problem, UploadError, check_upload_size, local_copy
 from banso.orgs.models import Department, Section
 from banso.orgs.services import section_create
 from banso.survey import sheet
@@ -363,14 +363,15 @@ def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -
             ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
 
     try:
-        result = read_workbook(
-            batch.file.path,
-            ctx,
-            original_name=batch.original_name,
-            default_department_id=batch.department_id,
-            mapping=batch.mapping,
-            progress=progress,
-        )
+        with local_copy(batch.file) as path:
+            result = read_workbook(
+                path,
+                ctx,
+                original_name=batch.original_name,
+                default_department_id=batch.department_id,
+                mapping=batch.mapping,
+                progress=progress,
+            )
     except UploadError as err:
         return _finish(batch, ImportBatch.Status.REJECTED, [Problem(str(err))])
     batch.total_rows = result.total_rows

@@ -1,0 +1,22 @@
+"""Uploaded workbooks are read through Django's storage API only, so they may live on storage that several web
+processes and workers share (no local path is assumed)."""
+
+from django.conf import settings
+from django.test import override_settings
+
+from banso.orgs.models import Department
+from banso.survey.models import ImportBatch, SurveyRound, SurveyTask
+from banso.survey.tests.helpers import own_workbook, row, run_import
+
+ELSEWHERE = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+
+
+def test_an_upload_kept_on_storage_without_local_paths_is_imported(town, tmp_path):
+    survey_round = SurveyRound.objects.get(municipality=town)
+    department = Department.objects.get(municipality=town, name="議会事務局")
+    path = own_workbook(tmp_path / "sheet.xlsx", survey_round, department, [row("請願の受付")])
+    with override_settings(STORAGES=ELSEWHERE):
+        batch = run_import(path, survey_round)
+        assert "InMemory" in type(batch.file.storage._wrapped).__name__  # the file is nowhere on this disk
+    assert batch.status == ImportBatch.Status.APPLIED
+    assert SurveyTask.objects.filter(survey_round=survey_round, name="請願の受付").exists()
