@@ -102,8 +102,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# In-process cache: a single-server install needs nothing more (analyses are keyed by data version).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}}}
+# In-process cache: a single-server install needs nothing more (analyses are keyed by data version). Several web
+# processes and workers share one Redis server instead (BANSO_CACHE_URL=redis://host:6379/0), so an analysis one
+# of them computed is there for all.
+CACHE_URL = os.environ.get("BANSO_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("BANSO_CACHE_PREFIX", "banso"),
+            "TIMEOUT": 24 * 3600,
+        }
+    }
+elif CACHE_URL:
+    raise ValueError(f"BANSO_CACHE_URL must start with redis://, rediss:// or unix:// (it is {CACHE_URL!r})")
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}}
+    }
 
 AUTH_USER_MODEL = "orgs.User"
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,27 +1,52 @@
 import os
+import sys
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banso.core.commands import BansoCommand
 
+# gunicorn forks worker processes, which Windows does not have: there waitress serves with threads in one process.
+FORKING = sys.platform != "win32"
+
 
 class Command(BansoCommand):
-    help = gettext_lazy("Serve Banso with waitress (a production WSGI server that also runs on Windows).")
+    help = gettext_lazy(
+        "Serve Banso: several worker processes with gunicorn on Linux and macOS, waitress (threads in one process) "
+        "on Windows."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("BANSO_WEB_WORKERS", 0)) or _default_workers(),
+            help="web processes (gunicorn); default BANSO_WEB_WORKERS, else 2 on SQLite, 2 × CPUs + 1 (at most 8)",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("BANSO_WEB_THREADS", 0)) or (4 if FORKING else 8),
+            help="threads per process; default BANSO_WEB_THREADS, or 4 (gunicorn) / 8 (waitress)",
+        )
+        parser.add_argument(
+            "--server",
+            choices=["gunicorn", "waitress"],
+            default=os.environ.get("BANSO_WEB_SERVER", "gunicorn" if FORKING else "waitress"),
+        )
 
-    def handle(self, *args: str, host: str, port: int, threads: int, **options: Any) -> None:
-        from waitress import serve
-
-        # Collect before the app loads: whitenoise indexes the files once, at start-up.
+    def handle(
+        self, *args: str, host: str, port: int, workers: int, threads: int, server: str, **options: Any
+    ) -> None:
+        if server == "gunicorn" and not FORKING:
+            raise CommandError(_("gunicorn does not run on Windows; use --server waitress."))
+        # Collect before the app loads: whitenoise indexes the files once, at start-up (in every process).
         call_command("collectstatic", interactive=False, verbosity=0)
         from banso.wsgi import application
 
@@ -29,6 +54,11 @@ class Command(BansoCommand):
             _("Banso is running on http://%(host)s:%(port)s/ (stop with Ctrl+C)") % {"host": host, "port": port}
         )
         self.stdout.flush()
+        if server == "gunicorn":
+            _serve_with_gunicorn(application, host, port, workers, threads)
+            return
+        from waitress import serve
+
         serve(
             application,
             host=host,
@@ -37,3 +67,37 @@ class Command(BansoCommand):
             ident="Banso",
             max_request_body_size=settings.BANSO_MAX_UPLOAD_BYTES + 1024 * 1024,
         )
+
+
+def _default_workers() -> int:
+    """Two on one PC's SQLite (enough for a town's office, light on memory); on a server database, gunicorn's
+    usual 2 × CPUs + 1, at most 8."""
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return 2
+    return min(2 * (os.cpu_count() or 1) + 1, 8)
+
+
+def _serve_with_gunicorn(application: Any, host: str, port: int, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Banso(BaseApplication):  # type: ignore[misc]  # gunicorn ships no types
+        def load_config(self) -> None:
+            options = {
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                # A PDF of a whole plan or a 50,000-row export takes seconds, not minutes.
+                "timeout": 120,
+                "graceful_timeout": 30,
+                "proc_name": "banso",
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": os.environ.get("BANSO_LOG_LEVEL", "warning").lower(),
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    Banso().run()

@@ -1,0 +1,56 @@
+"""`banso serve` runs several web processes on Linux, sized and bound from the environment."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="gunicorn forks; Windows serves with waitress")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{pid}\n" in text:
+            found.append(int(status.parent.name))
+    return found
+
+
+def test_it_serves_with_the_number_of_processes_the_environment_asks_for(tmp_path):
+    banso = [str(Path(sys.executable).parent / "banso")]  # the command as installed
+    env = {**os.environ, "BANSO_DATA_DIR": str(tmp_path), "BANSO_WEB_WORKERS": "3", "PORT": str(free_port())}
+    env.pop("DATABASE_URL", None)
+    subprocess.run([*banso, "manage", "migrate", "-v0"], env=env, check=True, timeout=300)  # noqa: S603
+    server = subprocess.Popen([*banso, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{env['PORT']}/login/", timeout=5) as page:
+                    assert page.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "banso serve did not answer within 60 s"
+                time.sleep(0.5)
+        while len(children_of(server.pid)) < 3 and time.monotonic() < deadline:  # workers start one after another
+            time.sleep(0.2)
+        assert len(children_of(server.pid)) == 3  # gunicorn's master and its three workers
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
