@@ -208,6 +208,22 @@ def formula_cells(info: XlsxInfo, sheet_name: str) -> set[tuple[int, int]]:
     return found
 
 
+def problem_groups(problems: list[dict[str, Any]], shown_rows: int = 10) -> list[dict[str, Any]]:
+    """Problems as a person fixes them: one line per sheet, column and message with the rows it applies to
+    (「M（職員区分）「正職員」は一覧にありません」 on 150 rows is one thing to fix, not 150), in the order first met."""
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for problem in problems:
+        key = (problem.get("sheet", ""), problem.get("column", ""), problem.get("message", ""))
+        group = groups.setdefault(key, {"sheet": key[0], "column": key[1], "message": key[2], "rows": []})
+        if problem.get("row"):
+            group["rows"].append(problem["row"])
+    for group in groups.values():
+        rows = sorted(set(group["rows"]))
+        group["count"] = len(rows)
+        group["rows"], group["more"] = rows[:shown_rows], max(0, len(rows) - shown_rows)
+    return list(groups.values())
+
+
 def safe_cell(value: Any) -> Any:
     """A value for an exported spreadsheet cell that Excel will never run as a formula.
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.core.access import get_scoped, require_manage, scoped
 from banso.core.forms import submit
-from banso.core.uploads import UploadError
+from banso.core.uploads import UploadError, problem_groups
 from banso.orgs.models import Department, Municipality
 from banso.survey import export, selectors, services, sheet
 from banso.survey.forms import MappingForm, OptionsForm, ReadAsForm, RenameOptionForm, RoundForm, UploadForm
@@ -253,11 +253,13 @@ def _batch(request, code, round_id, batch_id) -> ImportBatch:
 
 def import_detail(request, code, round_id, batch_id):
     batch = _batch(request, code, round_id, batch_id)
+    errors = [p for p in batch.problems if p.get("severity") == "error"]
     context = {
         "municipality": batch.survey_round.municipality,
         "survey_round": batch.survey_round,
         "batch": batch,
-        "errors": [p for p in batch.problems if p.get("severity") == "error"],
+        "errors": errors,
+        "error_groups": problem_groups(errors),
         "warnings": [p for p in batch.problems if p.get("severity") == "warning"],
         "can_manage": request.scope.can_manage(batch.survey_round.municipality_id),
         "read_as": _read_as_form(request, batch),

@@ -174,6 +174,10 @@ def test_the_towns_workbook_comes_in_through_the_page(town_staff, fit_round, tmp
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.HAS_ERRORS
     assert batch.layout["unknown_values"] == {"staff_type": ["会計年度任用職員", "正職員"]}
+    # One line for one thing to fix, with the rows it applies to, not a line per row.
+    detail = town_staff.get(reverse("survey:import", args=[code, fit_round.pk, batch.pk])).content.decode()
+    assert detail.count("「正職員」は一覧にありません") == 1
+    assert "<td>7, 9, 11, 13, 15, 17, 19, 21, 23, 25 ほか 139 行</td>" in detail
     town_staff.post(
         reverse("survey:import_read_as", args=[code, fit_round.pk, batch.pk]),
         {"staff_type-0": "会計年度", "staff_type-1": "正規"},
