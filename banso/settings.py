@@ -171,6 +171,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("BANSO_FROM_EMAIL", "banso@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_in_one_line": {"()": "banso.core.log_filters.ClientErrorsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_in_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("BANSO_LOG_LEVEL", "WARNING")},
 }

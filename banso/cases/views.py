@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from banso.orgs.models import Municipality
 from banso.plans.models import Measure
 
 PAGE_SIZE = 20
+MAX_PAGE = 100_000  # 2,000,000 cases: far beyond any library; a larger number is a hand-edited URL
 
 
 def _require_member(request):
@@ -52,8 +54,12 @@ def library(request):
         page = selectors.search(request.scope, query, filters, limit=10_000)
         return table_response(_results_table(page), "cases", export)
     number = id_param(request.GET.get("page")) or 1
+    if number > MAX_PAGE:
+        raise Http404
     page = selectors.search(request.scope, query, filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     paginator = Paginator(range(page.total), PAGE_SIZE)
+    if number > paginator.num_pages:  # a page past the last one is not found, as a hand-edited URL should be
+        raise Http404
     return render(
         request,
         "cases/library.html",

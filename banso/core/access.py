@@ -46,4 +46,6 @@ def id_param(value: Any) -> int | None:
     """A query or form parameter that should be an object id: the number, or None for anything else, so a
     hand-edited URL (?version=abc) finds nothing instead of failing."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:  # beyond what a database id can be
+        return None
+    return int(text)

@@ -21,6 +21,7 @@ from typing import Any
 from django.http import HttpResponse
 
 from banso.core.linebreak import break_lines
+from banso.core.uploads import safe_filename
 
 # -- blocks --------------------------------------------------------------------------
 
@@ -419,5 +420,7 @@ def download(content: bytes, fmt: str, filename: str) -> HttpResponse:
     from django.http import HttpResponse
 
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f"attachment; filename=banso.{fmt}; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = (
+        f"attachment; filename=banso.{fmt}; filename*=UTF-8''{quote(safe_filename(filename))}"
+    )
     return response

@@ -224,6 +224,20 @@ def problem_groups(problems: list[dict[str, Any]], shown_rows: int = 10) -> list
     return list(groups.values())
 
 
+_NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def safe_filename(name: str, limit: int = 150) -> str:
+    """A file or zip-entry name built from names users typed (a department, a programme): no path separators,
+    control characters (CR/LF), characters Windows refuses, or leading dots, so it can neither climb out of a
+    folder when unzipped nor break a header; the extension is kept when the name is shortened."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) > 5:
+        stem, extension = name, ""
+    stem = " ".join(_NOT_IN_FILE_NAMES.sub("_", stem).split()).lstrip(".") or "banso"
+    return f"{stem[: limit - len(extension) - 1]}.{extension}" if extension else stem[:limit]
+
+
 def safe_cell(value: Any) -> Any:
     """A value for an exported spreadsheet cell that Excel will never run as a formula.
 

@@ -7,6 +7,7 @@ UTF-8 with a BOM so that Excel on Japanese Windows opens it without mojibake.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -37,6 +38,22 @@ def _write_cell(ws: Any, row: int, col: int, value: Any, fmt: dict[str, Any]) ->
         ws.write_string(row, col, str(safe_cell(str(value))))
 
 
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def worksheet_name(title: str, taken: set[str]) -> str:
+    r"""A name Excel accepts for a sheet, from a title a user wrote (「研修 1/2」): at most 31 characters, none of
+    []:*?/\ or control characters, not starting or ending with an apostrophe, and unlike the names already
+    taken (compared as Excel does, ignoring case); added to `taken`."""
+    base = _NOT_IN_SHEET_NAMES.sub("・", title).strip().strip("'")[:31] or "Sheet"
+    name, number = base, 2
+    while name.lower() in taken:
+        suffix = f"({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    taken.add(name.lower())
+    return name
+
+
 def xlsx_bytes(tables: list[Table]) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(
@@ -49,8 +66,9 @@ def xlsx_bytes(tables: list[Table]) -> bytes:
         "number": workbook.add_format({"num_format": "#,##0.##"}),
         "note": workbook.add_format({"italic": True, "font_color": "#4d4d4d", "text_wrap": True}),
     }
+    taken: set[str] = set()
     for table in tables:
-        ws = workbook.add_worksheet(table.title[:31])
+        ws = workbook.add_worksheet(worksheet_name(table.title, taken))
         start = 0
         if table.note:
             ws.write_string(0, 0, table.note, fmt["note"])

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.core.access import get_scoped, require_manage, scoped
 from banso.core.forms import submit
-from banso.core.uploads import UploadError, problem_groups
+from banso.core.uploads import UploadError, problem_groups, safe_filename
 from banso.orgs.models import Department, Municipality
 from banso.survey import export, selectors, services, sheet
 from banso.survey.forms import MappingForm, OptionsForm, ReadAsForm, RenameOptionForm, RoundForm, UploadForm
@@ -38,7 +38,7 @@ def _download(content: bytes, filename: str, content_type=XLSX) -> HttpResponse:
 def _quote(name: str) -> str:
     from urllib.parse import quote
 
-    return quote(name)
+    return quote(safe_filename(name))
 
 
 def round_list(request, code):

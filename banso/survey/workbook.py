@@ -12,7 +12,7 @@ import zipfile
 import xlsxwriter
 
 from banso.core.fiscal import FiscalYear
-from banso.core.uploads import column_letter, safe_cell
+from banso.core.uploads import column_letter, safe_cell, safe_filename
 from banso.survey import sheet
 from banso.survey.models import SurveyTask
 
@@ -269,7 +269,10 @@ def department_workbook_bytes(survey_round, department, options, tasks) -> bytes
 
 
 def workbook_filename(survey_round, department) -> str:
-    return f"{FiscalYear(survey_round.fiscal_year).short_label}_業務量調査_{survey_round.municipality.name}_{department.name}.xlsx"
+    """The department's sheet's file name, also its name inside the zip of every department's sheets."""
+    return safe_filename(
+        f"{FiscalYear(survey_round.fiscal_year).short_label}_業務量調査_{survey_round.municipality.name}_{department.name}.xlsx"
+    )
 
 
 def all_departments_zip(survey_round, departments_with_tasks, options) -> bytes:

@@ -114,3 +114,19 @@ def test_it_exports_completion_with_names_only_for_the_dx_office(town_staff, exe
     assert "未受講" in office.splitlines()[0]
     assert "未受講" not in mayor.splitlines()[0]
     assert len(office.splitlines()) == len(mayor.splitlines()) > 2
+
+
+def test_a_course_whose_title_has_a_slash_exports_to_excel(town_staff, town):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    course = Course.objects.get(municipality=town, title="情報セキュリティ研修")
+    Course.objects.filter(pk=course.pk).update(title="情報セキュリティ研修 1/2 [基礎]")
+    response = town_staff.get(reverse("training:course", args=[town.code, course.pk]), {"export": "xlsx"})
+    assert response.status_code == 200
+    assert (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .sheet_names[0]
+        .startswith("情報セキュリティ研修 1・2")
+    )

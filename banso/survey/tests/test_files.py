@@ -1,5 +1,5 @@
 """Uploaded workbooks are read through Django's storage API only, so they may live on storage that several web
-processes and workers share (no local path is assumed)."""
+processes and workers share; names users typed reach file names, zip entries and headers only made safe."""
 
 from django.conf import settings
 from django.test import override_settings
@@ -20,3 +20,19 @@ def test_an_upload_kept_on_storage_without_local_paths_is_imported(town, tmp_pat
         assert "InMemory" in type(batch.file.storage._wrapped).__name__  # the file is nowhere on this disk
     assert batch.status == ImportBatch.Status.APPLIED
     assert SurveyTask.objects.filter(survey_round=survey_round, name="請願の受付").exists()
+
+
+def test_a_department_name_cannot_climb_out_of_the_zip_or_break_the_download_header(town_staff, town):
+    import io
+    import zipfile
+
+    from django.urls import reverse
+
+    survey_round = SurveyRound.objects.get(municipality=town)
+    Department.objects.filter(municipality=town, name="議会事務局").update(name="../../x\r\nX-Injected: 1")
+    response = town_staff.get(reverse("survey:templates_zip", args=[town.code, survey_round.pk]))
+    assert response.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert names and not any("/" in n or "\\" in n or "\r" in n or "\n" in n for n in names)
+    assert any("X-Injected" in n for n in names)  # the name is kept readable, only made safe
+    assert "\r" not in response["Content-Disposition"] and "X-Injected" not in response.headers
