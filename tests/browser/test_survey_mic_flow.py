@@ -35,8 +35,8 @@ def test_a_towns_mic_workbook_comes_in_and_is_analysed(browser, site, tmp_path):
     page.get_by_label("記入済みの調査票（.xlsx）").set_input_files(str(workbook))
     page.get_by_role("button", name="アップロードして確認").click()
     page.wait_for_url("**/imports/**")
-    page.get_by_role("link", name="列の対応付け").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="列の対応付け").click()
 
     # The guessed columns, each with how sure the guess is; the department column found by its header.
     assert page.get_by_label("年間件数").input_value() == "業務規模（年間総計）"
@@ -47,7 +47,8 @@ def test_a_towns_mic_workbook_comes_in_and_is_analysed(browser, site, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(SHOTS / "survey-mic-mapping-390.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.get_by_role("button", name="対応付けを保存してファイルを確認する").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="対応付けを保存してファイルを確認する").click()
     page.wait_for_selector("#import-status .alert")
 
     # Messages in the file's own words; the town's own 職員区分 words offered to be read as the round's.
@@ -56,10 +57,12 @@ def test_a_towns_mic_workbook_comes_in_and_is_analysed(browser, site, tmp_path):
     page.get_by_label("職員区分：「正職員」をどれとして読むか").select_option("正規")
     page.get_by_label("職員区分：「会計年度任用職員」をどれとして読むか").select_option("会計年度")
     shot(page, "read-as")
-    page.get_by_role("button", name="この読み方で確認し直す").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="この読み方で確認し直す").click()
     page.wait_for_selector("#import-status .alert")
     valid = 300 - len(BAD)
-    page.get_by_role("button", name=f"有効な {valid} 行だけを取り込む").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"有効な {valid} 行だけを取り込む").click()
     page.wait_for_selector("#import-status .alert")
     shot(page, "imported")
     batch = ImportBatch.objects.filter(survey_round=survey_round).latest("id")
