@@ -53,8 +53,9 @@ def library(request):
     if export in ("xlsx", "csv"):
         page = selectors.search(request.scope, query, filters, limit=10_000)
         return table_response(_results_table(page), "cases", export)
-    number = id_param(request.GET.get("page")) or 1
-    if number > MAX_PAGE:
+    asked = request.GET.get("page")
+    number = id_param(asked) if asked else 1
+    if number is None or not 1 <= number <= MAX_PAGE:  # a page that cannot exist: a hand-edited URL
         raise Http404
     page = selectors.search(request.scope, query, filters, limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE)
     paginator = Paginator(range(page.total), PAGE_SIZE)
