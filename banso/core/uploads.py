@@ -238,6 +238,24 @@ def safe_filename(name: str, limit: int = 150) -> str:
     return f"{stem[: limit - len(extension) - 1]}.{extension}" if extension else stem[:limit]
 
 
+def rows_with_cells(info: XlsxInfo, sheet_name: str, *, more_than: int) -> int:
+    """How many rows of the sheet hold cells, counted in its XML a megabyte at a time and stopped as soon as there
+    are more than `more_than`: a sheet too long to import is refused before any parser holds it (a million rows
+    would take calamine seconds and gigabytes). Rows that are only formatted (empty `<row/>`) do not count."""
+    part = info.sheet_parts.get(sheet_name)
+    if not part:
+        return 0
+    found, tail = 0, b""
+    with zipfile.ZipFile(info.path) as archive, archive.open(part) as xml:
+        while found <= more_than and (chunk := xml.read(1 << 20)):
+            window = tail + chunk
+            found += window.count(b"</row>")
+            tail = window[
+                -5:
+            ]  # shorter than the tag: a tag cut in two is counted once, when the next chunk ends it
+    return found
+
+
 def safe_cell(value: Any) -> Any:
     """A value for an exported spreadsheet cell that Excel will never run as a formula.
 

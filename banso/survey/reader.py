@@ -23,12 +23,13 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from banso.core.fiscal import FiscalYear
-from banso.core.uploads import Problem, XlsxInfo, column_letter, formula_cells, open_xlsx
+from banso.core.uploads import Problem, XlsxInfo, column_letter, formula_cells, open_xlsx, rows_with_cells
 from banso.survey import sheet
 from banso.text.normalize import fold, normalize_for_matching
 
 MAX_DATA_ROWS = 100_000
 HEADER_SEARCH_ROWS = 15  # rows searched for a header below a title, a date or a note
+LONGEST_SHEET = MAX_DATA_ROWS + HEADER_SEARCH_ROWS + 2  # rows with cells a sheet may have: answers, title, header
 LONG_TEXT_LIMIT = 4000  # characters of a description or a note
 SAMPLE_ROWS = 30  # answers read under each header of another layout, to guess its columns by their values
 
@@ -132,7 +133,7 @@ def read_workbook(
         _read_sheet(workbook, info, ctx, result, sheet.DATA_SHEET, None, {}, department_id, progress)
     else:
         if mapping is None:
-            _propose_mapping(workbook, result)
+            _propose_mapping(workbook, info, result)
             return result
         _read_sheet(
             workbook,
@@ -230,8 +231,11 @@ def _read_sheet(
             )
         )
         return
-    found_sheet = workbook.get_sheet_by_name(sheet_name)
     result.sheet_name = sheet_name
+    if rows_with_cells(info, sheet_name, more_than=LONGEST_SHEET) > LONGEST_SHEET:  # before calamine holds it
+        result.problems.append(_too_many_rows(sheet_name))
+        return
+    found_sheet = workbook.get_sheet_by_name(sheet_name)
     # Rows are read one at a time: the sheet's cells stay in calamine's compact form, never all as Python objects.
     rows = _sheet_rows(found_sheet)
     head = list(itertools.islice(rows, max(HEADER_SEARCH_ROWS, (header_row or 0) + header_rows)))
@@ -252,13 +256,7 @@ def _read_sheet(
     first = header_row + header_rows  # 0-based row of the first answer
     total = max(0, _row_count(found_sheet) - first)
     if total > MAX_DATA_ROWS:
-        result.problems.append(
-            Problem(
-                _("The sheet has more than %(max)s rows. Split it into several files.")
-                % {"max": f"{MAX_DATA_ROWS:,}"},
-                sheet=sheet_name,
-            )
-        )
+        result.problems.append(_too_many_rows(sheet_name))
         return
     validator = RowValidator(
         ctx, result, sheet_name, columns, {k: str(header_cells[i]) for k, i in columns.items()}
@@ -285,6 +283,13 @@ def _read_sheet(
             progress(offset + 1, total)
     if progress:
         progress(total, total)
+
+
+def _too_many_rows(sheet_name: str) -> Problem:
+    return Problem(
+        _("The sheet has more than %(max)s rows. Split it into several files.") % {"max": f"{MAX_DATA_ROWS:,}"},
+        sheet=sheet_name,
+    )
 
 
 def _sheet_rows(found_sheet) -> Iterator[list]:
@@ -898,11 +903,14 @@ def _check_capacity(ctx: Context, result: ReadResult) -> None:
             )
 
 
-def _propose_mapping(workbook, result: ReadResult) -> None:
+def _propose_mapping(workbook, info: XlsxInfo, result: ReadResult) -> None:
     """Another layout: find its header row so a person can map the columns."""
     result.needs_mapping = True
     best = None
     for name in workbook.sheet_names:
+        if rows_with_cells(info, name, more_than=LONGEST_SHEET) > LONGEST_SHEET:  # before calamine holds it
+            result.problems.append(_too_many_rows(name))
+            return
         rows = list(
             itertools.islice(_sheet_rows(workbook.get_sheet_by_name(name)), HEADER_SEARCH_ROWS + 2 + SAMPLE_ROWS)
         )
@@ -1136,8 +1144,8 @@ def guess_department_header(
 
 def read_layout(path, *, original_name="") -> ReadResult:
     """Another layout's sheet, header row(s) and headers, for a mapping to be made (nothing is validated)."""
-    _info, workbook = open_xlsx(path, original_name=original_name)
+    info, workbook = open_xlsx(path, original_name=original_name)
     result = ReadResult()
     if sheet.META_SHEET not in workbook.sheet_names:  # Banso's own sheet needs no mapping
-        _propose_mapping(workbook, result)
+        _propose_mapping(workbook, info, result)
     return result

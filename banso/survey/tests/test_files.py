@@ -36,3 +36,37 @@ def test_a_department_name_cannot_climb_out_of_the_zip_or_break_the_download_hea
     assert names and not any("/" in n or "\\" in n or "\r" in n or "\n" in n for n in names)
     assert any("X-Injected" in n for n in names)  # the name is kept readable, only made safe
     assert "\r" not in response["Content-Disposition"] and "X-Injected" not in response.headers
+
+
+def test_rows_are_counted_in_the_sheets_xml_across_its_chunks(tmp_path):
+    import xlsxwriter
+
+    from banso.core.uploads import inspect_xlsx, rows_with_cells
+
+    path = tmp_path / "long.xlsx"
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("業務一覧")
+    for r in range(6000):  # about 2 MB of XML: several chunks
+        sheet.write_row(r, 0, [f"業務{r}", "説明" * 40, r])
+    sheet.set_row(7000, 20)  # a row that is only formatted does not count
+    book.close()
+    info = inspect_xlsx(path)
+    assert rows_with_cells(info, "業務一覧", more_than=10_000) == 6000
+    assert 10 < rows_with_cells(info, "業務一覧", more_than=10) < 6000  # stops soon after the limit
+
+
+def test_a_sheet_too_long_is_refused_before_it_is_read(town, tmp_path, monkeypatch):
+    from banso.survey import reader
+
+    survey_round = SurveyRound.objects.get(municipality=town)
+    department = Department.objects.get(municipality=town, name="議会事務局")
+    path = own_workbook(tmp_path / "long.xlsx", survey_round, department, [row(f"業務{i}") for i in range(40)])
+    monkeypatch.setattr(reader, "LONGEST_SHEET", 30)
+    opened = []
+    monkeypatch.setattr(reader, "_sheet_rows", lambda found: opened.append(found) or iter(()))
+    batch = run_import(path, survey_round)
+    assert batch.status == ImportBatch.Status.HAS_ERRORS
+    assert [p["message"] for p in batch.problems] == [
+        "シートの行数が 100,000 行を超えています。複数のファイルに分けてください。"
+    ]
+    assert not opened  # the sheet's rows were never read
