@@ -11,6 +11,7 @@ prefix") must have one in common. So only names whose prefixes meet are
 compared, and no pair above the threshold is missed.
 """
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
@@ -35,15 +36,25 @@ def dice(a: set[Any], b: set[Any]) -> float:
     return 2 * len(a & b) / (len(a) + len(b))
 
 
+# Bounds that make the search's time and memory independent of what was uploaded: 20,000 near-identical names
+# would otherwise make every pair a candidate (200 million; the server ran out of memory). Below them, on the
+# names towns write, the search is exact (tested against comparing every pair).
+POSTINGS_SCANNED = 500  # per bigram of a text's prefix: the texts seen most recently with it
+CANDIDATES_VERIFIED = 200  # per text: the candidates sharing the most of its rarest bigrams
+MAX_PAIRS = 20_000  # the best pairs kept in all
+
+
 def similar_pairs(
     items: Iterable[tuple[Hashable, str]],
     *,
     threshold: float = 0.6,
     may_pair: Callable[[Hashable, Hashable], bool] | None = None,
+    limit: int = MAX_PAIRS,
 ) -> list[Match]:
-    """Pairs (a, b) whose normalised texts have a Dice score ≥ threshold, best first.
+    """Pairs (a, b) whose normalised texts have a Dice score ≥ threshold, best first, at most `limit`.
 
-    `may_pair` filters pairs before scoring (e.g. only across departments).
+    `may_pair` filters pairs before scoring (e.g. only across departments). Each text is compared with its
+    candidates as soon as it is read, so no list of every candidate pair is ever built.
     """
     keys, normals, grams = [], [], []
     for key, text in items:
@@ -53,24 +64,30 @@ def similar_pairs(
         grams.append(ngrams(normal))
     frequency = Counter(g for gs in grams for g in gs)
     index: dict[str, list[int]] = defaultdict(list)
-    candidates: set[tuple[int, int]] = set()
     ratio = threshold / (2 - threshold)
+    kept: list[tuple[float, int, int]] = []  # a heap of the best (score, -j, -i) so far: bounded by `limit`
     for i, gs in enumerate(grams):
         ordered = sorted(gs, key=lambda g: (frequency[g], g))
         prefix = len(ordered) - math.ceil(ratio * len(ordered)) + 1
+        shared: Counter[int] = Counter()
         for g in ordered[:prefix]:
             postings = index[g]
-            candidates.update((j, i) for j in postings)
+            shared.update(postings[-POSTINGS_SCANNED:])
             postings.append(i)
-    matches = []
-    for i, j in candidates:
-        a, b = len(grams[i]), len(grams[j])
-        if min(a, b) < ratio * max(a, b):  # sizes too different to reach the threshold
-            continue
-        if may_pair is not None and not may_pair(keys[i], keys[j]):
-            continue
-        score = 1.0 if normals[i] == normals[j] else dice(grams[i], grams[j])
-        if score >= threshold:
-            matches.append(Match(keys[i], keys[j], round(score, 3), normals[i], normals[j]))
+        for j, _count in shared.most_common(CANDIDATES_VERIFIED):
+            a, b = len(grams[j]), len(gs)
+            if min(a, b) < ratio * max(a, b):  # sizes too different to reach the threshold
+                continue
+            if may_pair is not None and not may_pair(keys[j], keys[i]):
+                continue
+            score = 1.0 if normals[j] == normals[i] else dice(grams[j], gs)
+            if score < threshold:
+                continue
+            entry = (round(score, 3), -j, -i)
+            if len(kept) < limit:
+                heapq.heappush(kept, entry)
+            elif entry > kept[0]:
+                heapq.heapreplace(kept, entry)
+    matches = [Match(keys[-j], keys[-i], score, normals[-j], normals[-i]) for score, j, i in kept]
     matches.sort(key=lambda m: (-m.score, str(m.a), str(m.b)))
     return matches
