@@ -1,4 +1,4 @@
-"""Find pairs of similar short texts (task names) among thousands, fast and exactly.
+"""Find pairs of similar short texts (task names) among thousands, fast, and exactly for the names towns write.
 
 Similarity is the Dice coefficient of character-bigram sets, 2·|A∩B| / (|A|+|B|),
 which reads as "share of the wording in common".
@@ -8,7 +8,9 @@ prefix filtering: sort each name's bigrams from the rarest to the most common
 (one global order). Two names can only reach Dice ≥ t if they share at least
 α = t·|A|/(2−t) bigrams, and then the first |A|−α+1 bigrams of each ("the
 prefix") must have one in common. So only names whose prefixes meet are
-compared, and no pair above the threshold is missed.
+compared, and no pair above the threshold is missed — as long as no bigram is shared by more than
+POSTINGS_SCANNED texts and no text has more than CANDIDATES_VERIFIED candidates, which bound the time and memory
+of a file of near-identical names (see the constants below).
 """
 
 import heapq
