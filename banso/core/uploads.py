@@ -238,6 +238,58 @@ def safe_filename(name: str, limit: int = 150) -> str:
     return f"{stem[: limit - len(extension) - 1]}.{extension}" if extension else stem[:limit]
 
 
+# What an evidence file or an attachment may be, by extension and by its first bytes (its content, not its name):
+# documents and pictures a municipality files, never a page a browser would run (.html, .svg, .js).
+_DOCUMENT_KINDS = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+    "docx": (ZIP_MAGIC,),
+    "xlsx": (ZIP_MAGIC,),
+    "pptx": (ZIP_MAGIC,),
+    "odt": (ZIP_MAGIC,),
+    "ods": (ZIP_MAGIC,),
+    "txt": (),
+    "csv": (),
+}
+_OFFICE_PARTS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/", "odt": "content.xml", "ods": "content.xml"}
+_MARKUP = re.compile(rb"<\s*(?:!doctype|html|script|svg|iframe|body)\b", re.I)
+
+
+def check_document(upload: Any) -> None:
+    """Refuse an uploaded evidence file or attachment that is not a document or picture of the kind its name says
+    (PDF, PNG, JPEG, GIF, Word, Excel, PowerPoint, OpenDocument, text or CSV), checked by its content; UploadError
+    with what to attach instead. The file is read only as far as needed and left at its start."""
+    name = str(getattr(upload, "name", "") or "")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    signatures = _DOCUMENT_KINDS.get(extension)
+    fits = signatures is not None and (
+        any(head.startswith(signature) for signature in signatures)
+        if signatures
+        else b"\x00" not in head and not _MARKUP.search(head)
+    )
+    if fits and extension in _OFFICE_PARTS:
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                fits = any(n.startswith(_OFFICE_PARTS[extension]) for n in archive.namelist())
+        except zipfile.BadZipFile:
+            fits = False
+        upload.seek(0)
+    if not fits:
+        raise UploadError(
+            _(
+                "%(name)s cannot be attached. Attach a PDF, a picture (PNG, JPEG, GIF), a Word, Excel or "
+                "PowerPoint file, or a text or CSV file, with the extension that matches it."
+            )
+            % {"name": name or "?"}
+        )
+
+
 def rows_with_cells(info: XlsxInfo, sheet_name: str, *, more_than: int) -> int:
     """How many rows of the sheet hold cells, counted in its XML a megabyte at a time and stopped as soon as there
     are more than `more_than`: a sheet too long to import is refused before any parser holds it (a million rows

@@ -1,10 +1,12 @@
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from banso.core.fiscal import FiscalYear, fiscal_years
 from banso.core.forms import NormalizingModelForm, model_choice_field
+from banso.core.uploads import UploadError, check_document, check_upload_size
 from banso.orgs.models import Municipality, SupportProvider
 from banso.plans.models import KPI
 from banso.programs.models import Meeting, Programme, StatusSnapshot, SupportActivity
@@ -49,6 +51,16 @@ class MeetingForm(NormalizingModelForm):
             "held_on": DATE,
             **{f: forms.Textarea(attrs={"rows": 3}) for f in ("attendees", "agenda", "minutes", "decisions")},
         }
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if isinstance(upload, UploadedFile):  # a new file (an unchanged one was checked when it came)
+            try:
+                check_upload_size(upload.size or 0, upload.name or "")
+                check_document(upload)
+            except UploadError as err:
+                raise forms.ValidationError(str(err)) from err
+        return upload
 
 
 class ActivityForm(NormalizingModelForm):

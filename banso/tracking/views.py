@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.core.access import get_scoped, require_department_edit, require_manage
 from banso.core.forms import add_service_errors, submit
-from banso.core.uploads import UploadError, check_upload_size
+from banso.core.uploads import UploadError, check_document, check_upload_size
 from banso.orgs.access import municipality_for
 from banso.plans.models import Measure
 from banso.tracking import actual_sources, selectors, services
@@ -90,6 +90,7 @@ def _save_update(request, form, measure, period):
     try:
         if upload:
             check_upload_size(upload.size, upload.name)
+            check_document(upload)
         return services.update_save(
             measure=measure,
             period=period,

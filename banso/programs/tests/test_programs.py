@@ -154,3 +154,20 @@ def test_it_adopts_a_published_measure_as_a_draft_with_its_kpis_and_lineage(
     hidden = Measure.objects.get(plan__municipality=town, number="2-2")  # not published
     other_town_staff.post(reverse("programs:adopt", args=[other_town.code, hidden.pk]))
     assert not Adoption.objects.filter(source=hidden).exists()
+
+
+def test_a_meetings_attachment_must_be_a_document_and_the_minutes_are_kept(pref_staff, programme):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("programs:meeting_create", args=[programme.pk])
+    data = {"held_on": "2026-11-20", "title": "第2回連絡会議", "minutes": "各町の進み具合を共有した"}
+    page = pref_staff.post(
+        url, {**data, "attachment": SimpleUploadedFile("資料.html", b"<html><script></script>")}
+    )
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "添付できません" in content and "各町の進み具合を共有した" in content
+    assert not programme.meetings.filter(title="第2回連絡会議").exists()
+    pdf = SimpleUploadedFile("資料.pdf", b"%PDF-1.7 minutes")
+    assert pref_staff.post(url, {**data, "attachment": pdf}).status_code == 302
+    assert programme.meetings.get(title="第2回連絡会議").attachment

@@ -194,3 +194,42 @@ def test_it_keeps_evidence_files_and_refuses_one_over_the_size_limit(dept_staff,
     ).content.decode()
     assert "MB" in page
     assert "写真を添付" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("報告.html", b"<!doctype html><script>alert(1)</script>"),
+        ("写真.pdf", b"<html><body>not a pdf</body></html>"),  # named as a PDF, written as a page
+        ("図.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"),
+        ("メモ.txt", b"<script>alert(1)</script>"),
+        ("表.xlsx", b"PK\x03\x04 not really a workbook"),
+    ],
+)
+def test_evidence_that_is_not_a_document_or_picture_is_refused_and_the_update_kept(
+    dept_staff, town, period, measure, name, content
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {
+        "revision": 0,
+        "status": "in_progress",
+        "note": "証拠を添付",
+        "evidence_file": SimpleUploadedFile(name, content),
+    }
+    page = dept_staff.post(form_url(town, period, measure), data).content.decode()
+    assert "添付できません" in page and "証拠を添付" in page  # said where, and what was typed is still there
+    assert not MeasureUpdate.objects.filter(measure=measure, period=period).exists()
+
+
+def test_evidence_in_the_kinds_towns_file_is_kept(dept_staff, town, period, measure):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {
+        "revision": 0,
+        "status": "in_progress",
+        "note": "写真",
+        "evidence_file": SimpleUploadedFile("写真.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64),
+    }
+    assert dept_staff.post(form_url(town, period, measure), data).status_code == 302
+    assert MeasureUpdate.objects.get(measure=measure, period=period).evidence_file
