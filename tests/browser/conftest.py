@@ -15,6 +15,7 @@ from banso.demo.sample import DEMO_PASSWORD, create_sample
 
 CHROMIUM = os.environ.get("BANSO_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+SHOTS.mkdir(parents=True, exist_ok=True)  # PIL and pypdfium2 save into it too, and do not make folders
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
