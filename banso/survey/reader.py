@@ -1027,11 +1027,9 @@ def _text(raw, *, normalize: bool) -> str:
     return unicodedata.normalize("NFKC", text) if normalize else text
 
 
-def guess_mapping(
-    headers: list[str], samples: dict[str, list[str]] | None = None, options: dict[str, list[str]] | None = None
-) -> dict[str, str]:
-    """Best guess of which of their headers is which survey column (a person confirms it)."""
-    return {key: header for key, (header, _score) in guess_columns(headers, samples, options).items()}
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """Best guess by name alone of which of their headers is which survey column (a person confirms it)."""
+    return {key: header for key, (header, _score) in guess_columns(headers).items()}
 
 
 # How sure a guess must be for `banso survey import --mapping auto` to go ahead without a person: the header is

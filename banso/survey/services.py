@@ -436,10 +436,6 @@ def _task_values(row) -> dict:
     return values
 
 
-def _values(task_or_row: dict) -> dict:
-    return {k: task_or_row.get(k) for k in IMPORT_FIELDS}
-
-
 def _json(values: dict) -> dict:
     return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in values.items()}
 

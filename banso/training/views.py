@@ -337,7 +337,7 @@ def _export_consultations(consultations, fmt):
 def _completion_table(course, rows, *, names: bool) -> Table:
     headers = [_("department"), _("staff"), _("completed"), _("rate")] + ([_("not yet")] if names else [])
     return Table(
-        course.title[:31],
+        course.title,  # the sheet name is made from it (core.xlsx.worksheet_name)
         headers,
         [
             [r.department.name, r.staff, r.done, round(r.rate * 100, 1)]
