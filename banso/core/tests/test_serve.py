@@ -54,3 +54,14 @@ def test_it_serves_with_the_number_of_processes_the_environment_asks_for(tmp_pat
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_a_process_count_that_is_not_a_number_is_refused_with_what_to_write(tmp_path):
+    env = {**os.environ, "BANSO_DATA_DIR": str(tmp_path), "BANSO_WEB_WORKERS": "four"}
+    env.pop("DATABASE_URL", None)
+    refused = subprocess.run(  # noqa: S603
+        [str(Path(sys.executable).parent / "banso"), "serve"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert refused.returncode != 0
+    assert "BANSO_WEB_WORKERS は 1 以上の整数にしてください（いまは「four」）" in refused.stderr
+    assert "Traceback" not in refused.stderr

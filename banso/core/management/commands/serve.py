@@ -26,13 +26,13 @@ class Command(BansoCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("BANSO_WEB_WORKERS", 0)) or _default_workers(),
+            default=None,
             help="web processes (gunicorn); default BANSO_WEB_WORKERS, else 2 on SQLite, 2 × CPUs + 1 (at most 8)",
         )
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("BANSO_WEB_THREADS", 0)) or (4 if FORKING else 8),
+            default=None,
             help="threads per process; default BANSO_WEB_THREADS, or 4 (gunicorn) / 8 (waitress)",
         )
         parser.add_argument(
@@ -42,8 +42,18 @@ class Command(BansoCommand):
         )
 
     def handle(
-        self, *args: str, host: str, port: int, workers: int, threads: int, server: str, **options: Any
+        self,
+        *args: str,
+        host: str,
+        port: int,
+        workers: int | None,
+        threads: int | None,
+        server: str,
+        **options: Any,
     ) -> None:
+        # Read here rather than as argparse defaults, so a wrong value is a message and not a traceback.
+        workers = workers or _whole_number_from_env("BANSO_WEB_WORKERS") or _default_workers()
+        threads = threads or _whole_number_from_env("BANSO_WEB_THREADS") or (4 if FORKING else 8)
         if server == "gunicorn" and not FORKING:
             raise CommandError(_("gunicorn does not run on Windows; use --server waitress."))
         # Collect before the app loads: whitenoise indexes the files once, at start-up (in every process).
@@ -67,6 +77,18 @@ class Command(BansoCommand):
             ident="Banso",
             max_request_body_size=settings.BANSO_MAX_UPLOAD_BYTES + 1024 * 1024,
         )
+
+
+def _whole_number_from_env(name: str) -> int:
+    """A positive whole number from the environment, 0 when unset; a clear refusal rather than a traceback."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return 0
+    if not text.isdigit() or int(text) == 0:
+        raise CommandError(
+            _("%(name)s must be a whole number of 1 or more (it is “%(value)s”).") % {"name": name, "value": text}
+        )
+    return int(text)
 
 
 def _default_workers() -> int:
