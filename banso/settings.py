@@ -6,6 +6,7 @@ BANSO_SECRET_KEY and BANSO_ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -20,9 +21,25 @@ DATA_DIR = Path(os.environ.get("BANSO_DATA_DIR", BASE_DIR.parent / "var"))
 
 DEBUG = os.environ.get("BANSO_DEBUG", "") == "1"
 # A random key per install would log everyone out on restart; the demo key is
-# only acceptable because the demo is local. Production must set its own.
-SECRET_KEY = os.environ.get("BANSO_SECRET_KEY", "banso-local-demo-key-change-me-in-production-0123456789")
+# only acceptable because the demo is local: `banso serve` refuses any other
+# address while it is in use. Production must set its own.
+DEMO_SECRET_KEY = "banso-local-demo-key-change-me-in-production-0123456789"  # noqa: S105 (public on purpose)
+SECRET_KEY = os.environ.get("BANSO_SECRET_KEY", DEMO_SECRET_KEY)
 ALLOWED_HOSTS = os.environ.get("BANSO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+
+def _env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _env_minutes(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdecimal() or int(value) == 0:
+        raise ValueError(f"{name} must be a whole number of minutes above 0 (it is {value!r})")
+    return int(value)
+
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -34,8 +51,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "banso.core",
     "banso.orgs",
+    "banso.accounts",
     "banso.text",
     "banso.survey",
     "banso.hearings",
@@ -56,13 +77,24 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with the second factor too.
+    "django_otp.middleware.OTPMiddleware",
     # Deny by default: every view needs a login unless it is marked public.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session idle or old beyond the limits below (and says so), before any view reads the user.
+    "banso.accounts.middleware.SessionLimitsMiddleware",
+    # Sends a user who has or needs a second factor to enter or set it up before anything else.
+    "banso.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "banso.core.middleware.AuditActorMiddleware",
     "banso.orgs.middleware.ScopeMiddleware",
+    # Uploads and the costliest pages, per user and minute (banso.core.ratelimit).
+    "banso.core.ratelimit.RateLimitMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "banso.urls"
@@ -123,6 +155,13 @@ else:
     }
 
 AUTH_USER_MODEL = "orgs.User"
+# django-axes first: it refuses a locked-out account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Argon2 for every new or changed password; older hashes still verify and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -155,18 +194,87 @@ WHITENOISE_USE_FINDERS = True
 # before it reaches a parser.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+BANSO_UPLOADS_PER_MINUTE = int(os.environ.get("BANSO_UPLOADS_PER_MINUTE", "20"))
+BANSO_HEAVY_PAGES_PER_MINUTE = int(os.environ.get("BANSO_HEAVY_PAGES_PER_MINUTE", "60"))
 BANSO_MAX_UPLOAD_BYTES = int(os.environ.get("BANSO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 # Imports run in a thread so the page can show progress; tests run them inline.
 BANSO_BACKGROUND_IMPORTS = os.environ.get("BANSO_BACKGROUND_IMPORTS", "1") == "1"
 
+# Sign-in (ADR 19). Five wrong passwords for one account, or from one address, lock that account or address
+# for 15 minutes (a success does not wipe the count); an administrator unlocks at once in the back office.
+AXES_FAILURE_LIMIT = int(os.environ.get("BANSO_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=_env_minutes("BANSO_SIGNIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "banso.accounts.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the sign-in history shows failed attempts on one's account too
+AXES_VERBOSE = False
+# Behind BANSO_PROXY_COUNT proxies the client's address is the one the proxies forward (banso.accounts.network).
+BANSO_PROXY_COUNT = int(os.environ.get("BANSO_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "banso.accounts.network.client_address"
+
+# Sessions: ended after BANSO_SESSION_IDLE_MINUTES without a request (30), after BANSO_SESSION_MAX_HOURS in all
+# (12) whatever happens, and when the browser closes.
+SESSION_IDLE_SECONDS = _env_minutes("BANSO_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_MAX_SECONDS = _env_minutes("BANSO_SESSION_MAX_HOURS", 12) * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag instead
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The second factor: the name an authenticator app shows beside the six digits; staff of the back office must
+# use one when BANSO_ADMIN_SECOND_FACTOR=1 (a municipality asks it of its DX staff on its own page).
+OTP_TOTP_ISSUER = os.environ.get("BANSO_SITE_NAME", "Banso")
+BANSO_ADMIN_SECOND_FACTOR = os.environ.get("BANSO_ADMIN_SECOND_FACTOR", "") == "1"
 
-EMAIL_BACKEND = os.environ.get("BANSO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# HTTPS: behind a TLS proxy (BANSO_HTTPS=1) cookies are Secure, HTTP is redirected and browsers are told to
+# come back over HTTPS only (HSTS). The proxy says which scheme the browser used in X-Forwarded-Proto.
+HTTPS = os.environ.get("BANSO_HTTPS", "") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("BANSO_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = os.environ.get("BANSO_HSTS_PRELOAD", "1" if HTTPS else "0") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's check answers on plain HTTP
+if os.environ.get("BANSO_FORWARDED_PROTO_HEADER", "1" if HTTPS else "") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = _env_list("BANSO_CSRF_TRUSTED_ORIGINS")
+
+# Content-Security-Policy: everything from Banso itself, no inline script or style, no framing, forms only to
+# Banso. htmx is told not to add its own <style> (base.html's htmx-config).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# E-mail (password reset, reminders): printed to the console unless an SMTP server is named.
+EMAIL_BACKEND = os.environ.get(
+    "BANSO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("BANSO_SMTP_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("BANSO_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("BANSO_SMTP_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("BANSO_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("BANSO_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("BANSO_SMTP_TLS", "starttls") == "starttls"
+EMAIL_USE_SSL = os.environ.get("BANSO_SMTP_TLS", "starttls") == "ssl"
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("BANSO_FROM_EMAIL", "banso@localhost")
+PASSWORD_RESET_TIMEOUT = 3600  # a reset link works for one hour
 
 LOGGING = {
     "version": 1,

@@ -296,6 +296,21 @@ ROUTES = {
     "logout": Route(none, set(PERSONAS), method="post", ok=302, public=True),
     "set_language": Route(none, set(PERSONAS), method="post", ok=302, public=True),
     "healthz": Route(none, set(PERSONAS), public=True),
+    "accounts:account": Route(none, LOGGED_IN),
+    "accounts:sign_out_elsewhere": Route(none, LOGGED_IN, method="post", ok=302),
+    "accounts:second_factor_setup": Route(none, LOGGED_IN),
+    # Without a second factor set up there is nothing to enter: the page sends the user on.
+    "accounts:second_factor_verify": Route(none, LOGGED_IN, ok=302),
+    # Without the password nothing is removed: back to the account page with a message.
+    "accounts:second_factor_remove": Route(none, LOGGED_IN, method="post", ok=302),
+    "password_change": Route(none, LOGGED_IN),
+    "password_change_done": Route(none, LOGGED_IN),
+    "password_reset": Route(none, set(PERSONAS), public=True),
+    "password_reset_done": Route(none, set(PERSONAS), public=True),
+    "password_reset_confirm": Route(
+        lambda which: {"uidb64": "MQ", "token": "no-such-token"}, set(PERSONAS), public=True
+    ),
+    "password_reset_complete": Route(none, set(PERSONAS), public=True),
     "history": Route(history, READERS),
     "orgs:municipalities": Route(none, LOGGED_IN),
     "orgs:municipality": Route(code, READERS),

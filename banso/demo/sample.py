@@ -5,8 +5,10 @@ All of it is fictional and flagged `is_sample`. Codes use the prefecture part
 """
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -186,11 +188,17 @@ def _departments(town, departments) -> None:
             Section.objects.update_or_create(department=department, name=section, defaults={"order": s_order})
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """One Argon2 hash for every sample login: hashing is slow on purpose, and they share the password."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _person(row, towns, pref, provider) -> dict:
     username, display_name, role, town_code, department_name, title = row
     user, created = User.objects.get_or_create(username=username, defaults={"display_name": display_name})
     if created or not user.check_password(DEMO_PASSWORD):
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.display_name = display_name
         user.email = f"{username}@example.jp"
         user.save()
@@ -240,5 +248,5 @@ def _operator() -> None:
         username="admin", defaults={"display_name": "システム管理者", "is_staff": True, "is_superuser": True}
     )
     if created or not user.check_password(DEMO_PASSWORD):
-        user.set_password(DEMO_PASSWORD)
+        user.password = _demo_password_hash()
         user.save()

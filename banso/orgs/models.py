@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from banso.core.fields import FiscalYearField
@@ -96,6 +97,13 @@ class Municipality(HasDensity, AuditedModel):
         _("shares progress with the prefecture"),
         default=False,
         help_text=_("When on, the prefecture's DX staff can read this municipality's data."),
+    )
+    second_factor_required = models.BooleanField(
+        _("DX staff sign in with a second factor"),
+        default=False,
+        help_text=_(
+            "When on, this municipality's DX staff enter a code from an authenticator app after their password."
+        ),
     )
     is_active = models.BooleanField(default=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
@@ -228,6 +236,8 @@ class SupportProvider(AuditedModel):
 
 class User(AbstractUser):
     display_name = models.CharField(_("full name"), max_length=60, blank=True)
+    # Raised by "sign out everywhere": every session signed in before carries the old value in its hash and ends.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -235,6 +245,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_username()
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django's own hash (of the password) while the generation is 0, so sessions survive the upgrade.
+        if not self.session_generation:
+            django_hash: str = super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+            return django_hash
+        return salted_hmac(
+            "banso.orgs.User.session",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Role(models.TextChoices):

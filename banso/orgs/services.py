@@ -43,6 +43,7 @@ PROFILE_FIELDS = (
     "comprehensive_plan_start",
     "comprehensive_plan_end",
     "shares_with_prefecture",
+    "second_factor_required",
 )
 
 

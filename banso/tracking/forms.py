@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banso.core.fields import FiscalYearFormField
-from banso.core.forms import NormalizingModelForm, choice_field, model_choice_field
+from banso.core.forms import ConcurrentEditCheck, NormalizingModelForm, choice_field, model_choice_field
 from banso.plans.models import KPI, STATUS_TRANSITIONS, Measure
 from banso.tracking.models import ReportingPeriod, TrackingSettings
 
@@ -26,7 +26,7 @@ class QuarterlyForm(forms.Form):
     )
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(ConcurrentEditCheck):
     class Meta:
         model = TrackingSettings
         fields = ["require_approval", "grace_days", "reminder_days", "stale_days"]

@@ -69,7 +69,12 @@ def test_it_goes_from_a_heard_challenge_to_a_printed_plan(browser, site, tmp_pat
     assert "除雪車にGPSを付ける" in page.content()
     shot(page, "roadmap")
     page.emulate_media(media="print")
-    page.pdf(path=str(SHOTS / "plan-roadmap-print.pdf"), landscape=True, format="A4")
+    # The page's own print stylesheet chooses landscape (a named page), as a user's Ctrl+P would get it.
+    printed = page.pdf(path=str(SHOTS / "plan-roadmap-print.pdf"), prefer_css_page_size=True)
+    roadmap_pdf = pypdfium2.PdfDocument(printed)
+    width, height = roadmap_pdf[0].get_size()
+    assert width > height, "the roadmap should print on landscape pages"
+    roadmap_pdf.close()
     page.emulate_media(media="screen")
 
     page.get_by_role("link", name="概要").click()

@@ -139,9 +139,14 @@ def test_it_shows_department_staff_only_their_departments_measures_on_the_roadma
 
 
 def test_it_prints_the_roadmap_on_a4_landscape(town_staff, plan):
+    from django.contrib.staticfiles import finders
+
     page = town_staff.get(url("roadmap", plan)).content.decode()
-    assert "size: A4 landscape" in page
+    assert 'class="roadmap"' in page and "banso/print.css" in page
     assert "役場の中のデジタイゼーション" in page
+    # The print stylesheet puts a page with the roadmap on landscape pages (the browser test prints it).
+    printing = open(finders.find("banso/print.css"), encoding="utf-8").read()  # noqa: SIM115
+    assert "@page wide { size: A4 landscape" in printing and "body:has(.roadmap) { page: wide; }" in printing
 
 
 @pytest.mark.parametrize(("fmt", "magic"), [("pdf", b"%PDF"), ("docx", b"PK\x03\x04"), ("xlsx", b"PK\x03\x04")])

@@ -1,3 +1,4 @@
+import ipaddress
 import os
 import sys
 from typing import Any
@@ -56,6 +57,16 @@ class Command(BansoCommand):
         threads = threads or _whole_number_from_env("BANSO_WEB_THREADS") or (4 if FORKING else 8)
         if server == "gunicorn" and not FORKING:
             raise CommandError(_("gunicorn does not run on Windows; use --server waitress."))
+        if settings.SECRET_KEY == settings.DEMO_SECRET_KEY and not _is_loopback(host):
+            # Anyone can read the demo key in Banso's source and forge a session cookie with it.
+            raise CommandError(
+                _(
+                    "Banso is not served on %(host)s with the demo's secret key, which is public: anyone could "
+                    "forge a sign-in with it. Set BANSO_SECRET_KEY to a long random value (for example the output "
+                    'of: python -c "import secrets; print(secrets.token_urlsafe(50))"), or serve on 127.0.0.1.'
+                )
+                % {"host": host}
+            )
         # Collect before the app loads: whitenoise indexes the files once, at start-up (in every process).
         call_command("collectstatic", interactive=False, verbosity=0)
         from banso.wsgi import application
@@ -77,6 +88,15 @@ class Command(BansoCommand):
             ident="Banso",
             max_request_body_size=settings.BANSO_MAX_UPLOAD_BYTES + 1024 * 1024,
         )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _whole_number_from_env(name: str) -> int:
