@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -134,9 +136,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# In-process cache: a single-server install needs nothing more (analyses are keyed by data version). Several web
-# processes and workers share one Redis server instead (BANSO_CACHE_URL=redis://host:6379/0), so an analysis one
-# of them computed is there for all.
+# One machine (`make demo`, a town's server): a file cache in BANSO_DATA_DIR, shared by the web processes and the
+# job worker, so that an analysis the worker computed after an import is there for every page. Several machines
+# share one Redis server instead (BANSO_CACHE_URL=redis://host:6379/0).
 CACHE_URL = os.environ.get("BANSO_CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
@@ -151,7 +153,12 @@ elif CACHE_URL:
     raise ValueError(f"BANSO_CACHE_URL must start with redis://, rediss:// or unix:// (it is {CACHE_URL!r})")
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 500}}
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "TIMEOUT": 24 * 3600,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
     }
 
 AUTH_USER_MODEL = "orgs.User"
@@ -197,8 +204,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 BANSO_UPLOADS_PER_MINUTE = int(os.environ.get("BANSO_UPLOADS_PER_MINUTE", "20"))
 BANSO_HEAVY_PAGES_PER_MINUTE = int(os.environ.get("BANSO_HEAVY_PAGES_PER_MINUTE", "60"))
 BANSO_MAX_UPLOAD_BYTES = int(os.environ.get("BANSO_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
-# Imports run in a thread so the page can show progress; tests run them inline.
-BANSO_BACKGROUND_IMPORTS = os.environ.get("BANSO_BACKGROUND_IMPORTS", "1") == "1"
+# Long work (imports and their analyses) runs as jobs in `banso worker` (ADR 20); `banso serve` starts one on a
+# single machine. BANSO_JOBS=immediate runs them inside the request instead (tests; a machine without a worker).
+JOBS = os.environ.get("BANSO_JOBS", "database")
+if JOBS not in ("database", "immediate"):
+    raise ValueError(f"BANSO_JOBS must be database or immediate (it is {JOBS!r})")
+# A worker silent for this long is gone (killed, machine lost): its running job is marked failed.
+BANSO_WORKER_SILENT_SECONDS = int(os.environ.get("BANSO_WORKER_SILENT_SECONDS", "30"))
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if JOBS == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
 
 # Sign-in (ADR 19). Five wrong passwords for one account, or from one address, lock that account or address
 # for 15 minutes (a success does not wipe the count); an administrator unlocks at once in the back office.

@@ -68,7 +68,12 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
     with (
         django_db_blocker.unblock(),
         acting_as(None, label="test setup"),
-        override_settings(MEDIA_ROOT=media_root, BANSO_BACKGROUND_IMPORTS=False),
+        override_settings(
+            MEDIA_ROOT=media_root,
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+            # Each test process its own cache: an install's file cache would be shared by parallel test processes.
+            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        ),
     ):
         create_sample()
         User.objects.create_user("no-membership", password="banso-demo", display_name="所属 なし")
@@ -110,11 +115,16 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
 
 @pytest.fixture(autouse=True)
 def inline_imports_and_private_media(settings, media_root):
-    """Imports run inline in tests, and uploaded files go to a temporary folder."""
+    """Jobs (imports) run at once in tests, and uploaded files go to a temporary folder."""
     from django.core.cache import cache
 
-    settings.BANSO_BACKGROUND_IMPORTS = False
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }  # jobs run at once, inside the test
     settings.MEDIA_ROOT = media_root
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }  # see django_db_setup
     cache.clear()  # the database rolls back after each test; the in-process cache must too
 
 

@@ -7,7 +7,8 @@ Starts Banso (gunicorn, two worker processes) with the sample data in a temporar
    address — prints which attempt was the first refused (429) and what the right password got;
 2. the worst uploads, each while another town's DX officer keeps opening their own page: a workbook of 20,000
    near-identical task names (imported, then its analysis opened) and a workbook of 1,048,576 rows —
-   prints the server's memory (all its processes) before, at peak and after, and the other town's page time
+   prints the web server's memory (master and web processes) before, at peak and after, the job worker's beside
+   it, and the other town's page time
    (median and worst) before and during.
 Nothing leaves the loopback; the folder and the server are removed at the end.
 """
@@ -93,14 +94,17 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def server_memory_mb(pid):
-    """Resident memory of the server: its master process and every worker, from /proc."""
+def server_memory_mb(pid, jobs=False):
+    """Resident memory of the web server (its master process and web processes), or with jobs=True of the job
+    worker `banso serve` started beside them, from /proc."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            is_worker = b"worker" in Path(f"/proc/{current}/cmdline").read_bytes().split(b"\0")[2:4]
+            if is_worker == jobs:
+                total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
             for task in Path(f"/proc/{current}/task").iterdir():
                 children = (task / "children").read_text().split()
                 todo.extend(int(c) for c in children)
@@ -118,6 +122,8 @@ class Watch:
 
     def __enter__(self):
         self.before = server_memory_mb(self.pid)
+        self.worker_before = server_memory_mb(self.pid, jobs=True)
+        self.worker_peak = self.worker_before
         self.threads = [threading.Thread(target=self._memory), threading.Thread(target=self._pages)]
         for thread in self.threads:
             thread.start()
@@ -126,6 +132,7 @@ class Watch:
     def _memory(self):
         while not self.stop.is_set():
             self.peak = max(self.peak, server_memory_mb(self.pid))
+            self.worker_peak = max(self.worker_peak, server_memory_mb(self.pid, jobs=True))
             time.sleep(0.2)
 
     def _pages(self):
@@ -200,18 +207,21 @@ def main():
         "BANSO_DATA_DIR": str(folder),
         "BANSO_SECRET_KEY": secrets.token_urlsafe(50),
         "BANSO_WEB_WORKERS": "2",
-        "BANSO_BACKGROUND_IMPORTS": "1",
     }
     subprocess.run([*BANSO, "manage", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*BANSO, "demo"], env=env, check=True, cwd=ROOT, capture_output=True)
     server = subprocess.Popen(
-        [*BANSO, "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [*BANSO, "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 (the loopback)
+                urllib.request.urlopen(base + "/healthz", timeout=2)
                 break
             except OSError:
                 time.sleep(0.5)
@@ -241,7 +251,9 @@ def brute_force(base, env):
     unlock(env)
     answers = [Browser(base).sign_in(f"guess-{i}", "x") for i in range(30)]
     first_refused = answers.index(429) + 1 if 429 in answers else None
-    print(f"one address, 30 made-up accounts: first refused at attempt {first_refused}; {answers.count(429)} refused")
+    print(
+        f"one address, 30 made-up accounts: first refused at attempt {first_refused}; {answers.count(429)} refused"
+    )
 
 
 def uploads(base, env, pid, folder):
@@ -280,9 +292,9 @@ def uploads(base, env, pid, folder):
     report(f"1,048,576-row workbook ({huge.stat().st_size / 1e6:.1f} MB)", watch, seconds, status)
 
 
-def finished_import(client):
+def finished_import(client, import_page=None):
     """The import's page once the import has finished (it runs in the background; the page polls until then)."""
-    import_page = urllib.parse.urlsplit(client.location).path
+    import_page = import_page or urllib.parse.urlsplit(client.location).path
     for _ in range(600):
         _code, body = client.get(import_page)
         if b'hx-trigger="every 1s"' not in body:
@@ -310,6 +322,8 @@ def report(what, watch, seconds, status):
                 "server_mb_before": round(watch.before),
                 "server_mb_peak": round(watch.peak),
                 "server_mb_after": round(watch.after),
+                "worker_mb_before": round(watch.worker_before),
+                "worker_mb_peak": round(watch.worker_peak),
                 "other_town_page": ms([t for t, _s in watch.times]) if watch.times else "not measured",
                 "other_town_answers": statuses,
             },

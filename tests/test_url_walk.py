@@ -339,6 +339,8 @@ ROUTES = {
     "survey:import": Route(batch, TOWN_WIDE),
     # Nobody may accept or map a batch that is already imported.
     "survey:import_accept": Route(batch, set(), method="post", forbidden=NOT_EDITORS | {"town_staff"}),
+    # Only an interrupted import runs again; the walk's batch was imported.
+    "survey:import_again": Route(batch, set(), method="post", forbidden=NOT_EDITORS | {"town_staff"}),
     "survey:import_rollback": Route(batch, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
     "survey:import_mapping": Route(batch, set(), forbidden=NOT_EDITORS | {"town_staff"}),
     # Words are read as the lists' values only for a mapped file with problems; the walk's batch is imported.

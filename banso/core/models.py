@@ -99,3 +99,13 @@ def ends_after_starts(start: str, end: str, name: str, *, optional_end: bool = F
         name=name,
         violation_error_message=_("The end comes before the start. Check the two dates."),
     )
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of each `banso worker`: a job whose worker went silent is known to be abandoned."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.seen_at:%Y-%m-%d %H:%M:%S}"

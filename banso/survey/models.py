@@ -298,6 +298,8 @@ class ImportBatch(models.Model):
         APPLIED = "applied", _("imported")
         PARTIAL = "partial", _("valid rows imported")
         ROLLED_BACK = "rolled_back", _("rolled back")
+        # The worker running it stopped (killed, restarted, machine lost): nothing was written; run it again.
+        INTERRUPTED = "interrupted", _("interrupted: nothing written")
 
     survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="imports")
     department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -322,6 +324,8 @@ class ImportBatch(models.Model):
     # For a workbook in another layout: the sheet, header row and headers found, for the mapping step.
     layout = models.JSONField(default=dict)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # How the import was started, so that an interrupted one can be run again the same way.
+    run_options = models.JSONField(default=dict, blank=True)
     rolled_back_at = models.DateTimeField(null=True, blank=True)
 
     scope_municipality_path = "survey_round__municipality"

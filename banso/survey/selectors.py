@@ -102,6 +102,34 @@ def _analysis_key(survey_round, top, language) -> str:
     return f"survey-analysis:{survey_round.pk}:{top}:{language}:{hashlib.sha256(version.encode()).hexdigest()}"
 
 
+# Set by an import's job while it writes and then computes the round's analysis: a page that finds no analysis
+# then says it is being computed, rather than computing it a second time in the web process.
+WARMING_SECONDS = 15 * 60
+
+
+def _warming_key(survey_round) -> str:
+    return f"survey-analysis-warming:{survey_round.pk}"
+
+
+def analysis_being_computed(survey_round, *, top=50) -> bool:
+    """True while a job computes the analysis the page would show (it is not in the cache yet)."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    if not cache.get(_warming_key(survey_round)):
+        return False
+    return cache.get(_analysis_key(survey_round, top, get_language())) is None
+
+
+def warming(survey_round, active: bool) -> None:
+    from django.core.cache import cache
+
+    if active:
+        cache.set(_warming_key(survey_round), True, timeout=WARMING_SECONDS)
+    else:
+        cache.delete(_warming_key(survey_round))
+
+
 def warm_analysis(survey_round, *, top=50):
     """Compute and cache the heavy part; imports call this so the next view is already fast."""
     from django.core.cache import cache

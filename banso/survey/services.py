@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 import uuid
 from decimal import Decimal
@@ -13,13 +12,16 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import NOT_PROVIDED
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task as job
 
 from banso.core.audit import acting_as
 from banso.core.bulk import as_is, column_preparers, rows_insert
+from banso.core.jobs import job_abandoned
 from banso.core.uploads import Problem, UploadError, check_upload_size, local_copy
 from banso.orgs.models import Department, Section
 from banso.orgs.services import section_create
@@ -306,34 +308,69 @@ def import_create(*, survey_round, file, original_name, user=None, department=No
     return batch
 
 
-def import_start(batch, **options) -> None:
-    """Run the import in the background (web) so the page can show progress, or inline (tests, CLI)."""
-    if not settings.BANSO_BACKGROUND_IMPORTS:
-        _warm_after(import_run(batch, **options))
-        return
+def import_start(batch, *, accept_valid_rows=False, allowed_department_ids=None) -> None:
+    """Run the import as a job (`banso worker`), so the page can show its progress; at once where jobs run
+    immediately (tests, BANSO_JOBS=immediate). The options are kept with the import to run it again if the
+    worker is interrupted."""
+    options = {
+        "accept_valid_rows": accept_valid_rows,
+        "allowed_department_ids": sorted(allowed_department_ids) if allowed_department_ids is not None else None,
+    }
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.PENDING, run_options=options, finished_at=None
+    )
+    # The job is a row in the same database: a worker sees it when the import's own changes are committed too.
+    import_job.enqueue(batch.pk, **options)
 
-    def work():
-        close_old_connections()
-        try:
-            with acting_as(batch.uploaded_by, label=f"survey import #{batch.pk}"):
-                _warm_after(import_run(ImportBatch.objects.get(pk=batch.pk), **options))
-        except Exception:  # the page must learn the import stopped, not spin for ever
-            log.exception("survey import %s failed", batch.pk)
-            ImportBatch.objects.filter(pk=batch.pk).update(
-                status=ImportBatch.Status.REJECTED,
-                finished_at=timezone.now(),
-                problems=[
-                    Problem(
-                        _(
-                            "The import stopped because of an internal error. Nothing was written. Please tell the operator."
-                        )
-                    ).as_dict()
-                ],
-            )
-        finally:
-            close_old_connections()
 
-    threading.Thread(target=work, name=f"survey-import-{batch.pk}", daemon=True).start()
+@job()
+def import_job(
+    batch_id: int, accept_valid_rows: bool = False, allowed_department_ids: list[int] | None = None
+) -> str:
+    """The job: read, check and write one import, then compute the round's analysis for its page."""
+    batch = ImportBatch.objects.select_related("uploaded_by", "survey_round").get(pk=batch_id)
+    allowed = set(allowed_department_ids) if allowed_department_ids is not None else None
+    from banso.survey.selectors import warming
+
+    warming(batch.survey_round, True)  # the analysis page waits for this job rather than computing it too
+    try:
+        with acting_as(batch.uploaded_by, label=f"survey import #{batch.pk}"):
+            batch = import_run(batch, accept_valid_rows=accept_valid_rows, allowed_department_ids=allowed)
+            _warm_after(batch)
+    except Exception:  # the page must learn the import stopped, not spin for ever
+        log.exception("survey import %s failed", batch_id)
+        _stopped(batch_id, ImportBatch.Status.REJECTED)
+    finally:
+        warming(batch.survey_round, False)
+    return str(batch.status)
+
+
+def _stopped(batch_id: int, status: ImportBatch.Status) -> None:
+    messages = {
+        ImportBatch.Status.REJECTED: _(
+            "The import stopped because of an internal error. Nothing was written. Please tell the operator."
+        ),
+        ImportBatch.Status.INTERRUPTED: _(
+            "The import was interrupted before the end (the server's worker stopped). Nothing was written. "
+            "Run it again."
+        ),
+    }
+    ImportBatch.objects.filter(
+        pk=batch_id, status__in=[ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING]
+    ).update(status=status, finished_at=timezone.now(), problems=[Problem(messages[status]).as_dict()])
+
+
+@receiver(job_abandoned, dispatch_uid="banso.survey.import_abandoned")
+def _import_abandoned(sender: str, args: list, kwargs: dict, **extra) -> None:
+    if sender == import_job.module_path:
+        _stopped(args[0] if args else kwargs["batch_id"], ImportBatch.Status.INTERRUPTED)
+
+
+def import_again(batch) -> None:
+    """Run an interrupted import again, as it was started."""
+    if batch.status != ImportBatch.Status.INTERRUPTED:
+        raise ValidationError(_("Only an interrupted import can be run again."))
+    import_start(batch, **batch.run_options)
 
 
 def _warm_after(batch) -> None:

@@ -30,6 +30,11 @@ urlpatterns = [
         name="import_accept",
     ),
     path(
+        "m/<str:code>/survey/<int:round_id>/imports/<int:batch_id>/again/",
+        views.import_again,
+        name="import_again",
+    ),
+    path(
         "m/<str:code>/survey/<int:round_id>/imports/<int:batch_id>/rollback/",
         views.import_rollback,
         name="import_rollback",

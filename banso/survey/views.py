@@ -320,6 +320,18 @@ def import_accept(request, code, round_id, batch_id):
 
 
 @require_POST
+def import_again(request, code, round_id, batch_id):
+    """Run an import the worker was interrupted in, as it was started."""
+    batch = _batch(request, code, round_id, batch_id)
+    editable = request.scope.editable_department_ids(batch.survey_round.municipality_id)
+    if editable == set() or batch.status != ImportBatch.Status.INTERRUPTED:
+        raise PermissionDenied
+    services.import_again(batch)
+    messages.success(request, _("The import is running again."))
+    return redirect("survey:import", code=code, round_id=round_id, batch_id=batch_id)
+
+
+@require_POST
 def import_rollback(request, code, round_id, batch_id):
     batch = _batch(request, code, round_id, batch_id)
     require_manage(request, batch.survey_round.municipality_id)
@@ -401,6 +413,14 @@ def _scoped_analysis(request, survey_round, *, top=50):
 def analysis(request, code, round_id):
     survey_round = _round(request, code, round_id)
     from banso.survey.analysis import MEASURES, SCORE_RULE
+
+    if selectors.analysis_being_computed(survey_round):
+        # An import's job is computing it: wait for that rather than computing it a second time here.
+        return render(
+            request,
+            "survey/analysis_waiting.html",
+            {"municipality": survey_round.municipality, "survey_round": survey_round},
+        )
 
     return render(
         request,

@@ -19,7 +19,11 @@ PRODUCTION = {
 
 
 def _manage(*args, env=None, timeout=120):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("BANSO_")}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE would be an error of `check --deploy`: a production process
+    # never has it.
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith("BANSO_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     environment.update(env or {})
     return subprocess.run(  # noqa: S603 (the test's own fixed arguments)
         [sys.executable, "-m", "banso", "manage", *args],

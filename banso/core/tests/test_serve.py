@@ -38,6 +38,7 @@ def test_it_serves_with_the_number_of_processes_the_environment_asks_for(tmp_pat
     env.pop("DATABASE_URL", None)
     subprocess.run([*banso, "manage", "migrate", "-v0"], env=env, check=True, timeout=300)  # noqa: S603
     server = subprocess.Popen([*banso, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # noqa: S603
+    job_workers: list[int] = []
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -48,12 +49,20 @@ def test_it_serves_with_the_number_of_processes_the_environment_asks_for(tmp_pat
             except OSError:
                 assert time.monotonic() < deadline, "banso serve did not answer within 60 s"
                 time.sleep(0.5)
-        while len(children_of(server.pid)) < 3 and time.monotonic() < deadline:  # workers start one after another
+        while len(children_of(server.pid)) < 4 and time.monotonic() < deadline:  # workers start one after another
             time.sleep(0.2)
-        assert len(children_of(server.pid)) == 3  # gunicorn's master and its three workers
+        children = children_of(server.pid)
+        # gunicorn's three web processes and the job worker `banso serve` starts beside them
+        job_workers = [pid for pid in children if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        assert len(children) == 4 and len(job_workers) == 1
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    # Stopping Banso stops its job worker too.
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in job_workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in job_workers)
 
 
 def test_a_process_count_that_is_not_a_number_is_refused_with_what_to_write(tmp_path):

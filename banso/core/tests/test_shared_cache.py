@@ -42,14 +42,19 @@ def test_what_one_process_caches_another_reads(tmp_path):
     assert read.stdout.strip() == "{'hours': 1260}", read.stderr
 
 
-def test_without_a_cache_url_each_process_keeps_its_own(tmp_path):
+def test_without_a_cache_url_the_processes_of_one_machine_share_a_file_cache(tmp_path):
+    """The web processes and the job worker of one install: what the worker computed, a page reads."""
     written = in_a_process(
         "cache.set('analysis', 1); from django.core.cache import caches; print(type(caches['default']).__name__)",
         tmp_path,
         "",
     )
-    assert written.stdout.strip() == "LocMemCache", written.stderr
-    assert in_a_process("print(cache.get('analysis'))", tmp_path, "").stdout.strip() == "None"
+    assert written.stdout.strip() == "FileBasedCache", written.stderr
+    assert in_a_process("print(cache.get('analysis'))", tmp_path, "").stdout.strip() == "1"
+    # Another install (another data folder) does not see it.
+    other = tmp_path / "other"
+    other.mkdir()
+    assert in_a_process("print(cache.get('analysis'))", other, "").stdout.strip() == "None"
 
 
 def test_a_cache_url_of_another_kind_is_refused_with_what_to_write(tmp_path):

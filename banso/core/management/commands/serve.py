@@ -1,5 +1,6 @@
 import ipaddress
 import os
+import subprocess
 import sys
 from typing import Any
 
@@ -75,19 +76,33 @@ class Command(BansoCommand):
             _("Banso is running on http://%(host)s:%(port)s/ (stop with Ctrl+C)") % {"host": host, "port": port}
         )
         self.stdout.flush()
-        if server == "gunicorn":
-            _serve_with_gunicorn(application, host, port, workers, threads)
-            return
-        from waitress import serve
+        worker = _start_worker()
+        try:
+            if server == "gunicorn":
+                _serve_with_gunicorn(application, host, port, workers, threads)
+                return
+            from waitress import serve
 
-        serve(
-            application,
-            host=host,
-            port=port,
-            threads=threads,
-            ident="Banso",
-            max_request_body_size=settings.BANSO_MAX_UPLOAD_BYTES + 1024 * 1024,
-        )
+            serve(
+                application,
+                host=host,
+                port=port,
+                threads=threads,
+                ident="Banso",
+                max_request_body_size=settings.BANSO_MAX_UPLOAD_BYTES + 1024 * 1024,
+            )
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=60)
+
+
+def _start_worker() -> subprocess.Popen[bytes] | None:
+    """On a single machine `banso serve` also runs the jobs: one `banso worker` beside the web processes, which
+    ends with them. A server that runs its workers on their own sets BANSO_WORKER=0."""
+    if settings.JOBS != "database" or os.environ.get("BANSO_WORKER", "1") != "1":
+        return None
+    return subprocess.Popen([sys.executable, "-m", "banso", "worker", "--exit-with-parent"])
 
 
 def _is_loopback(host: str) -> bool:

@@ -1,0 +1,101 @@
+"""Long work as jobs, through Django's Tasks interface (the django-tasks backport; ADR 20).
+
+The web process only records a job; `banso worker` (started by `banso serve` on a single machine) runs it. Jobs
+live in the database (django-tasks-db), so they survive a restart of the web processes and need no service
+beyond the database. A worker writes a heartbeat; a job whose worker stopped beating (killed, machine lost) is
+marked failed by the next worker that looks, and `job_abandoned` tells the job's owner (an import marks itself
+interrupted, to be run again). Tests and the command line run jobs at once (the immediate backend).
+"""
+
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.dispatch import Signal
+from django.utils import timezone
+
+from banso.core.models import WorkerHeartbeat
+
+log = logging.getLogger("banso.jobs")
+
+HEARTBEAT_SECONDS = 5
+
+# Sent for each job found abandoned: sender is the task's module path; args and kwargs are the job's.
+job_abandoned = Signal()
+
+
+class JobAbandoned(Exception):
+    """Recorded as a job's failure when its worker stopped before the job finished."""
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()[:40]}-{os.getpid()}"
+
+
+def beat(worker: str) -> None:
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker, defaults={"seen_at": timezone.now()})
+
+
+def recover_abandoned() -> int:
+    """Fail every running job whose worker has not beaten for BANSO_WORKER_SILENT_SECONDS; return how many."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    alive = set(
+        WorkerHeartbeat.objects.filter(
+            seen_at__gte=timezone.now() - timedelta(seconds=settings.BANSO_WORKER_SILENT_SECONDS)
+        ).values_list("worker_id", flat=True)
+    )
+    found = 0
+    for result in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING):
+        if result.worker_ids and result.worker_ids[-1] in alive:
+            continue
+        result.set_failed(JobAbandoned(f"worker {result.worker_ids[-1:]} stopped during the job"))
+        arguments = result.args_kwargs or {}
+        job_abandoned.send(result.task_path, args=arguments.get("args", []), kwargs=arguments.get("kwargs", {}))
+        log.warning("job %s (%s) abandoned by its worker; marked failed", result.id, result.task_path)
+        found += 1
+    WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return found
+
+
+def keep_beating(
+    worker: str, stop: threading.Event, parent: int | None = None, sweep: Callable[[], Any] = recover_abandoned
+) -> None:
+    """A worker's companion thread: its heartbeat every few seconds, and a look for abandoned jobs. With a
+    parent (`banso serve`), the worker stops, as after Ctrl+C, once that parent is gone."""
+    while not stop.is_set():
+        if parent is not None and os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        try:
+            beat(worker)
+            sweep()
+        except Exception:  # a database hiccup must not stop the heartbeat for good
+            log.exception("heartbeat of %s failed", worker)
+        finally:
+            close_old_connections()
+        stop.wait(HEARTBEAT_SECONDS)
+
+
+def wait_for_database(seconds: float = 30) -> None:
+    """At start-up the database may come up after the worker (containers): try for a while."""
+    from django.db import connection
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            connection.ensure_connection()
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
