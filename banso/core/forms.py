@@ -29,56 +29,118 @@ EDIT_BASE = "edit_base"
 _EDIT_BASE_SALT = "banso.core.forms.edit_base"
 
 
-class ConcurrentEditCheck(forms.ModelForm):  # type: ignore[type-arg]  # a base for forms of any model
-    """Refuse to overwrite a record someone else saved after this form was opened, and keep what was typed.
+def _as_json(value: Any) -> str:
+    """A field's value as comparable, signable text: records by their id, several values in a stable order."""
+    if isinstance(value, list | tuple | set | models.QuerySet):
+        value = sorted(str(getattr(item, "pk", item)) for item in value)
+    elif isinstance(value, models.Model):
+        value = value.pk
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, list | tuple | set | models.QuerySet):
+        value = "、".join(str(item) for item in value)
+    return str(value) if value not in (None, "") else _("(empty)")
+
+
+class EditConflictMixin:
+    """Refuse to overwrite what someone else saved after this form was opened, and keep what was typed.
 
     The form carries, signed, the values of its fields as they were when it was opened (`edit_base`). On saving,
-    they are compared with the record as it is now; if another person changed any of them meanwhile, the form
-    comes back with the user's input untouched, a message naming what changed and who changed it, and a fresh
-    base, so that saving again (after looking) goes through. Chosen over a version column on every table: it
-    needs no migration, no model change and no view change, and it compares only what the form shows.
+    they are compared with the values as they are now; if another person changed any of them meanwhile, the form
+    comes back with the user's input untouched, a message naming what changed (and who, where the history says),
+    the value now saved under each such field, and a fresh base, so that saving again (after looking) goes
+    through. Chosen over a version column on every table: no migration, no model or view change, and it compares
+    exactly what the form shows. Model forms compare their instance; other forms that edit a record compare the
+    `initial` values their view reads from it on every request (`ConcurrentEditForm`).
     """
+
+    fields: Any  # a form's own attributes (the mixin is used with Form and ModelForm)
+    initial: Any
+    data: Any
+
+    def _edits_a_record(self) -> bool:
+        raise NotImplementedError
+
+    def _current_values(self) -> dict[str, Any]:
+        """The stored values of the fields this form shows."""
+        raise NotImplementedError
+
+    def _last_editor(self) -> str:
+        return _("someone else")
+
+    def _add_edit_base(self) -> None:
+        if self._edits_a_record():
+            self.fields[EDIT_BASE] = forms.CharField(widget=forms.HiddenInput, required=False)
+            self.initial[EDIT_BASE] = self._edit_base()
+
+    def _edit_base(self) -> str:
+        values = {name: _as_json(value) for name, value in self._current_values().items()}
+        return signing.dumps(values, salt=_EDIT_BASE_SALT, compress=True)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}  # type: ignore[misc]
+        if EDIT_BASE not in self.fields:
+            return cleaned
+        cleaned.pop(EDIT_BASE, None)  # not a value to save: services take the cleaned data as it is
+        try:
+            opened = signing.loads(
+                self.data.get(self.add_prefix(EDIT_BASE), ""),  # type: ignore[attr-defined]
+                salt=_EDIT_BASE_SALT,
+            )
+        except signing.BadSignature:  # a form from before this check, or tampered: compared as if just opened
+            return cleaned
+        now = self._current_values()
+        changed = [name for name, value in now.items() if opened.get(name, _as_json(value)) != _as_json(value)]
+        if changed:
+            self._refuse_overwrite(changed, now)
+        return cleaned
+
+    def _refuse_overwrite(self, changed: list[str], now: dict[str, Any]) -> None:
+        labels = "、".join(str(self.fields[name].label) for name in changed)
+        message = _(
+            "While you were editing, %(who)s saved this record and changed: %(fields)s. Your input is kept below. "
+            "Compare it with the current values (shown under each field), then save again."
+        ) % {"who": self._last_editor(), "fields": labels}
+        self.add_error(None, message)  # type: ignore[attr-defined]
+        for name in changed:
+            shown = self._shown(name, now[name])
+            self.add_error(name, _("Now saved as: %(value)s") % {"value": _as_text(shown)[:300]})  # type: ignore[attr-defined]
+        # Saving again after reading the message goes through: the form now carries the values as they are.
+        data = dict(self.data.items()) if not hasattr(self.data, "copy") else self.data.copy()
+        data[self.add_prefix(EDIT_BASE)] = self._edit_base()  # type: ignore[attr-defined]
+        self.data = data
+
+    def _shown(self, name: str, value: Any) -> Any:
+        return value
+
+
+class ConcurrentEditCheck(EditConflictMixin, forms.ModelForm):  # type: ignore[type-arg]  # for forms of any model
+    """A model form that refuses to overwrite its record's newer values (EditConflictMixin)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            return
-        self.fields[EDIT_BASE] = forms.CharField(widget=forms.HiddenInput, required=False)
-        self.initial[EDIT_BASE] = self._edit_base()
+        self._add_edit_base()
 
-    def _current_values(self) -> dict[str, str]:
-        """The record's stored values of the fields this form shows, each as JSON text (comparable, signable)."""
+    def _edits_a_record(self) -> bool:
+        return self.instance.pk is not None
+
+    def _current_values(self) -> dict[str, Any]:
         values = {}
         for name in self.fields:
             try:
                 field = self.instance._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
-            value = field.value_from_object(self.instance)
-            if isinstance(field, models.ManyToManyField):
-                value = sorted(item.pk for item in value)
-            values[name] = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True)
+            values[name] = field.value_from_object(self.instance)
         return values
 
-    def _edit_base(self) -> str:
-        return signing.dumps(self._current_values(), salt=_EDIT_BASE_SALT, compress=True)
+    def _shown(self, name: str, value: Any) -> Any:
+        display = getattr(self.instance, f"get_{name}_display", None)
+        return display() if display else value
 
-    def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean() or {}
-        if self.instance.pk is None or EDIT_BASE not in self.fields:
-            return cleaned
-        cleaned.pop(EDIT_BASE, None)  # not a value to save: services take the cleaned data as it is
-        try:
-            opened = signing.loads(self.data.get(self.add_prefix(EDIT_BASE), ""), salt=_EDIT_BASE_SALT)
-        except signing.BadSignature:  # a form from before this check, or tampered: compared as if just opened
-            return cleaned
-        now = self._current_values()
-        changed = [name for name, value in now.items() if opened.get(name, value) != value]
-        if changed:
-            self._refuse_overwrite(changed)
-        return cleaned
-
-    def _refuse_overwrite(self, changed: list[str]) -> None:
+    def _last_editor(self) -> str:
         from banso.core.models import AuditEntry
 
         last = (
@@ -90,27 +152,21 @@ class ConcurrentEditCheck(forms.ModelForm):  # type: ignore[type-arg]  # a base 
             .only("actor_label", "at")
             .first()
         )
-        labels = "、".join(str(self.fields[name].label) for name in changed)
-        message = _(
-            "While you were editing, %(who)s saved this record and changed: %(fields)s. Your input is kept below. "
-            "Compare it with the current values (shown under each field), then save again."
-        ) % {"who": last.actor_label if last else _("someone else"), "fields": labels}
-        self.add_error(None, message)
-        for name in changed:
-            current = self.instance._meta.get_field(name).value_from_object(self.instance)
-            shown = (
-                getattr(self.instance, f"get_{name}_display")()
-                if hasattr(self.instance, f"get_{name}_display")
-                else current
-            )
-            if isinstance(shown, list | tuple | set | models.QuerySet):
-                shown = "、".join(str(item) for item in shown)
-            text = str(shown) if shown not in (None, "") else _("(empty)")
-            self.add_error(name, _("Now saved as: %(value)s") % {"value": text[:300]})
-        # Saving again after reading the message goes through: the form now carries the record as it is.
-        data = dict(self.data.items()) if not hasattr(self.data, "copy") else self.data.copy()
-        data[self.add_prefix(EDIT_BASE)] = self._edit_base()
-        self.data = data
+        return last.actor_label if last else super()._last_editor()
+
+
+class ConcurrentEditForm(EditConflictMixin, forms.Form):
+    """A form that edits a record through `initial` values its view reads from the record on every request."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_edit_base()
+
+    def _edits_a_record(self) -> bool:
+        return bool(self.initial)
+
+    def _current_values(self) -> dict[str, Any]:
+        return {name: self.initial[name] for name in self.fields if name in self.initial and name != EDIT_BASE}
 
 
 class NormalizingModelForm(ConcurrentEditCheck):
@@ -134,7 +190,7 @@ class NormalizingModelForm(ConcurrentEditCheck):
             # Names and short values only: NFKC would also turn the full-width
             # punctuation of prose (（）、：) into ASCII, so long text is only trimmed.
             if type(db_field) is models.CharField and not db_field.choices and name not in self.typed_fields:
-                self.fields[name] = db_field.formfield(  # type: ignore[assignment]  # a CharField gives one
+                self.fields[name] = db_field.formfield(  # a CharField gives one
                     form_class=NormalizedCharField,
                     widget=field.widget,
                     label=field.label,

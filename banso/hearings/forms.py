@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from banso.core.forms import NormalizingModelForm, choice_field, model_choice_field
+from banso.core.forms import ConcurrentEditForm, NormalizingModelForm, choice_field, model_choice_field
 from banso.hearings.models import Challenge, HearingSession
 
 
@@ -73,7 +73,7 @@ class ChallengeForm(NormalizingModelForm):
         link_task_field(self.fields["survey_tasks"], municipality)
 
 
-class ThemesForm(forms.Form):
+class ThemesForm(ConcurrentEditForm):
     names = forms.CharField(
         label=_("themes"), widget=forms.Textarea(attrs={"rows": 10}), help_text=_("One value per line.")
     )

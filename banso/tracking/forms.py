@@ -5,7 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banso.core.fields import FiscalYearFormField
-from banso.core.forms import ConcurrentEditCheck, NormalizingModelForm, choice_field, model_choice_field
+from banso.core.forms import (
+    ConcurrentEditCheck,
+    ConcurrentEditForm,
+    NormalizingModelForm,
+    choice_field,
+    model_choice_field,
+)
 from banso.plans.models import KPI, STATUS_TRANSITIONS, Measure
 from banso.tracking.models import ReportingPeriod, TrackingSettings
 
@@ -98,7 +104,7 @@ class ReviewForm(forms.Form):
     review_note = forms.CharField(label=_("note to the owner"), required=False, max_length=300)
 
 
-class PublicationForm(forms.Form):
+class PublicationForm(ConcurrentEditForm):
     is_published = forms.BooleanField(label=_("Publish the progress page"), required=False)
     intro = forms.CharField(
         label=_("introduction for residents"),
@@ -129,7 +135,7 @@ class PublicationForm(forms.Form):
         model_choice_field(self, "kpis").label_from_instance = lambda k: f"{k.measure.number}：{k.name}"  # type: ignore[method-assign, assignment]
 
 
-class AutomaticForm(forms.Form):
+class AutomaticForm(ConcurrentEditForm):
     source_key = forms.ChoiceField(label=_("take the value from"), required=False)
     parameter = forms.CharField(label=_("which one"), required=False, max_length=100)
 

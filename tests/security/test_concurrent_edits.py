@@ -83,14 +83,16 @@ def with_text(form, name, text):
     return data
 
 
-# Every page that edits one existing record: the routes named *_edit, and settings pages that are one record.
+# Every page that edits one existing record: the routes named *_edit and the pages that are one record's form.
+# The KPI's data-source form is checked by itself below (its values must name real data); the owners' progress
+# update has its own revision number (tracking.services.update_save), tested in banso/tracking.
 EDIT_ROUTES = sorted(
     name
     for name, route in ROUTES.items()
     if route.method == "get"
     and route.ok == 200
     and "town_staff" in route.allowed
-    and ("edit" in name or name in ("tracking:settings",))
+    and ("edit" in name or name in ("tracking:settings", "hearings:themes", "tracking:publication"))
 )
 
 
@@ -141,3 +143,21 @@ def test_a_second_save_of_a_changed_record_is_refused_and_keeps_the_input(name):
 def test_the_walk_covers_the_forms_the_issue_named():
     for name in ("hearings:hearing_edit", "orgs:department_edit", "orgs:municipality_edit", "orgs:goal_edit"):
         assert name in EDIT_ROUTES
+
+
+def test_a_form_opened_from_a_records_values_refuses_them_changed_meanwhile():
+    """Forms that are not model forms (the KPI's data source here) compare the values their view read."""
+    from banso.tracking.forms import AutomaticForm
+
+    opened = AutomaticForm(initial={"source_key": "", "parameter": ""})
+    base = opened.initial["edit_base"]
+    # Meanwhile someone bound the KPI to a survey task: the view now reads those values.
+    now = {"source_key": "survey_task_hours", "parameter": "窓口の証明書交付"}
+    mine = AutomaticForm({"source_key": "", "parameter": "", "edit_base": base}, initial=now)
+    assert not mine.is_valid()
+    assert "編集している間に" in str(mine.non_field_errors())
+    assert "窓口の証明書交付" in str(mine.errors["parameter"])
+    # Sent again as it came back (with the fresh base), it goes through.
+    again = AutomaticForm({"source_key": "", "parameter": "", "edit_base": mine.data["edit_base"]}, initial=now)
+    assert again.is_valid()
+    assert "edit_base" not in again.cleaned_data
