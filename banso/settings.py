@@ -192,9 +192,32 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names (a browser may keep a file for a year) and gzip copies, written by collectstatic, which
+    # `banso serve` runs at start. BANSO_STATIC_HASHED=0 serves the files as they are (development).
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if os.environ.get("BANSO_STATIC_HASHED", "1") == "1"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-# Served from the app directories in development and tests without collectstatic.
+# Uploads on S3-compatible storage shared by every machine (django-storages, an optional extra: pip install
+# "banso[s3]"), when BANSO_MEDIA_S3_BUCKET names a bucket; on this machine's disk (BANSO_DATA_DIR/media) otherwise.
+if os.environ.get("BANSO_MEDIA_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["BANSO_MEDIA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("BANSO_MEDIA_S3_ENDPOINT") or None,
+            "region_name": os.environ.get("BANSO_MEDIA_S3_REGION") or None,
+            "access_key": os.environ.get("BANSO_MEDIA_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("BANSO_MEDIA_S3_SECRET_KEY") or None,
+            "location": os.environ.get("BANSO_MEDIA_S3_PREFIX", "media"),
+            "default_acl": None,
+            "querystring_auth": True,  # files are private: every link is signed and expires
+            "file_overwrite": False,
+        },
+    }
+# Served from the app directories without collectstatic where files are not hashed (development, tests).
 WHITENOISE_USE_FINDERS = True
 
 # Uploads are spreadsheets and evidence files: anything larger is refused

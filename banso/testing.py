@@ -8,6 +8,7 @@ import datetime as dt
 import os
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 
 from banso.core.audit import acting_as
@@ -56,6 +57,16 @@ PERSONAS = {
 }
 
 
+# What tests run with, whatever the install's settings: jobs at once inside the test, a cache of each test
+# process's own (an install's file cache would be shared by the parallel test processes), and static files as
+# they are, found in the apps (hashed names need collectstatic, which `banso serve` runs).
+TEST_SETTINGS = {
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    "STORAGES": {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}},
+}
+
+
 @pytest.fixture(scope="session")
 def media_root(tmp_path_factory):
     return tmp_path_factory.mktemp("media")
@@ -70,9 +81,9 @@ def django_db_setup(django_db_setup, django_db_blocker, media_root):
         acting_as(None, label="test setup"),
         override_settings(
             MEDIA_ROOT=media_root,
-            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-            # Each test process its own cache: an install's file cache would be shared by parallel test processes.
-            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+            TASKS=TEST_SETTINGS["TASKS"],
+            CACHES=TEST_SETTINGS["CACHES"],
+            STORAGES={**settings.STORAGES, **TEST_SETTINGS["STORAGES"]},
         ),
     ):
         create_sample()
@@ -118,13 +129,10 @@ def inline_imports_and_private_media(settings, media_root):
     """Jobs (imports) run at once in tests, and uploaded files go to a temporary folder."""
     from django.core.cache import cache
 
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }  # jobs run at once, inside the test
+    settings.TASKS = TEST_SETTINGS["TASKS"]  # jobs run at once, inside the test
     settings.MEDIA_ROOT = media_root
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    }  # see django_db_setup
+    settings.CACHES = TEST_SETTINGS["CACHES"]
+    settings.STORAGES = {**settings.STORAGES, **TEST_SETTINGS["STORAGES"]}
     cache.clear()  # the database rolls back after each test; the in-process cache must too
 
 
