@@ -39,6 +39,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "banso.core.views.error_400"
 handler403 = "banso.core.views.error_403"
 handler404 = "banso.core.views.error_404"
 handler500 = "banso.core.views.error_500"

@@ -47,6 +47,10 @@ def history(request: BansoRequest, model: str, pk: str) -> HttpResponse:
     )
 
 
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from banso.core.access import get_scoped, require_manage, scoped
+from banso.core.access import get_scoped, id_param, require_manage, scoped
 from banso.core.forms import submit
 from banso.core.xlsx import Table, table_response
 from banso.hearings import selectors, services
@@ -108,7 +108,12 @@ def challenge_edit(request, code, pk=None):
 
 def challenge_list(request, code):
     municipality = municipality_for(request, code)
-    filters = {k: request.GET.get(k) or None for k in ("priority", "theme", "department")}
+    priority = request.GET.get("priority")
+    # Only values the filters offer reach the query (a hand-edited address gets the unfiltered list).
+    filters = {
+        "priority": priority if priority in Priority.values else None,
+        **{k: str(v) if (v := id_param(request.GET.get(k))) else None for k in ("theme", "department")},
+    }
     challenges = list(selectors.open_challenges(request.scope, municipality, **filters))
     export = request.GET.get("export")
     if export in ("xlsx", "csv"):
