@@ -234,8 +234,16 @@ def main():
 
 
 def unlock(env):
-    """What an administrator does in the back office: forget the failed attempts (django-axes' command)."""
+    """What an administrator does in the back office: forget the failed attempts (django-axes' command), and what
+    the quarter of an hour does for an address: its count of failures goes (the cache entry)."""
     subprocess.run([*BANSO, "manage", "axes_reset"], env=env, check=True, cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [*BANSO, "manage", "shell", "-c", "from django.core.cache import cache; cache.clear()"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
 
 
 def brute_force(base, env):

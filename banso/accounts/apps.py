@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self) -> None:
-        from banso.accounts import signals  # noqa: F401  (connects the receivers)
+        from banso.accounts import address_lock, signals  # noqa: F401  (connects the receivers)
