@@ -251,7 +251,8 @@ TASKS = {
 # (a town hall's staff share one address): 50 wrong passwords from it in 15 minutes pause sign-in from it.
 AXES_FAILURE_LIMIT = int(os.environ.get("BANSO_SIGNIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=_env_minutes("BANSO_SIGNIN_LOCK_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# The pair (address, account) too: the same as the account's lock, and what django-axes' own check asks for.
+AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "username"]]
 BANSO_SIGNIN_ADDRESS_LIMIT = int(os.environ.get("BANSO_SIGNIN_ADDRESS_LIMIT", "50"))
 AXES_LOCKOUT_CALLABLE = "banso.accounts.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = False

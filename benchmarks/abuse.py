@@ -257,10 +257,12 @@ def brute_force(base, env):
         f"the right password afterwards: {right} (429 = still paused)"
     )
     unlock(env)
-    answers = [Browser(base).sign_in(f"guess-{i}", "x") for i in range(30)]
+    answers = [Browser(base).sign_in(f"guess-{i}", "x") for i in range(60)]
     first_refused = answers.index(429) + 1 if 429 in answers else None
+    colleague = Browser(base).sign_in("dx-staff")
     print(
-        f"one address, 30 made-up accounts: first refused at attempt {first_refused}; {answers.count(429)} refused"
+        f"one address, 60 made-up accounts: first refused at attempt {first_refused}; {answers.count(429)} refused; "
+        f"a colleague's right password from that address afterwards: {colleague} (429 = the address is paused)"
     )
 
 
