@@ -163,30 +163,46 @@ def ms(values):
     return f"median {statistics.median(values) * 1000:.0f} ms, worst {max(values) * 1000:.0f} ms"
 
 
-def near_identical_workbook(path, env):
-    """Banso's own sheet for サンプル町's first department, 20,000 tasks all named alike (written by Banso)."""
+def in_django(env, code):
+    """Run Python code against the installation (its database and settings); what it printed last."""
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django, sys; django.setup(); sys.path.insert(0, 'benchmarks')\n{code}"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "banso.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def answers_workbook(path, env, rows, alike=False):
+    """Banso's own sheet for サンプル町's first department with this many tasks (written by Banso), within the
+    staff's hours; with alike=True every task is named 住民票の写しの交付 and a number. Returns the round's id."""
     code = f"""
-import django, os
-django.setup()
-from banso.survey.models import SurveyRound
+from survey_bench import make_rows
 from banso.survey import services
+from banso.survey.models import SurveyRound
 from banso.survey.workbook import write_department_workbook
 survey_round = SurveyRound.objects.filter(municipality__code="999997").latest("id")
 department = survey_round.departments.order_by("id").first()
-import sys
-sys.path.insert(0, "benchmarks")
-from survey_bench import make_rows
-rows = make_rows(20000)
+rows = make_rows({rows})
 for i, row in enumerate(rows):
-    row.update(name=f"住民票の写しの交付（{{i}}）", annual_count=1, minutes_per_case=1)  # within the staff's hours
+    row.update(annual_count=1, minutes_per_case=1)
+    if {alike}:
+        row["name"] = f"住民票の写しの交付（{{i}}）"
 write_department_workbook({str(path)!r}, survey_round, department, services.options_of(survey_round), rows)
 print(survey_round.pk)
 """
-    result = subprocess.run(
-        [sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "banso.settings"},
-        capture_output=True, text=True, check=True, cwd=ROOT,
-    )  # fmt: skip
-    return int(result.stdout.strip().splitlines()[-1])
+    return int(in_django(env, code))
+
+
+def upload(client, round_page, path):
+    """Send a workbook on the survey's page, as its upload form does; the import's page (where it redirects)."""
+    status, _body = client.post(
+        f"{round_page}imports/", {}, form_page=round_page, files={"file": (path.name, path.read_bytes())}
+    )
+    return status, urllib.parse.urlsplit(client.location).path
 
 
 def million_row_workbook(path):
@@ -274,14 +290,12 @@ def uploads(base, env, pid, folder):
     print(f"server memory at rest: {server_memory_mb(pid):.0f} MB; another town's page: {ms(quiet)}")
 
     similar = folder / "near-identical.xlsx"
-    round_id = near_identical_workbook(similar, env)
+    round_id = answers_workbook(similar, env, 20_000, alike=True)
     round_page = f"/m/999997/survey/{round_id}/"
     with Watch(pid, other, other_page) as watch:
         start = time.perf_counter()
-        status, _body = dx.post(
-            f"{round_page}imports/", {}, form_page=round_page, files={"file": (similar.name, similar.read_bytes())}
-        )
-        body = finished_import(dx)
+        status, import_page = upload(dx, round_page, similar)
+        body = finished_import(dx, import_page)
         imported = time.perf_counter() - start
         print(f"  the import's page says: {import_outcome(body)}")
         for _ in range(600):  # the worker computes the analysis after the import; the page says so meanwhile
@@ -297,18 +311,15 @@ def uploads(base, env, pid, folder):
     million_row_workbook(huge)
     with Watch(pid, other, other_page) as watch:
         start = time.perf_counter()
-        status, body = dx.post(
-            f"{round_page}imports/", {}, form_page=round_page, files={"file": (huge.name, huge.read_bytes())}
-        )
-        page = finished_import(dx)
+        status, import_page = upload(dx, round_page, huge)
+        page = finished_import(dx, import_page)
         seconds = time.perf_counter() - start
         print(f"  the import's page says: {import_outcome(page)}")
     report(f"1,048,576-row workbook ({huge.stat().st_size / 1e6:.1f} MB)", watch, seconds, status)
 
 
-def finished_import(client, import_page=None):
+def finished_import(client, import_page):
     """The import's page once the import has finished (it runs in the background; the page polls until then)."""
-    import_page = import_page or urllib.parse.urlsplit(client.location).path
     for _ in range(600):
         _code, body = client.get(import_page)
         if b'hx-trigger="every 1s"' not in body:

@@ -13,12 +13,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from benchmarks.abuse import Browser, finished_import
+from benchmarks.abuse import Browser, answers_workbook, finished_import, in_django
+from benchmarks.abuse import upload as send
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_URL = os.environ.get("BANSO_CLUSTER_DATABASE_URL", "")
@@ -41,7 +41,7 @@ def cluster(tmp_path_factory):
     base, name = BASE_URL.rsplit("/", 1)
     database = f"{name}_cluster"
     with psycopg.connect(BASE_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')  # left by a run that was cut off
         conn.execute(f'CREATE DATABASE "{database}"')
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("BANSO_", "DJANGO_")) and k != "DATABASE_URL"},
@@ -86,55 +86,19 @@ def cluster(tmp_path_factory):
 
 
 def workbook(cluster, rows):
-    """Banso's sheet for サンプル町's first department with this many tasks, written by Banso itself."""
     path = cluster["folder"] / f"answers-{rows}.xlsx"
-    code = f"""
-import django, sys
-django.setup()
-sys.path.insert(0, "benchmarks")
-from survey_bench import make_rows
-from banso.survey import services
-from banso.survey.models import SurveyRound
-from banso.survey.workbook import write_department_workbook
-survey_round = SurveyRound.objects.filter(municipality__code="999997").latest("id")
-department = survey_round.departments.order_by("id").first()
-rows = make_rows({rows})
-for row in rows:
-    row.update(annual_count=1, minutes_per_case=1)
-write_department_workbook({str(path)!r}, survey_round, department, services.options_of(survey_round), rows)
-print(survey_round.pk)
-"""
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**cluster["env"], "DJANGO_SETTINGS_MODULE": "banso.settings"},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return path, int(result.stdout.strip().splitlines()[-1])
+    return path, answers_workbook(path, cluster["env"], rows)
 
 
 def tasks_in(cluster, round_id):
-    code = f"import django; django.setup(); from banso.survey.models import SurveyTask; print(SurveyTask.objects.filter(survey_round_id={round_id}).count())"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**cluster["env"], "DJANGO_SETTINGS_MODULE": "banso.settings"},
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return int(result.stdout.strip().splitlines()[-1])
+    code = f"from banso.survey.models import SurveyTask; print(SurveyTask.objects.filter(survey_round_id={round_id}).count())"
+    return int(in_django(cluster["env"], code))
 
 
 def upload(client, round_id, path):
-    round_page = f"/m/999997/survey/{round_id}/"
-    status, _body = client.post(
-        f"{round_page}imports/", {}, form_page=round_page, files={"file": (path.name, path.read_bytes())}
-    )
+    status, import_page = send(client, f"/m/999997/survey/{round_id}/", path)
     assert status == 302
-    return urllib.parse.urlsplit(client.location).path
+    return import_page
 
 
 def test_an_import_through_one_web_process_is_seen_at_once_through_the_other(cluster):
