@@ -13,8 +13,12 @@ from django.utils.translation import gettext as _
 
 from banso.accounts import sessions
 
-# Pages a user may open between the password and the second factor.
-BEFORE_SECOND_FACTOR = {"second_factor_verify", "second_factor_setup", "logout", "set_language"}
+# Pages a user may open between the password and the second factor: entering the code of the device they have,
+# or setting one up where it is required and they have none (never a new device in place of one they have).
+BEFORE_SECOND_FACTOR = {
+    sessions.VERIFY: {"second_factor_verify", "logout", "set_language"},
+    sessions.SETUP: {"second_factor_setup", "logout", "set_language"},
+}
 
 
 class SessionLimitsMiddleware:
@@ -76,7 +80,7 @@ class SecondFactorMiddleware:
         in_back_office = match is not None and match.namespace == "admin"
         if not getattr(view_func, "login_required", True) and not in_back_office:
             return None
-        if match is not None and match.url_name in BEFORE_SECOND_FACTOR:
+        if match is not None and match.url_name in BEFORE_SECOND_FACTOR.get(step, set()):
             return None
         target = "accounts:second_factor_verify" if step == sessions.VERIFY else "accounts:second_factor_setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -69,6 +70,9 @@ def second_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def second_factor_setup(request: HttpRequest) -> HttpResponse:
+    if selectors.confirmed_device(request.user) is not None and not request.user.is_verified():  # type: ignore[union-attr]
+        # A password alone never replaces a second factor: its code first.
+        return redirect(f"{reverse('accounts:second_factor_verify')}?next={request.path}")
     device = services.second_factor_start(request.user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -153,8 +153,13 @@ def test_a_second_factor_is_set_up_and_then_asked_at_every_sign_in():
     assert response.status_code == 302
     home = again.get(reverse("home"))
     assert home.status_code == 302 and reverse("accounts:second_factor_verify") in home["Location"]
-    # Nothing but the code page opens before the code: not a town's page, not the back office.
+    # Nothing but the code page opens before the code: not a town's page, not the back office, and not the page
+    # that would set up another authenticator in place of this one (a stolen password alone must not get in).
     assert again.get(reverse("orgs:municipalities")).status_code == 302
+    takeover = again.get(reverse("accounts:second_factor_setup"))
+    assert takeover.status_code == 302 and reverse("accounts:second_factor_verify") in takeover["Location"]
+    assert again.post(reverse("accounts:second_factor_setup"), {"code": "123456"}).status_code == 302
+    assert TOTPDevice.objects.filter(user__username="dx-staff").count() == 1
     device.refresh_from_db()
     device.last_t = -1  # the code used to confirm may not be used twice; the test takes the same 30 seconds
     device.save()
