@@ -2,6 +2,7 @@ import ipaddress
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from banso.core.commands import BansoCommand
+
+try:
+    import fcntl
+except ImportError:  # Windows: one waitress process, nothing to wait for
+    fcntl = None  # type: ignore[assignment]
 
 # gunicorn forks worker processes, which Windows does not have: there waitress serves with threads in one process.
 FORKING = sys.platform != "win32"
@@ -69,7 +75,7 @@ class Command(BansoCommand):
                 % {"host": host}
             )
         # Collect before the app loads: whitenoise indexes the files once, at start-up (in every process).
-        call_command("collectstatic", interactive=False, verbosity=0)
+        _collect_static()
         from banso.wsgi import application
 
         self.stdout.write(
@@ -95,6 +101,17 @@ class Command(BansoCommand):
             if worker is not None:
                 worker.terminate()
                 worker.wait(timeout=60)
+
+
+def _collect_static() -> None:
+    """collectstatic, one `banso serve` at a time: two started together on one data folder (several web processes
+    of one machine) would otherwise hash and compress the same files under each other's feet."""
+    lock_path = Path(settings.STATIC_ROOT).parent / ".collectstatic.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def _start_worker() -> subprocess.Popen[bytes] | None:
