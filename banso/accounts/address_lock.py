@@ -7,7 +7,6 @@ one person's typos never lock out the whole office.
 """
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -15,9 +14,11 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.utils.deprecation import MiddlewareMixin
 
 from banso.accounts.lockout import locked_out
 from banso.accounts.network import client_address
+from banso.core.ratelimit import count
 
 SIGN_IN_PAGES = {"login", "admin:login"}
 
@@ -31,26 +32,15 @@ def _key(address: str) -> str:
 def count_failure(sender: Any, credentials: Any = None, request: HttpRequest | None = None, **kwargs: Any) -> None:
     if request is None:
         return
-    key = _key(client_address(request))
-    if not cache.add(key, 1, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()) * 2):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.add(key, 1, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()) * 2)
+    count(_key(client_address(request)), timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()) * 2)
 
 
 def address_locked(request: HttpRequest) -> bool:
     return int(cache.get(_key(client_address(request))) or 0) >= settings.BANSO_SIGNIN_ADDRESS_LIMIT
 
 
-class AddressLockMiddleware:
+class AddressLockMiddleware(MiddlewareMixin):
     """Answers a sign-in from a paused address with the lockout page, before the password is checked."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func: Any, args: Any, kwargs: Any) -> HttpResponse | None:
         match = request.resolver_match

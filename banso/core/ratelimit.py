@@ -6,12 +6,12 @@ user entered is lost (the browser keeps the form).
 """
 
 import time
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.deprecation import MiddlewareMixin
 
 # Pages whose work grows with the data (exports, searches, analyses, similar-text search), by URL name.
 HEAVY_PAGES = frozenset(
@@ -38,25 +38,23 @@ def _bucket(request: HttpRequest) -> tuple[str, int] | None:
     return None
 
 
+def count(key: str, timeout: int) -> int:
+    """Add one to a counter in the shared cache that lives `timeout` seconds; how many it now holds."""
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr: a new window
+        cache.add(key, 1, timeout=timeout)
+        return 1
+
+
 def _over_limit(request: HttpRequest, bucket: str, limit: int) -> bool:
     who = f"u{request.user.pk}" if request.user.is_authenticated else f"a{request.META.get('REMOTE_ADDR', '')}"
-    key = f"ratelimit:{bucket}:{who}:{int(time.time() // 60)}"
-    if cache.add(key, 1, timeout=90):
-        return False
-    try:
-        return int(cache.incr(key)) > limit
-    except ValueError:  # expired between add and incr: a new minute
-        cache.add(key, 1, timeout=90)
-        return False
+    return count(f"ratelimit:{bucket}:{who}:{int(time.time() // 60)}", timeout=90) > limit
 
 
-class RateLimitMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
+class RateLimitMiddleware(MiddlewareMixin):
     def process_view(
         self, request: HttpRequest, view_func: object, args: object, kwargs: object
     ) -> HttpResponse | None:
