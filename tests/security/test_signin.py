@@ -197,3 +197,22 @@ def test_back_office_staff_need_a_second_factor_when_the_installation_asks(setti
     )
     response = admin.get(reverse("admin:index"))
     assert response.status_code == 302 and reverse("accounts:second_factor_setup") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_the_second_factor_is_not_removed_without_the_right_password():
+    client = Client()
+    sign_in(client, "dx-staff", PASSWORD)
+    device = TOTPDevice.objects.create(user=User.objects.get(username="dx-staff"), name="app", confirmed=True)
+    import django_otp
+
+    session = client.session
+    session[django_otp.DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.pop("banso_second_factor", None)
+    session.save()
+    response = client.post(reverse("accounts:second_factor_remove"), {"password": "wrong-password"}, follow=True)
+    assert "パスワードが正しくないため、二要素認証は解除していません" in response.content.decode()
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()  # nothing removed
+    response = client.post(reverse("accounts:second_factor_remove"), {"password": PASSWORD}, follow=True)
+    assert "二要素認証を解除しました" in response.content.decode()
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
