@@ -6,6 +6,7 @@ unless BANSO_REQUIRE_BROWSER=1 (set by .ci/run) makes that a failure.
 """
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,28 @@ def log_in(browser, site, username, width=1280):
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_load_state()
     return page
+
+
+def shows(page, text, seconds=15):
+    """Whether the page shows `text` once the navigation a click started has ended.
+
+    A click returns as soon as the navigation starts; reading the page then can
+    catch it between documents (an empty string), so this reads it again until
+    the text is there or the time is up.
+    """
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            page.wait_for_load_state()
+            if text in page.content():
+                return True
+        except Error:  # the document changed while it was being read
+            pass
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(100)
 
 
 def assert_accessible(page):

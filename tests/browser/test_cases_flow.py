@@ -3,7 +3,7 @@ their reasons, adopts one into the plan; the prefecture reviews and publishes th
 
 import pytest
 
-from tests.browser.conftest import SHOTS, assert_accessible, log_in
+from tests.browser.conftest import SHOTS, assert_accessible, log_in, shows
 
 pytestmark = pytest.mark.browser
 
@@ -55,11 +55,11 @@ def test_it_finds_peers_for_a_typed_challenge_and_adopts_one(browser, library_si
     top.get_by_role("button", name="自分の計画に取り入れる").click()
     page.wait_for_load_state()
     measure = Measure.objects.get(plan__municipality__code="999997", adopted_from__case_link__isnull=False)
-    assert f"{measure.number} として計画に加えました" in page.content()
+    assert shows(page, f"{measure.number} として計画に加えました")
     assert measure.number.startswith("横-")
     assert measure.adopted_from.case_link.case.municipality.name == "上士幌町"
     page.locator(".similar-cases h2").wait_for()  # similar cases arrive by htmx
-    assert "他団体の似た事例" in page.content()
+    assert shows(page, "他団体の似た事例")
     shot(page, "adopted-measure")
     page.close()
 
@@ -72,7 +72,7 @@ def test_it_has_the_prefecture_publish_the_towns_case(browser, library_site):
     page.get_by_label("作成者へのコメント").fill("出典を確認しました。")
     page.get_by_role("button", name="公開する").click()
     page.wait_for_load_state()
-    assert "事例を「公開」にしました" in page.content()
+    assert shows(page, "事例を「公開」にしました")
     page.close()
 
 

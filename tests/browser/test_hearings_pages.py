@@ -3,7 +3,7 @@
 import pytest
 
 from banso.hearings.models import HearingSession
-from tests.browser.conftest import SHOTS, assert_accessible, log_in
+from tests.browser.conftest import SHOTS, assert_accessible, log_in, shows
 
 pytestmark = pytest.mark.browser
 
@@ -27,10 +27,10 @@ def test_it_shows_the_hearings_matrix_and_merge_page_accessibly(browser, site):
         assert_accessible(page)
     session = HearingSession.objects.get(municipality__code="999997", title="住民課ヒアリング")
     page.goto(f"{site}/m/999997/hearings/{session.pk}/")
-    assert "窓口で同じことを何度も書かせている" in page.content()
+    assert shows(page, "窓口で同じことを何度も書かせている")
     page.locator("#id_title").fill("転入時の案内が分かりにくい")
     page.get_by_role("button", name="追加する").click()
-    assert "転入時の案内が分かりにくい" in page.content()
+    assert shows(page, "転入時の案内が分かりにくい")
     page.screenshot(path=str(SHOTS / "hearings-session.png"), full_page=True)
     assert_accessible(page)
     page.close()

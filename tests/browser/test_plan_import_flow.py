@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.conftest import SHOTS, assert_accessible, log_in
+from tests.browser.conftest import SHOTS, assert_accessible, log_in, shows
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +59,7 @@ def test_it_brings_in_another_towns_plan_and_hands_the_council_its_documents(bro
     page.set_input_files("input[type=file]", str(workbook))
     page.get_by_role("button", name="確認して取り込む").click()
     page.wait_for_load_state()
-    assert "取組項目</span> 1-1 行かない市役所" in page.content()
+    assert shows(page, "取組項目</span> 1-1 行かない市役所")
     shot(page, "plan")
     plan = Plan.objects.get(municipality__code="999989", title="試験市デジタル推進プラン（再掲あり）")
 
@@ -81,10 +81,10 @@ def test_it_brings_in_another_towns_plan_and_hands_the_council_its_documents(bro
     page.goto(f"{demo_site}/m/999989/plans/{plan.pk}/versions/")
     page.get_by_label("発行日").fill(dt.date(2025, 4, 1).isoformat())
     page.get_by_role("button", name="発行").click()
-    assert "第1.1版" in page.content()
+    assert shows(page, "第1.1版")
     first, second = plan.versions.order_by("minor")
     page.goto(f"{demo_site}/m/999989/plans/{plan.pk}/versions/compare/?a={first.pk}&b={second.pk}")
-    assert "<ins>、スマートフォンから24時間</ins>" in page.content()
+    assert shows(page, "<ins>、スマートフォンから24時間</ins>")
     shot(page, "comparison")
     with page.expect_download() as download:
         page.locator("a[href$='format=pdf']").click()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import SHOTS, assert_accessible, log_in
+from tests.browser.conftest import SHOTS, assert_accessible, log_in, shows
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +30,8 @@ def test_it_shows_the_prefecture_every_town_and_prints_the_overview(browser, pro
     page = log_in(browser, programme_site, "pref-staff")
     page.get_by_role("link", name="広域連携・伴走支援").first.click()
     page.locator("a[href^='/programmes/']").filter(has_text="地域DX推進事業").first.click()
-    assert "見本町" in page.content()
-    assert "サンプル町" in page.content()
+    assert shows(page, "見本町")
+    assert shows(page, "サンプル町")
     page.screenshot(path=str(SHOTS / "programme.png"), full_page=True)
     assert_accessible(page)
     with page.expect_download() as download:
@@ -51,7 +51,7 @@ def test_it_lets_an_advisor_log_support_and_download_the_report(browser, program
     page.locator("#id_a-category").select_option("people")
     page.locator("#id_a-title").fill("ノーコードでの申請フォームづくり")
     page.locator("form:has(#id_a-title) button[type=submit]").click()
-    assert "活動を記録しました" in page.content()
+    assert shows(page, "活動を記録しました")
     page.screenshot(path=str(SHOTS / "support.png"), full_page=True)
     assert_accessible(page)
     with page.expect_download() as download:
@@ -72,8 +72,8 @@ def test_it_lets_a_town_adopt_a_neighbours_published_measure(browser, programme_
     page = log_in(browser, programme_site, "other-dx")
     page.goto(f"{programme_site}/programmes/{programme.pk}/")
     page.locator(f"form[action$='/adopt/{online.pk}/'] button").click()
-    assert "計画に加えました" in page.content()
-    assert "オンライン申請とコンビニ交付の拡充" in page.content()
+    assert shows(page, "計画に加えました")
+    assert shows(page, "オンライン申請とコンビニ交付の拡充")
     page.screenshot(path=str(SHOTS / "adopted.png"), full_page=True)
     assert_accessible(page)
     page.close()

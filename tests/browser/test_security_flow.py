@@ -7,7 +7,7 @@ import pytest
 from django_otp.oath import totp
 
 from banso.demo.sample import DEMO_PASSWORD
-from tests.browser.conftest import SHOTS, assert_accessible, log_in
+from tests.browser.conftest import SHOTS, assert_accessible, log_in, shows
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def test_a_second_factor_is_set_up_and_asked_at_the_next_sign_in(browser, demo_s
     page.get_by_label("6 桁の確認コード").fill(f"{totp(key):06d}")
     page.get_by_role("button", name="設定する").click()
     page.wait_for_load_state()
-    assert "二要素認証を設定しました" in page.content()
+    assert shows(page, "二要素認証を設定しました")
     page.close()
 
     # Next sign-in: the password, then the code (the next 30-second code: each code is accepted once).

@@ -7,7 +7,7 @@ import pytest
 from banso.survey import sheet
 from banso.survey.models import ImportBatch, SurveyRound, SurveyTask
 from banso.survey.tests.helpers import HEADERS, as_list, raw_workbook, read_cells, row
-from tests.browser.conftest import SHOTS, assert_accessible, log_in
+from tests.browser.conftest import SHOTS, assert_accessible, log_in, shows
 
 pytestmark = pytest.mark.browser
 
@@ -44,15 +44,15 @@ def test_it_takes_a_department_from_download_to_analysis(browser, site, tmp_path
     upload(
         page, filled_copy(downloaded, tmp_path / "bad.xlsx", row("住民票の郵送請求の受付", annual_count="多数"))
     )
-    assert "問題があります" in page.content()
-    assert "数値ではありません" in page.content()
+    assert shows(page, "問題があります")
+    assert shows(page, "数値ではありません")
     page.screenshot(path=str(SHOTS / "survey-import-errors.png"), full_page=True)
     assert_accessible(page)
     assert not SurveyTask.objects.filter(name="住民票の郵送請求の受付").exists()
 
     page.goto(f"{site}/m/999997/survey/{survey_round.pk}/")
     upload(page, filled_copy(downloaded, tmp_path / "good.xlsx", row("住民票の郵送請求の受付", annual_count=320)))
-    assert "取り込みました" in page.content()
+    assert shows(page, "取り込みました")
     batch = ImportBatch.objects.latest("id")
     assert (batch.created_count, batch.updated_count, batch.uploaded_by.username) == (1, 0, "dept-staff")
     page.get_by_role("link", name="調査に戻る").click()
@@ -60,20 +60,20 @@ def test_it_takes_a_department_from_download_to_analysis(browser, site, tmp_path
     page.get_by_role("link", name="分析を見る").click()
     page.wait_for_url("**/analysis/")
     page.wait_for_load_state()
-    assert "部署別の業務時間" in page.content()
-    assert "住民票の郵送請求の受付" in page.content()
+    assert shows(page, "部署別の業務時間")
+    assert shows(page, "住民票の郵送請求の受付")
     page.screenshot(path=str(SHOTS / "survey-analysis-department.png"), full_page=True)
     assert_accessible(page)
     page.close()
 
     page = log_in(browser, site, "dx-staff")
     page.goto(f"{site}/m/999997/survey/{survey_round.pk}/analysis/")
-    assert "住民票の郵送請求の受付" in page.content() or "部署別の業務時間" in page.content()
+    assert shows(page, "部署別の業務時間") or shows(page, "住民票の郵送請求の受付")
     page.screenshot(path=str(SHOTS / "survey-analysis.png"), full_page=True)
     assert_accessible(page)
     page.goto(f"{site}/m/999997/survey/{survey_round.pk}/")
-    assert "議会事務局" in page.content()
-    assert "未提出" in page.content()
+    assert shows(page, "議会事務局")
+    assert shows(page, "未提出")
     page.screenshot(path=str(SHOTS / "survey-round.png"), full_page=True)
     assert_accessible(page)
     page.close()

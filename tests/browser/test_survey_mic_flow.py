@@ -4,7 +4,7 @@ read the analysis. Every page is checked with axe and photographed at 1280 and 3
 
 import pytest
 
-from tests.browser.conftest import SHOTS, assert_accessible, log_in
+from tests.browser.conftest import SHOTS, assert_accessible, log_in, shows
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def test_a_towns_mic_workbook_comes_in_and_is_analysed(browser, site, tmp_path):
     # The guessed columns, each with how sure the guess is; the department column found by its header.
     assert page.get_by_label("年間件数").input_value() == "業務規模（年間総計）"
     assert page.get_by_label("部署名の列").input_value() == "所管部署"
-    assert "推測の確からしさ" in page.content()
+    assert shows(page, "推測の確からしさ")
     shot(page, "mapping")
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

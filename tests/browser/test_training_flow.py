@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import SHOTS, assert_accessible, log_in
+from tests.browser.conftest import SHOTS, assert_accessible, log_in, shows
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_it_runs_a_course_imports_its_questionnaire_and_moves_the_kpi(browser, d
     page.locator(f"input[name='enrolled_{newcomer.pk}']").check()
     page.locator(f"input[name='attended_{newcomer.pk}']").check()
     page.get_by_role("button", name="出席を保存する").click()
-    assert "出席を保存しました" in page.content()
+    assert shows(page, "出席を保存しました")
 
     csv = tmp_path / "回答.csv"
     csv.write_bytes(
@@ -43,7 +43,7 @@ def test_it_runs_a_course_imports_its_questionnaire_and_moves_the_kpi(browser, d
     page.get_by_role("button", name="アップロードして列を選ぶ").click()
     shot(page, "questionnaire-columns")
     page.get_by_role("button", name="確認して取り込む").click()
-    assert "回答 1 件を取り込みました" in page.content()
+    assert shows(page, "回答 1 件を取り込みました")
     shot(page, "session")
 
     after = reading_for(kpi, __import__("datetime").date.today()).value
@@ -54,6 +54,6 @@ def test_it_runs_a_course_imports_its_questionnaire_and_moves_the_kpi(browser, d
     page.locator("#id_topic").fill("LINE・アプリ")
     page.locator("#id_question").fill("LINEで写真を送りたい")
     page.get_by_role("button", name="記録する").click()
-    assert "相談を記録しました" in page.content()
+    assert shows(page, "相談を記録しました")
     shot(page, "helpdesk")
     page.close()
