@@ -23,6 +23,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import Signal
+
+# Sent for every change recorded (saved one by one or in bulk), with the model as sender and the change's
+# municipality_id: capabilities that keep figures derived from others' data listen here (tracking.summaries).
+change_recorded = Signal()
 
 
 @dataclass(frozen=True)
@@ -120,11 +125,13 @@ def _entry(
     from banso.core.models import AuditEntry
 
     actor = current_actor()
+    municipality_id = instance.audit_municipality_id()  # type: ignore[attr-defined]  # AuditedModel's
+    change_recorded.send(sender=type(instance), municipality_id=municipality_id)
     return AuditEntry(
         content_type=ContentType.objects.get_for_model(type(instance)),
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
-        municipality_id=instance.audit_municipality_id(),  # type: ignore[attr-defined]  # AuditedModel's
+        municipality_id=municipality_id,
         action=action,
         actor_id=actor.user_id,
         actor_label=actor.label[:150],

@@ -13,6 +13,9 @@ from django.http import HttpRequest
 
 Panel = Callable[..., str]
 _panels: list[Panel] = []
+# Overviews speak of many towns at once (those a prefecture or an advisor follows), in a fixed number of queries
+# whatever their number: a function of (request, municipalities) returning HTML.
+_overviews: list[Panel] = []
 
 
 def register(panel: Panel) -> Panel:
@@ -23,3 +26,15 @@ def register(panel: Panel) -> Panel:
 
 def render_for(request: HttpRequest, municipality: Any, grant: Any) -> list[str]:
     return [html for panel in _panels if (html := panel(request, municipality, grant))]
+
+
+def register_overview(overview: Panel) -> Panel:
+    if overview not in _overviews:
+        _overviews.append(overview)
+    return overview
+
+
+def overviews_for(request: HttpRequest, municipalities: list[Any]) -> list[str]:
+    if not municipalities:
+        return []
+    return [html for overview in _overviews if (html := overview(request, municipalities))]

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,14 +21,22 @@ from banso.orgs.codes import normalize_lg_code
 from banso.orgs.forms import DepartmentForm, MunicipalityProfileForm, PlanGoalForm, SectionForm
 from banso.orgs.models import ComprehensivePlanGoal, Department, Municipality, Role, SupportProvider
 
+MUNICIPAL_ROLES = {Role.DX_STAFF, Role.DEPARTMENT_STAFF, Role.EXECUTIVE}
+
 
 def home(request: BansoRequest) -> HttpResponse:
     scope = request.scope
-    municipalities = list(selectors.visible_municipalities(scope).prefetch_related("departments"))
+    municipalities = list(selectors.visible_municipalities(scope))
+    # A card with every capability's panel for the towns the user works in; the towns a prefecture or an
+    # advisor follows (179 in 北海道) in overviews whose queries do not grow with their number.
+    own = [m for m in municipalities if scope.grants[m.pk].roles & MUNICIPAL_ROLES]
+    followed = [m for m in municipalities if not scope.grants[m.pk].roles & MUNICIPAL_ROLES]
+    prefetch_related_objects(own, "departments")
     roles = scope.roles()
-    cards = [_home_card(request, m) for m in municipalities]
+    cards = [_home_card(request, m) for m in own]
     context = {
         "cards": cards,
+        "overviews": panels.overviews_for(request, followed),
         "role_labels": _role_labels(request.user, cards),
         "no_membership": scope.is_empty,
         # The town-wide feed names objects of every department: only for those who may read them all.
@@ -48,11 +56,10 @@ def home(request: BansoRequest) -> HttpResponse:
 
 def _role_labels(user: Any, cards: list[dict[str, Any]]) -> list[str]:
     """One badge per role: per town for municipal roles, per organisation for the others."""
-    municipal = {Role.DX_STAFF, Role.DEPARTMENT_STAFF, Role.EXECUTIVE}
     labels = [
         f"{card['municipality'].name}・{Role(role).label}"
         for card in cards
-        for role in sorted(card["role_codes"] & municipal)
+        for role in sorted(card["role_codes"] & MUNICIPAL_ROLES)
     ]
     for membership in user.memberships.filter(
         is_active=True, role__in=[Role.PREFECTURE_STAFF, Role.ADVISOR]

@@ -148,7 +148,7 @@ def _comparison_table(rows) -> Table:
                 r.participant.municipality.code,
                 r.participant.municipality.name,
                 r.participant.theme,
-                r.plan.title if r.plan else "",
+                r.plan_title,
                 r.measures,
                 r.signals["on_track"],
                 r.signals["off_track"],

@@ -7,6 +7,16 @@ class TrackingConfig(AppConfig):
 
     def ready(self):
         from banso.core import panels
-        from banso.tracking.panels import home_panel
+        from banso.core.audit import change_recorded
+        from banso.tracking.panels import home_panel, towns_overview
 
         panels.register(home_panel)
+        panels.register_overview(towns_overview)
+        change_recorded.connect(_summary_source_changed, dispatch_uid="tracking-summaries")
+
+
+def _summary_source_changed(sender, municipality_id=None, **kwargs):
+    from banso.tracking import summaries
+
+    if sender._meta.app_label in summaries.SOURCE_APPS:
+        summaries.changed(municipality_id)

@@ -257,3 +257,38 @@ class ReviewEntry(MeasurePart):
 
     def __str__(self) -> str:
         return f"{self.measure.number} {self.fiscal_year}"
+
+
+class TownSummary(models.Model):
+    """A town's progress in a few figures, as its own dashboard computes them, for pages that show many towns.
+
+    Derived data, not audited: `banso.tracking.summaries` rewrites it after every committed change to the plan
+    or its reports, and again on a day it was not computed for (lateness moves with the calendar).
+    """
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="progress_summary")
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    plan_title = models.CharField(max_length=200, blank=True)
+    measures = models.PositiveIntegerField(default=0)
+    # KPI counts by signal state (progress.ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA).
+    signals = models.JSONField(default=dict)
+    late = models.PositiveIntegerField(default=0)
+    period_label = models.CharField(max_length=100, blank=True)
+    reported = models.PositiveIntegerField(default=0)  # measures with an update for the current period
+    reportable = models.PositiveIntegerField(default=0)  # measures neither done nor stopped
+    waiting = models.PositiveIntegerField(default=0)  # updates waiting for the DX office's approval
+    as_of = models.DateField()
+    stale = models.BooleanField(default=False)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    scope_municipality_path = "municipality"
+
+    class Meta:
+        verbose_name = _("progress summary")
+        verbose_name_plural = _("progress summaries")
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.as_of}"
+
+    def count(self, state: str) -> int:
+        return int(self.signals.get(state, 0))

@@ -40,3 +40,27 @@ def home_panel(request, municipality, grant) -> str:
         },
         request=request,
     )
+
+
+def towns_overview(request, municipalities) -> str:
+    """The towns a prefecture or an advisor follows, one row each, from their precomputed summaries: one query
+    however many towns (a prefecture may follow 179)."""
+    from banso.tracking import progress
+    from banso.tracking.summaries import summaries_of
+
+    today = timezone.localdate()
+    summaries = summaries_of([m.pk for m in municipalities], today)
+    rows = [
+        {
+            "municipality": m,
+            "summary": summary,
+            "counts": [summary.count(state) for state in progress.LABELS] if summary else [],
+        }
+        for m in municipalities
+        for summary in [summaries.get(m.pk)]
+    ]
+    return render_to_string(
+        "tracking/partials/towns_overview.html",
+        {"rows": rows, "states": list(progress.LABELS.values()), "today": today},
+        request=request,
+    )
