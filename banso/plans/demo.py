@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
 from banso.plans import services
@@ -189,6 +190,8 @@ MEASURES = [
 ]
 
 
+# One transaction: the town's progress summary is computed once, after it (tracking.summaries).
+@transaction.atomic
 def create_sample_plan(town) -> Plan | None:
     """Idempotent: a town that already has the plan keeps it as staff changed it."""
     if Plan.objects.filter(municipality=town, title=PLAN["title"]).exists():

@@ -3,6 +3,7 @@ status snapshots, and a measure 見本町 adopted from サンプル町 (横展�
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils import timezone
 
 from banso.core.fiscal import FiscalYear
@@ -48,6 +49,8 @@ ACTIVITIES = [
 ]
 
 
+# One transaction: the town's progress summary is computed once, after it (tracking.summaries).
+@transaction.atomic
 def create_sample_programme(*, today: dt.date | None = None):
     """Idempotent: the programme is made once."""
     today = today or timezone.localdate()

@@ -9,6 +9,7 @@ now calls for and keeps what exists.
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils import timezone
 
 from banso.core.fiscal import FiscalYear
@@ -60,6 +61,8 @@ REPORTS: dict[str, tuple[list[str | None], dict[str, list[str]], str]] = {
 PUBLISHED = ["1-1", "1-2", "3-1"]
 
 
+# One transaction: the town's progress summary is computed once, after it (tracking.summaries).
+@transaction.atomic
 def create_sample_tracking(town, *, today: dt.date | None = None) -> None:
     """Idempotent: periods and reports that exist are kept; what the calendar calls for since is added."""
     plan = town.plans.order_by("-start_year", "title").first()

@@ -80,17 +80,20 @@ def refresh_job(municipality_ids: list[int]) -> int:
 
 
 class _RefreshAfterCommit:
-    """The one callback a transaction runs after commit, holding every town it changed."""
+    """A callback run after commit; the callbacks of one transaction share one set of towns, and the first to run
+    refreshes them all (the others find it empty)."""
 
-    def __init__(self, municipality_id: int):
-        self.ids = {municipality_id}
+    def __init__(self, towns: set[int]):
+        self.towns = towns
         self.ran = False
 
     def __call__(self) -> None:
         self.ran = True
-        ids = sorted(self.ids)
-        TownSummary.objects.filter(municipality_id__in=ids).update(stale=True)
-        refresh_job.enqueue(ids)
+        ids = sorted(self.towns)
+        self.towns.clear()
+        if ids:
+            TownSummary.objects.filter(municipality_id__in=ids).update(stale=True)
+            refresh_job.enqueue(ids)
 
 
 def changed(municipality_id: int | None) -> None:
@@ -99,17 +102,21 @@ def changed(municipality_id: int | None) -> None:
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        _RefreshAfterCommit(municipality_id)()
+        _RefreshAfterCommit({municipality_id})()
         return
-    # One job per transaction: a plan import saves hundreds of rows of one town. Django keeps the callbacks
-    # waiting for this transaction's commit as (savepoint ids, callback, robust), and drops a callback when a
-    # savepoint it was registered in rolls back: one is shared only if that rollback would undo this change too.
+    # One job per transaction, however many rows it saves (a plan import, the demo). Django keeps the callbacks
+    # waiting for the commit as (savepoint ids, callback, robust) and drops those of a savepoint rolled back, so
+    # each savepoint that changes a town has a callback of its own, sharing the transaction's set of towns.
     inside = set(connection.savepoint_ids)
-    for savepoints, callback, _robust in connection.run_on_commit:
-        if isinstance(callback, _RefreshAfterCommit) and not callback.ran and savepoints <= inside:
-            callback.ids.add(municipality_id)
-            return
-    transaction.on_commit(_RefreshAfterCommit(municipality_id))
+    pending = [
+        (savepoints, callback)
+        for savepoints, callback, _robust in connection.run_on_commit
+        if isinstance(callback, _RefreshAfterCommit) and not callback.ran
+    ]
+    towns = pending[0][1].towns if pending else set()
+    towns.add(municipality_id)
+    if not any(savepoints == inside for savepoints, _callback in pending):
+        transaction.on_commit(_RefreshAfterCommit(towns))
 
 
 def summaries_of(municipality_ids: Iterable[int], on: dt.date) -> dict[int, TownSummary]:

@@ -158,3 +158,21 @@ def test_it_says_a_towns_figures_are_being_computed_while_the_job_waits(client, 
     page = client.get(reverse("programs:programme", args=[world.programme.pk])).content.decode()
     assert "集計中" in page
     assert world.towns[1].name in page
+
+
+@pytest.mark.django_db
+def test_it_still_refreshes_a_town_changed_after_a_rolled_back_change(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    first, second = factories.municipality(), factories.municipality()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        try:
+            with transaction.atomic():
+                factories.plan(first, title="取り消される計画")
+                raise RuntimeError("the user's change is refused")
+        except RuntimeError:
+            pass
+        factories.plan(second, title="残る計画")
+    assert list(
+        TownSummary.objects.filter(municipality__in=[first, second]).values_list("plan_title", flat=True)
+    ) == ["残る計画"]
