@@ -153,6 +153,7 @@ def machine_speed() -> str:
 def django_setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "banso.settings")
     os.environ["BANSO_JOBS"] = "immediate"  # the import runs in this process, where it is timed
+    os.environ.setdefault("BANSO_STATIC_HASHED", "0")  # pages render without `banso serve`'s collectstatic
     import django
 
     django.setup()

@@ -3,6 +3,7 @@ highlights, recommendations with their reasons, and who may do what with a case.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -273,13 +274,14 @@ class Recommendation:
     matched: str = ""  # the challenge (or text) it answers
 
 
-def profile_similarity(ours: Profile, theirs: Profile) -> tuple[float, list[str]]:
-    """0–1 with the reasons a person can check: size, ageing, density, place."""
+def profile_similarity(ours: Profile, theirs: Profile, *, explain: bool = True) -> tuple[float, list[str]]:
+    """0–1 with the reasons a person can check: size, ageing, density, place. Without `explain`, the score alone
+    (ranking 10,000 cases by profile writes no sentence for the 9,990 not shown)."""
     score, reasons = 0.0, []
     if ours.population and theirs.population:
         near = max(0.0, 1 - abs(math.log(theirs.population / ours.population)) / math.log(10))
         score += 0.35 * near
-        if near >= 0.7:
+        if explain and near >= 0.7:
             reasons.append(
                 _("Population of a similar size (%(theirs)s / yours %(ours)s)")
                 % {"theirs": f"{theirs.population:,}", "ours": f"{ours.population:,}"}
@@ -287,7 +289,7 @@ def profile_similarity(ours: Profile, theirs: Profile) -> tuple[float, list[str]
     if ours.aged is not None and theirs.aged is not None:
         near = max(0.0, 1 - abs(theirs.aged - ours.aged) / 0.15)
         score += 0.25 * near
-        if abs(theirs.aged - ours.aged) <= 0.03:
+        if explain and abs(theirs.aged - ours.aged) <= 0.03:
             reasons.append(
                 _("Similar share aged 65 and over (%(theirs)s%% / yours %(ours)s%%)")
                 % {"theirs": f"{theirs.aged * 100:.1f}", "ours": f"{ours.aged * 100:.1f}"}
@@ -295,16 +297,18 @@ def profile_similarity(ours: Profile, theirs: Profile) -> tuple[float, list[str]
     if ours.density and theirs.density:
         near = max(0.0, 1 - abs(math.log(theirs.density / ours.density)) / math.log(30))
         score += 0.2 * near
-        if near >= 0.8:
+        if explain and near >= 0.8:
             reasons.append(_("Similar population density"))
     if ours.prefecture_id and ours.prefecture_id == theirs.prefecture_id:
         score += 0.2
-        reasons.append(_("Same prefecture (%(name)s)") % {"name": ours.prefecture_name})
+        if explain:
+            reasons.append(_("Same prefecture (%(name)s)") % {"name": ours.prefecture_name})
     elif region_of(ours.prefecture_number) and region_of(ours.prefecture_number) == region_of(
         theirs.prefecture_number
     ):
         score += 0.12
-        reasons.append(_("Same region (%(name)s)") % {"name": region_of(theirs.prefecture_number)})
+        if explain:
+            reasons.append(_("Same region (%(name)s)") % {"name": region_of(theirs.prefecture_number)})
     return score, reasons
 
 
@@ -343,8 +347,12 @@ def recommend(scope, municipality, *, texts: list[tuple[str, str]] | None = None
         top_score = max((h.score for h in hits), default=1)
         scored = [_scored(h.obj_id, h.row, ours, words, h.coverage, h.score / top_score) for h in hits]
     else:
+        # Only the profile speaks: rank every case by its score alone, then explain the few shown.
         rows = candidates.values_list("id", *PROFILE_FIELDS)
-        scored = [_scored(r[0], r[1:], ours, [], [], 0.0) for r in rows]
+        best = heapq.nlargest(
+            limit, rows, key=lambda r: (profile_similarity(ours, _profile(r[1:]), explain=False)[0], -r[0])
+        )
+        scored = [_scored(r[0], r[1:], ours, [], [], 0.0) for r in best]
     scored.sort(key=lambda s: (-s[1], s[0]))
     top = scored[:limit]
     by_id = Case.objects.select_related("municipality", "prefecture").in_bulk([s[0] for s in top])
@@ -354,12 +362,15 @@ def recommend(scope, municipality, *, texts: list[tuple[str, str]] | None = None
     return result
 
 
-def _scored(obj_id, row, ours: Profile, words: list[Word], coverage: list[float], relative_score: float):
+def _profile(row) -> Profile:
     population, aged, area, prefecture_id, number = row
-    theirs = Profile(
+    return Profile(
         population, float(aged) if aged is not None else None, float(area) if area else None, prefecture_id, number
     )
-    profile_score, reasons = profile_similarity(ours, theirs)
+
+
+def _scored(obj_id, row, ours: Profile, words: list[Word], coverage: list[float], relative_score: float):
+    profile_score, reasons = profile_similarity(ours, _profile(row))
     text_score, matched = 0.0, ""
     if words:
         best = max(range(len(words)), key=lambda i: (coverage[i], -i))
