@@ -15,6 +15,7 @@ warming request, as a user's second click) and the page's query count. Targets: 
 """
 
 import argparse
+import os
 import datetime as dt
 import statistics
 import time
@@ -108,19 +109,16 @@ def build(towns_wanted):
                 ends_on=day + dt.timedelta(days=300),
             )
         programmes = {}
-        for size in (10, 40, 180):
-            members = towns[:size]
-            if len(members) < size and size != 10:
-                continue
+        for size in sorted({min(size, len(towns)) for size in (10, 40, 180)}):  # 北海道 has 179
             programme = programme_services.programme_save(
-                title=f"北海道DX推進事業（{len(members)}団体）",
+                title=f"北海道DX推進事業（{size}団体）",
                 starts_on=day - dt.timedelta(days=100),
                 ends_on=day + dt.timedelta(days=300),
                 owner_prefecture=hokkaido,
             )
-            for town in members:
+            for town in towns[:size]:
                 programme_services.participant_save(programme=programme, municipality=town, theme="窓口DX")
-            programmes[len(members)] = programme
+            programmes[size] = programme
     return sample, candidates[0], plans[0], programmes, {"pref": pref_staff, "advisor": advisor, "dx": town_staff}
 
 
@@ -188,6 +186,8 @@ def main():
     parser.add_argument("--runs", type=int, default=20, help="requests per page (default 20)")
     args = parser.parse_args()
     database, cleanup = setup_database()
+    # The figures are server time: one client asks for a page far more often than a person may.
+    os.environ["BANSO_HEAVY_PAGES_PER_MINUTE"] = "1000000"
     try:
         django_setup()
         start = time.perf_counter()

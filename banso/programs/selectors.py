@@ -6,7 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from banso.plans.models import Measure
 from banso.programs.models import Adoption, Participant, Programme, StatusSnapshot, SupportActivity
@@ -98,19 +99,24 @@ def activities_of(municipality, *, advisor=None, until: dt.date | None = None):
     return found.select_related("advisor").order_by("held_on", "id")
 
 
-def models_to_adopt(programme):
-    """Published measures of the programme's towns, with who adopted each."""
+MODELS_PER_PAGE = 12
+
+
+def models_to_adopt(programme, page_number=1):
+    """Published measures of the programme's towns, most adopted first, a page at a time (180 towns publish
+    thousands), each with who adopted it."""
     from banso.tracking.models import Publication
 
     towns = programme.participants.values("municipality")
     publications = Publication.objects.filter(is_published=True, plan__municipality__in=towns)
     measures = (
         Measure.objects.filter(pk__in=publications.values("measures"))
+        .annotate(adoption_count=Count("adoptions"))
         .select_related("plan__municipality")
         .prefetch_related("adoptions__adopted__plan__municipality")
-        .order_by("plan__municipality__code", "number")
+        .order_by("-adoption_count", "plan__municipality__code", "number", "pk")
     )
-    return list(measures)
+    return Paginator(measures, MODELS_PER_PAGE).get_page(page_number)
 
 
 def adoptions_in(plan):

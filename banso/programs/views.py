@@ -105,7 +105,7 @@ def programme_detail(request, programme_id):
             "dispatches": programme.dispatches.select_related(
                 "assignment__advisor", "assignment__municipality", "assignment__provider"
             ),
-            "models": selectors.models_to_adopt(programme),
+            "models": selectors.models_to_adopt(programme, request.GET.get("models_page")),
             "owner": owner,
             # The DX office of a town adopts into its own plan; an adopting town need not be a participant.
             "adopt_town": Municipality.objects.filter(pk__in=own_towns).order_by("code").first(),

@@ -176,3 +176,24 @@ def test_it_still_refreshes_a_town_changed_after_a_rolled_back_change(django_cap
     assert list(
         TownSummary.objects.filter(municipality__in=[first, second]).values_list("plan_title", flat=True)
     ) == ["残る計画"]
+
+
+@pytest.mark.django_db
+def test_it_lists_the_models_to_adopt_a_page_at_a_time(client):
+    from banso.plans.models import Plan
+
+    world = World()
+    world.grow_to(7)  # 14 measures, all published below
+    for town in world.towns:
+        plan = Plan.objects.get(municipality=town)
+        services.publication_save(plan=plan, is_published=True, measures=list(plan.measures.all()))
+    client.force_login(world.pref_staff)
+    url = reverse("programs:programme", args=[world.programme.pk])
+    first = client.get(url).content.decode()
+    second = client.get(url, {"models_page": 2}).content.decode()
+    assert "14 件中 1–12 件（採用の多い順）" in first
+    shown = [f"施策{n}-{i}" for n in range(1, 8) for i in (1, 2)]
+    on_first = [title for title in shown if title in first]
+    on_second = [title for title in shown if title in second]
+    assert (len(on_first), len(on_second)) == (12, 2)
+    assert not set(on_first) & set(on_second)
