@@ -15,8 +15,8 @@ warming request, as a user's second click) and the page's query count. Targets: 
 """
 
 import argparse
-import os
 import datetime as dt
+import os
 import statistics
 import time
 from decimal import Decimal
