@@ -63,6 +63,7 @@ def build_town(town, department_names=("総務課", "住民課", "産業振興�
 
 def build(towns_wanted):
     from cases_bench import build as build_cases
+    from django.utils import timezone
     from tracking_bench import add_reports
 
     from banso.core.audit import acting_as
@@ -96,8 +97,6 @@ def build(towns_wanted):
         org_services.membership_grant(user=advisor, role=Role.ADVISOR, provider=provider)
         town_staff = User.objects.create_user("bench-dx", display_name="DX担当")
         org_services.membership_grant(user=town_staff, role=Role.DX_STAFF, municipality=candidates[0])
-        from django.utils import timezone
-
         day = timezone.localdate()
         for town in candidates[:40]:
             org_services.assignment_create(

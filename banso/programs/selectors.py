@@ -82,7 +82,7 @@ def side_by_side(scope, programme, on: dt.date) -> list[TownRow]:
         .annotate(snapshot_id=Subquery(latest))
         if scope.can_view(p.municipality_id)
     ]
-    summaries = summaries_of([p.municipality_id for p in participants], on)
+    summaries = summaries_of(scope, [p.municipality_id for p in participants], on)
     snapshots = StatusSnapshot.objects.in_bulk([p.snapshot_id for p in participants if p.snapshot_id])
     return [
         TownRow(p, summaries.get(p.municipality_id), snapshots.get(p.snapshot_id) if p.snapshot_id else None)

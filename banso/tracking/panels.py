@@ -3,7 +3,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from banso.plans.models import Measure
+from banso.tracking import progress
 from banso.tracking.models import ApprovalState, ReportingPeriod
+from banso.tracking.summaries import summaries_of
 
 
 def home_panel(request, municipality, grant) -> str:
@@ -45,11 +47,8 @@ def home_panel(request, municipality, grant) -> str:
 def towns_overview(request, municipalities) -> str:
     """The towns a prefecture or an advisor follows, one row each, from their precomputed summaries: one query
     however many towns (a prefecture may follow 179)."""
-    from banso.tracking import progress
-    from banso.tracking.summaries import summaries_of
-
     today = timezone.localdate()
-    summaries = summaries_of([m.pk for m in municipalities], today)
+    summaries = summaries_of(request.scope, [m.pk for m in municipalities], today)
     rows = [
         {
             "municipality": m,

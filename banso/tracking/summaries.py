@@ -119,11 +119,13 @@ def changed(municipality_id: int | None) -> None:
         transaction.on_commit(_RefreshAfterCommit(towns))
 
 
-def summaries_of(municipality_ids: Iterable[int], on: dt.date) -> dict[int, TownSummary]:
-    """The towns' summaries by municipality id, in one query. Those missing, or not as of `on`, or marked stale
-    are asked for once (a job); where jobs run at once (tests, commands) they are read again, fresh."""
-    ids = sorted(set(municipality_ids))
-    found = {s.municipality_id: s for s in TownSummary.objects.filter(municipality_id__in=ids)}
+def summaries_of(scope, municipality_ids: Iterable[int], on: dt.date) -> dict[int, TownSummary]:
+    """The summaries of those of these towns the scope may read, by municipality id, in one query. Those missing,
+    or not as of `on`, or marked stale are asked for once (a job); where jobs run at once (tests, commands) they
+    are read again, fresh."""
+    ids = sorted(m for m in set(municipality_ids) if scope.can_view(m))
+    readable = scope.filter(TownSummary.objects.all())
+    found = {s.municipality_id: s for s in readable.filter(municipality_id__in=ids)}
     outdated = [m for m in ids if m not in found or found[m].stale or found[m].as_of != on]
     if not outdated:
         return found
@@ -131,5 +133,5 @@ def summaries_of(municipality_ids: Iterable[int], on: dt.date) -> dict[int, Town
     if cache.add(f"banso:summaries-requested:{digest}", 1, REQUEST_AGAIN_AFTER_SECONDS):
         result = refresh_job.enqueue(outdated)
         if result.status == TaskResultStatus.SUCCESSFUL:
-            found.update({s.municipality_id: s for s in TownSummary.objects.filter(municipality_id__in=outdated)})
+            found.update({s.municipality_id: s for s in readable.filter(municipality_id__in=outdated)})
     return found

@@ -197,3 +197,15 @@ def test_it_lists_the_models_to_adopt_a_page_at_a_time(client):
     on_second = [title for title in shown if title in second]
     assert (len(on_first), len(on_second)) == (12, 2)
     assert not set(on_first) & set(on_second)
+
+
+@pytest.mark.django_db
+def test_it_shows_the_first_page_of_models_for_a_page_number_that_is_not_one(client):
+    world = World()
+    world.grow_to(1)
+    client.force_login(world.pref_staff)
+    url = reverse("programs:programme", args=[world.programme.pk])
+    for typed in ("zzz", "-1", "99999999999999999999"):
+        response = client.get(url, {"models_page": typed})
+        assert response.status_code == 200
+        assert world.towns[0].name in response.content.decode()
