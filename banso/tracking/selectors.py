@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,8 +83,12 @@ def counted_actuals(tracking, *, latest_only=False):
     more than that, and five years of quarters would otherwise load twenty rows per KPI."""
     actuals = KPIActual.objects.filter(state__in=counted_states(tracking))
     if latest_only:
-        newest = actuals.filter(kpi=OuterRef("kpi")).order_by("-as_of", "-pk").values("pk")[:1]
-        actuals = actuals.filter(pk=Subquery(newest))
+        # A window numbers each KPI's actuals newest first in one pass over the prefetched KPIs' rows. A correlated
+        # "newest pk" subquery did the same, but PostgreSQL ran it per row: 63 ms of a 140 ms dashboard once 200
+        # towns had five years of reports (benchmarks/national.py).
+        actuals = actuals.annotate(
+            newness=Window(RowNumber(), partition_by=F("kpi_id"), order_by=[F("as_of").desc(), F("pk").desc()])
+        ).filter(newness=1)
     return actuals.order_by("as_of", "pk")
 
 
