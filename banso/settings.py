@@ -238,6 +238,14 @@ if JOBS not in ("database", "immediate"):
     raise ValueError(f"BANSO_JOBS must be database or immediate (it is {JOBS!r})")
 # A worker silent for this long is gone (killed, machine lost): its running job is marked failed.
 BANSO_WORKER_SILENT_SECONDS = int(os.environ.get("BANSO_WORKER_SILENT_SECONDS", "30"))
+# A plan's PDF or Word file is made by a job, its page showing when it is ready, once the plan has more measures
+# than this (laying out a long plan takes seconds); a smaller one is downloaded at once.
+BANSO_EXPORT_INLINE_MEASURES = int(os.environ.get("BANSO_EXPORT_INLINE_MEASURES", "60"))
+# Where people reach Banso, for links in e-mails sent by jobs (reminders), which have no request to read it from.
+BANSO_SITE_URL = os.environ.get("BANSO_SITE_URL", "").rstrip("/")
+# The worker sends the day's progress-report reminders from this hour (Japan time); `banso remind` from cron
+# does the same where jobs run at once (BANSO_JOBS=immediate).
+BANSO_REMINDER_HOUR = int(os.environ.get("BANSO_REMINDER_HOUR", "8"))
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend"

@@ -107,6 +107,30 @@ def plan(which):
     return {"code": town(which).code, "pk": Plan.objects.get(municipality=town(which)).pk}
 
 
+def workbook_import(which):
+    """A plan workbook import that found problems (the walk must not run one)."""
+    from banso.plans.models import WorkbookImport
+
+    found, _created = WorkbookImport.objects.get_or_create(
+        municipality=town(which),
+        original_name="計画.xlsx",
+        defaults={"status": WorkbookImport.Status.HAS_ERRORS, "problems": [{"message": "シートがありません"}]},
+    )
+    return {"code": town(which).code, "import_id": found.pk}
+
+
+def document_export(which):
+    """A long plan's PDF, asked for by the town's DX officer: the file is theirs alone."""
+    from banso.orgs.models import User
+    from banso.plans.models import DocumentExport, Plan
+
+    plan = Plan.objects.get(municipality=town(which))
+    found, _created = DocumentExport.objects.get_or_create(
+        plan=plan, fmt="pdf", requested_by=User.objects.get(username="dx-staff")
+    )
+    return {"code": town(which).code, "pk": plan.pk, "export_id": found.pk}
+
+
 def phase(which):
     from banso.plans.models import Phase
 
@@ -385,6 +409,9 @@ ROUTES = {
     # Whole-plan documents and versions show every department's measures: town-wide readers only.
     "plans:export": Route(export, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
     "plans:import": Route(plan, MANAGERS, forbidden=READ_ONLY),
+    "plans:workbook_import": Route(workbook_import, MANAGERS, forbidden=READ_ONLY),
+    # Only the person who asked for the file sees it; department staff may not read the whole plan.
+    "plans:document_export": Route(document_export, MANAGERS, forbidden=frozenset({"dept_staff"})),
     "plans:versions": Route(plan, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
     "plans:version_diff": Route(plan, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
     "plans:measure": Route(measure, TOWN_WIDE),

@@ -414,13 +414,16 @@ def document_bytes(document: Document, fmt: str) -> bytes:
 
 
 def download(content: bytes, fmt: str, filename: str) -> HttpResponse:
-    """A generated file as an attachment; `filename` may be Japanese (RFC 5987), with an ASCII fallback."""
-    from urllib.parse import quote
-
+    """A generated file as an attachment."""
     from django.http import HttpResponse
 
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = (
-        f"attachment; filename=banso.{fmt}; filename*=UTF-8''{quote(safe_filename(filename))}"
-    )
+    response["Content-Disposition"] = attachment_disposition(fmt, filename)
     return response
+
+
+def attachment_disposition(fmt: str, filename: str) -> str:
+    """Content-Disposition of a download whose name may be Japanese (RFC 5987), with an ASCII fallback."""
+    from urllib.parse import quote
+
+    return f"attachment; filename=banso.{fmt}; filename*=UTF-8''{quote(safe_filename(filename))}"

@@ -67,8 +67,45 @@ def recover_abandoned() -> int:
     return found
 
 
+# Jobs that run once a day on their own, registered by the apps (`register_daily`): (task, first hour in Japan).
+_daily: list[tuple[Any, int]] = []
+
+
+def register_daily(task: Any, hour: int) -> None:
+    """Run `task` (no arguments) once a day from `hour` o'clock Japan time, by whichever worker looks first: the
+    embedded install sends its reminders without cron. A task registered twice (tests reload apps) counts once."""
+    if all(known.module_path != task.module_path for known, _hour in _daily):
+        _daily.append((task, hour))
+
+
+def enqueue_daily(now: Any = None) -> list[str]:
+    """Enqueue each daily job whose hour has come and that no worker has enqueued yet today; return their paths.
+    Two workers that look at the same moment may both enqueue one; the daily jobs are written so that a second
+    run that day finds nothing left to do (reminders record what they sent under a unique key)."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.localtime(now)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    enqueued = []
+    for task, hour in _daily:
+        if now.hour < hour:
+            continue
+        if DBTaskResult.objects.filter(task_path=task.module_path, enqueued_at__gte=midnight).exists():
+            continue
+        task.enqueue()
+        enqueued.append(task.module_path)
+    return enqueued
+
+
+def heartbeat_chores() -> None:
+    """What a worker's companion does at each heartbeat besides beating."""
+    recover_abandoned()
+    if settings.JOBS == "database":  # with jobs run at once there is no queue to look at, nor a worker
+        enqueue_daily()
+
+
 def keep_beating(
-    worker: str, stop: threading.Event, parent: int | None = None, sweep: Callable[[], Any] = recover_abandoned
+    worker: str, stop: threading.Event, parent: int | None = None, sweep: Callable[[], Any] = heartbeat_chores
 ) -> None:
     """A worker's companion thread: its heartbeat every few seconds, and a look for abandoned jobs. With a
     parent (`banso serve`), the worker stops, as after Ctrl+C, once that parent is gone."""

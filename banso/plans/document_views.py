@@ -1,25 +1,25 @@
 """The plan's documents: export (Word, PDF, Excel), import from Excel, issued versions and their comparison."""
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from banso.core.access import id_param, require_manage, require_read_all
-from banso.core.documents import CONTENT_TYPES, document_bytes, download
-from banso.core.uploads import Problem, UploadError, check_upload_size
+from banso.core.access import get_scoped, id_param, require_manage, require_read_all
+from banso.core.documents import CONTENT_TYPES, attachment_disposition, document_bytes, download
+from banso.core.uploads import Problem, UploadError
 from banso.orgs.access import municipality_for
-from banso.plans import selectors, services, workbook
+from banso.plans import selectors, services
 from banso.plans.access import managed_plan_for, plan_for
 from banso.plans.diff import comparison_document, diff_snapshots
 from banso.plans.documents import render_plan
 from banso.plans.forms import PlanImportForm, VersionForm
+from banso.plans.models import DocumentExport, WorkbookImport
 
 
 def plan_export(request, code, pk, fmt):
@@ -28,8 +28,39 @@ def plan_export(request, code, pk, fmt):
     if fmt not in CONTENT_TYPES:
         raise Http404
     version = plan.versions.filter(pk=id_param(request.GET.get("version"))).first()
+    if fmt != "xlsx" and plan.measures.count() > settings.BANSO_EXPORT_INLINE_MEASURES:
+        export = services.document_export_create(plan=plan, version=version, fmt=fmt, user=request.user)
+        if export.status == DocumentExport.Status.DONE:  # jobs run at once here (BANSO_JOBS=immediate)
+            return _export_file(export)
+        return redirect("plans:document_export", code=code, pk=plan.pk, export_id=export.pk)
     content, name = render_plan(plan, fmt, version)
     return download(content, fmt, name)
+
+
+@require_http_methods(["GET", "POST"])
+def document_export(request, code, pk, export_id):
+    """A large plan's PDF or Word file being made by the worker: the page asks every second, then offers it."""
+    municipality, plan = plan_for(request, code, pk)
+    require_read_all(request, municipality.pk)
+    # Each person sees only the files they asked for.
+    export = get_scoped(request, DocumentExport, pk=export_id, plan=plan, requested_by=request.user)
+    if request.method == "POST":  # make it again, after an interruption
+        again = services.document_export_create(
+            plan=plan, version=export.version, fmt=export.fmt, user=request.user
+        )
+        return redirect("plans:document_export", code=code, pk=plan.pk, export_id=again.pk)
+    if request.GET.get("download") and export.status == DocumentExport.Status.DONE:
+        return _export_file(export)
+    context = {"municipality": municipality, "plan": plan, "export": export}
+    if request.GET.get("poll"):
+        return render(request, "plans/partials/document_export_status.html", context)
+    return render(request, "plans/document_export.html", context)
+
+
+def _export_file(export):
+    response = FileResponse(export.file.open("rb"), content_type=CONTENT_TYPES[export.fmt])
+    response["Content-Disposition"] = attachment_disposition(export.fmt, export.filename)
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,16 +82,18 @@ def _import_page(request, municipality, plan):
     form = PlanImportForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
     if request.method == "POST" and form.is_valid():
-        problems, imported, counts = _import(form.cleaned_data["file"], plan=plan, municipality=municipality)
-        if imported is not None:
-            messages.success(
-                request,
-                _("Imported %(policies)s policies, %(measures)s measures, %(steps)s steps and %(kpis)s KPIs.")
-                % counts,
+        try:
+            found = services.workbook_import_create(
+                municipality=municipality, plan=plan, upload=form.cleaned_data["file"], user=request.user
             )
-            for warning in problems:
-                messages.warning(request, f"{warning.sheet} {warning.row}行 {warning.column}：{warning.message}")
-            return redirect("plans:plan", code=municipality.code, pk=imported.pk)
+        except UploadError as err:
+            problems = [Problem(str(err))]
+        else:
+            if found.status == WorkbookImport.Status.APPLIED:  # jobs run at once here (BANSO_JOBS=immediate)
+                return _imported(request, found)
+            if found.status != WorkbookImport.Status.HAS_ERRORS:  # the worker has it: its page shows how far
+                return redirect("plans:workbook_import", code=municipality.code, import_id=found.pk)
+            problems = [Problem(**p) for p in found.problems]
     return render(
         request,
         "plans/import.html",
@@ -68,25 +101,46 @@ def _import_page(request, municipality, plan):
     )
 
 
-def _import(upload, *, plan, municipality) -> tuple[list[Problem], Any, dict | None]:
-    """Check the whole file; write it only when nothing is wrong. (problems or warnings, plan or None, counts)."""
-    try:
-        check_upload_size(upload.size, upload.name)
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "plan.xlsx"
-            with path.open("wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
-            result = workbook.read_plan_workbook(path, plan, municipality=municipality, original_name=upload.name)
-    except UploadError as err:
-        return [Problem(str(err))], None, None
-    if result.errors:
-        return result.problems, None, None
-    try:
-        imported, counts = workbook.apply_plan_import(result, plan=plan, municipality=municipality)
-    except ValidationError as err:  # a rule only the services check; nothing was written
-        return [Problem(m) for m in err.messages], None, None
-    return result.problems, imported, counts
+def _imported(request, found):
+    messages.success(
+        request,
+        _("Imported %(policies)s policies, %(measures)s measures, %(steps)s steps and %(kpis)s KPIs.")
+        % found.counts,
+    )
+    for warning in (Problem(**p) for p in found.problems):
+        messages.warning(request, f"{warning.sheet} {warning.row}行 {warning.column}：{warning.message}")
+    return redirect("plans:plan", code=found.municipality.code, pk=found.result_id)
+
+
+@require_http_methods(["GET", "POST"])
+def workbook_import(request, code, import_id):
+    """An import the worker runs: how far it is (the page asks again every second), then its outcome."""
+    municipality = municipality_for(request, code)
+    require_manage(request, municipality.pk)
+    found = get_scoped(
+        request,
+        WorkbookImport.objects.select_related("municipality", "plan"),
+        pk=import_id,
+        municipality=municipality,
+    )
+    if request.method == "POST":  # run an interrupted import again
+        try:
+            services.workbook_import_again(found)
+        except ValidationError as err:
+            raise PermissionDenied(err.messages[0]) from err
+        return redirect("plans:workbook_import", code=code, import_id=found.pk)
+    if found.status == WorkbookImport.Status.APPLIED and found.result_id and not request.GET.get("poll"):
+        return _imported(request, found)
+    problems = [Problem(**p) for p in found.problems]
+    context = {"municipality": municipality, "plan": found.plan, "found": found, "problems": problems}
+    template = (
+        "plans/partials/workbook_import_status.html" if request.GET.get("poll") else "plans/workbook_import.html"
+    )
+    response = render(request, template, context)
+    if request.GET.get("poll") and found.status == WorkbookImport.Status.APPLIED and found.result_id:
+        # Finished while the page was open: htmx takes the browser to the plan, where the counts are shown.
+        response["HX-Redirect"] = request.path
+    return response
 
 
 @require_http_methods(["GET", "POST"])

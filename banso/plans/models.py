@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -575,3 +576,83 @@ class MeasureTag(MeasurePart):
     @property
     def target(self):
         return self.item if self.item_id else self.goal
+
+
+class WorkbookImport(models.Model):
+    """One plan workbook brought in through the page: kept with who, when and the outcome, and read by a job
+    (`banso worker`) so that a large plan does not hold a web process; its page shows how far it is."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("checking")
+        HAS_ERRORS = "has_errors", _("has problems: nothing written")
+        APPLIED = "applied", _("imported")
+        # The job stopped on an error of Banso's own; nothing was written.
+        FAILED = "failed", _("stopped by an internal error: nothing written")
+        # The worker running it stopped (killed, restarted, machine lost): nothing was written; run it again.
+        INTERRUPTED = "interrupted", _("interrupted: nothing written")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="plan_imports")
+    # The plan the workbook updates; none when it brings in a new plan of the town.
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(upload_to="plan-imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    problems = models.JSONField(default=list, blank=True)  # core.uploads.Problem.as_dict(): errors or warnings
+    counts = models.JSONField(default=dict, blank=True)  # policies, measures, steps, kpis written
+    result = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    scope_municipality_path = "municipality"
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("plan workbook import")
+        verbose_name_plural = _("plan workbook imports")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (self.Status.PENDING, self.Status.RUNNING)
+
+
+class DocumentExport(models.Model):
+    """A large plan's PDF or Word file, made by a job for the person who asked for it (a plan of many measures
+    takes seconds to lay out; a web process should not). Kept for a week, then removed by a daily job."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("being made")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("stopped by an internal error")
+        INTERRUPTED = "interrupted", _("interrupted")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exports")
+    version = models.ForeignKey("PlanVersion", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    fmt = models.CharField(max_length=5)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to="plan-exports/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    scope_municipality_path = "plan__municipality"
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("plan document export")
+        verbose_name_plural = _("plan document exports")
+
+    def __str__(self) -> str:
+        return self.filename or f"{self.plan} ({self.fmt})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (self.Status.PENDING, self.Status.RUNNING)

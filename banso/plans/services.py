@@ -1,21 +1,33 @@
 """Every write of the plan. Each checks the plan's rules before anything is saved."""
 
 import datetime as dt
+import logging
+import shutil
+import tempfile
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task as job
 
-from banso.core.audit import created_in_bulk
+from banso.core.audit import acting_as, created_in_bulk
 from banso.core.fields import nfkc, typed
 from banso.core.fiscal import FiscalYear
+from banso.core.jobs import job_abandoned
+from banso.core.uploads import Problem, UploadError, check_upload_size
 from banso.plans import alignment, selectors
 from banso.plans.diff import diff_snapshots
 from banso.plans.models import (
     KPI,
     AlignmentFramework,
     AlignmentItem,
+    DocumentExport,
     FundingScheme,
     KPIAssessment,
     KPITarget,
@@ -29,8 +41,11 @@ from banso.plans.models import (
     PlanVersion,
     Policy,
     Viewpoint,
+    WorkbookImport,
 )
 from banso.plans.values import parse_amount
+
+log = logging.getLogger(__name__)
 
 DEFAULT_SCHEMES = [
     (
@@ -858,3 +873,155 @@ def tag_add(*, measure, user, item=None, goal=None) -> MeasureTag:
         measure=measure, item=item, goal=goal, defaults={"confidence": 1.0}
     )
     return tag_decide(tag=tag, confirm=True, user=user)
+
+
+# Plan workbooks brought in through the page run as jobs (ADR 20): the web process only stores the file.
+
+
+def workbook_import_create(*, municipality, plan, upload, user) -> WorkbookImport:
+    """Keep the uploaded workbook (through the storage, which may be shared by several machines) and queue its
+    import. Where jobs run at once (tests, BANSO_JOBS=immediate) it has finished when this returns."""
+    check_upload_size(upload.size, upload.name)
+    found = WorkbookImport(municipality=municipality, plan=plan, original_name=upload.name[:255], uploaded_by=user)
+    found.file.save(f"{uuid.uuid4().hex}.xlsx", upload, save=False)
+    found.save()
+    workbook_import_start(found)
+    found.refresh_from_db()
+    return found
+
+
+def workbook_import_start(found: WorkbookImport) -> None:
+    WorkbookImport.objects.filter(pk=found.pk).update(
+        status=WorkbookImport.Status.PENDING, finished_at=None, problems=[], counts={}
+    )
+    # The job is a row in the same database: a worker sees it when the request's transaction is committed.
+    workbook_import_job.enqueue(found.pk)
+
+
+def workbook_import_again(found: WorkbookImport) -> None:
+    """Run an interrupted import again."""
+    if found.status != WorkbookImport.Status.INTERRUPTED:
+        raise ValidationError(_("Only an interrupted import can be run again."))
+    workbook_import_start(found)
+
+
+@job()
+def workbook_import_job(import_id: int) -> str:
+    """Read the whole workbook and write it all or nothing (workbook.apply_plan_import)."""
+    from banso.plans import workbook
+
+    found = WorkbookImport.objects.select_related("municipality", "plan", "uploaded_by").get(pk=import_id)
+    WorkbookImport.objects.filter(pk=found.pk).update(status=WorkbookImport.Status.RUNNING)
+    status, result = WorkbookImport.Status.HAS_ERRORS, None
+    problems: list[Problem] = []
+    counts: dict[str, int] = {}
+    try:
+        with (
+            acting_as(found.uploaded_by, label=f"plan import #{found.pk}"),
+            tempfile.TemporaryDirectory() as folder,
+        ):
+            path = Path(folder) / "plan.xlsx"
+            with found.file.open("rb") as stored, path.open("wb") as copy:
+                shutil.copyfileobj(stored, copy)
+            read = workbook.read_plan_workbook(
+                path, found.plan, municipality=found.municipality, original_name=found.original_name
+            )
+            problems = read.problems
+            if not read.errors:
+                try:
+                    result, counts = workbook.apply_plan_import(
+                        read, plan=found.plan, municipality=found.municipality
+                    )
+                    status = WorkbookImport.Status.APPLIED
+                except ValidationError as err:  # a rule only the services check; nothing was written
+                    problems = [Problem(m) for m in err.messages]
+    except UploadError as err:
+        problems = [Problem(str(err))]
+    except Exception:  # the page must learn the import stopped, not wait for ever
+        log.exception("plan import %s failed", import_id)
+        status = WorkbookImport.Status.FAILED
+        problems = [
+            Problem(
+                _(
+                    "The import stopped because of an internal error. Nothing was written. Please tell the operator."
+                )
+            )
+        ]
+    WorkbookImport.objects.filter(pk=found.pk).update(
+        status=status,
+        problems=[p.as_dict() for p in problems],
+        counts=counts,
+        result=result,
+        finished_at=timezone.now(),
+    )
+    return str(status)
+
+
+@receiver(job_abandoned, dispatch_uid="banso.plans.workbook_import_abandoned")
+def _workbook_import_abandoned(sender: str, args: list, kwargs: dict, **extra) -> None:
+    if sender != workbook_import_job.module_path:
+        return
+    WorkbookImport.objects.filter(
+        pk=args[0] if args else kwargs["import_id"],
+        status__in=[WorkbookImport.Status.PENDING, WorkbookImport.Status.RUNNING],
+    ).update(
+        status=WorkbookImport.Status.INTERRUPTED,
+        finished_at=timezone.now(),
+        problems=[
+            Problem(
+                _(
+                    "The import was interrupted before the end (the server's worker stopped). Nothing was written. "
+                    "Run it again."
+                )
+            ).as_dict()
+        ],
+    )
+
+
+def document_export_create(*, plan, version, fmt: str, user) -> DocumentExport:
+    """Queue the making of a plan's PDF or Word file for `user`. Done when this returns where jobs run at once."""
+    export = DocumentExport.objects.create(plan=plan, version=version, fmt=fmt, requested_by=user)
+    document_export_job.enqueue(export.pk)
+    export.refresh_from_db()
+    return export
+
+
+@job()
+def document_export_job(export_id: int) -> str:
+    from banso.plans.documents import render_plan
+
+    export = DocumentExport.objects.select_related("plan", "version").get(pk=export_id)
+    DocumentExport.objects.filter(pk=export.pk).update(status=DocumentExport.Status.RUNNING)
+    try:
+        content, name = render_plan(export.plan, export.fmt, export.version)
+    except Exception:
+        log.exception("plan export %s failed", export_id)
+        DocumentExport.objects.filter(pk=export.pk).update(
+            status=DocumentExport.Status.FAILED, finished_at=timezone.now()
+        )
+        return str(DocumentExport.Status.FAILED)
+    export.file.save(f"{uuid.uuid4().hex}.{export.fmt}", ContentFile(content), save=False)
+    export.filename, export.status, export.finished_at = name, DocumentExport.Status.DONE, timezone.now()
+    export.save(update_fields=["file", "filename", "status", "finished_at"])
+    return str(export.status)
+
+
+EXPORTS_KEPT_DAYS = 7
+
+
+@job()
+def document_exports_prune_job() -> int:
+    """Remove exports older than a week, files included (a daily job)."""
+    old = DocumentExport.objects.filter(requested_at__lt=timezone.now() - dt.timedelta(days=EXPORTS_KEPT_DAYS))
+    for export in old.exclude(file=""):
+        export.file.delete(save=False)
+    return old.delete()[0]
+
+
+@receiver(job_abandoned, dispatch_uid="banso.plans.document_export_abandoned")
+def _document_export_abandoned(sender: str, args: list, kwargs: dict, **extra) -> None:
+    if sender == document_export_job.module_path:
+        DocumentExport.objects.filter(
+            pk=args[0] if args else kwargs["export_id"],
+            status__in=[DocumentExport.Status.PENDING, DocumentExport.Status.RUNNING],
+        ).update(status=DocumentExport.Status.INTERRUPTED, finished_at=timezone.now())

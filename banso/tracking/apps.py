@@ -6,13 +6,17 @@ class TrackingConfig(AppConfig):
     label = "tracking"
 
     def ready(self):
-        from banso.core import panels
+        from django.conf import settings
+
+        from banso.core import jobs, panels
         from banso.core.audit import change_recorded
         from banso.tracking.panels import home_panel, towns_overview
+        from banso.tracking.reminders import daily_reminders_job
 
         panels.register(home_panel)
         panels.register_overview(towns_overview)
         change_recorded.connect(_summary_source_changed, dispatch_uid="tracking-summaries")
+        jobs.register_daily(daily_reminders_job, hour=settings.BANSO_REMINDER_HOUR)
 
 
 def _summary_source_changed(sender, municipality_id=None, **kwargs):

@@ -13,12 +13,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Min
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task as job
 
-from banso.orgs.models import Membership, Role
+from banso.orgs.models import Membership, Municipality, Role
 from banso.plans.models import Measure
 from banso.tracking import deadlines
 from banso.tracking.models import MeasureUpdate, Notice, ReportingPeriod
@@ -48,6 +52,12 @@ class Reminder:
         }
         return subjects[self.kind] % {"date": self.period.due_on, "period": self.period.label}
 
+    def inbox_url(self, site: str) -> str:
+        """The department's list of reports to make, on the site's address (empty without one)."""
+        if not site:
+            return ""
+        return site.rstrip("/") + reverse("tracking:inbox", args=[self.period.municipality.code])
+
     def body(self, url: str) -> str:
         lines = [
             _("%(department)s has not reported on these measures for %(period)s (due %(date)s):")
@@ -55,7 +65,7 @@ class Reminder:
             "",
             *[f"・{m.number} {m.title}" for m in self.measures],
             "",
-            _("Report in Banso (it takes about a minute per measure): %(url)s") % {"url": url},
+            _("Report in Banso (it takes about a minute per measure): %(url)s") % {"url": self.inbox_url(url)},
         ]
         return "\n".join(lines)
 
@@ -142,3 +152,15 @@ def record_and_send(municipality, reminder, url) -> bool:
     except IntegrityError:  # another run recorded it a moment ago
         return False
     return True
+
+
+def reporting_towns() -> list[Municipality]:
+    return list(Municipality.objects.filter(reporting_periods__isnull=False).distinct())
+
+
+@job()
+def daily_reminders_job() -> int:
+    """The day's reminders for every town that reports, as `banso remind` sends them; the worker enqueues it once
+    a day (core.jobs.register_daily). Returns how many were sent."""
+    sent, _skipped = send_reminders(reporting_towns(), timezone.localdate(), url=settings.BANSO_SITE_URL)
+    return len(sent)

@@ -245,3 +245,34 @@ def test_it_lists_a_measure_without_owner_for_the_dx_office_and_mails_no_one_abo
         assert "担当の決まっていない施策" in page
         assert "担当未定" in page
         assert all(ownerless not in r.measures for r in reminders_for(small.town, timezone.localdate()))
+
+
+def test_the_worker_sends_the_days_reminders_once_from_the_set_hour_without_cron(small, settings):
+    """With jobs in the database (the embedded install and servers), each worker looks at every heartbeat; the
+    first look from 08:00 Japan time enqueues the day's reminders, later looks that day enqueue nothing."""
+    from django_tasks_db.models import DBTaskResult
+
+    from banso.core import jobs
+    from banso.tracking.reminders import daily_reminders_job
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.BANSO_SITE_URL = "https://banso.example.lg.jp"
+    reminders = daily_reminders_job.module_path
+    queued = DBTaskResult.objects.filter(task_path=reminders)
+    with time_machine.travel(dt.datetime(2030, 5, 16, 7, 59, tzinfo=JST), tick=False):
+        assert reminders not in jobs.enqueue_daily()
+    with time_machine.travel(dt.datetime(2030, 5, 16, 8, 0, tzinfo=JST), tick=False):
+        assert reminders in jobs.enqueue_daily()
+        assert reminders not in jobs.enqueue_daily()
+        assert queued.count() == 1
+        # What the worker then does with it: the overdue reminder goes out, with the address to open (the demo's
+        # towns, in the same database, get theirs too).
+        assert daily_reminders_job.call() >= 1
+    ours = [m for m in mail.outbox if m.to[0] in ("roads-staff@example.jp", "head@example.jp")]
+    assert [m.to for m in ours] == [["roads-staff@example.jp"]]
+    assert f"https://banso.example.lg.jp/m/{small.town.code}/tracking/inbox/" in ours[0].body
+    sent = len(mail.outbox)
+    with time_machine.travel(dt.datetime(2030, 5, 17, 9, 0, tzinfo=JST), tick=False):
+        assert reminders in jobs.enqueue_daily()  # a new day
+        assert daily_reminders_job.call() == 0  # nothing new is late: nothing sent twice
+    assert len(mail.outbox) == sent

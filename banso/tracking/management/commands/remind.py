@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,9 +8,8 @@ from django.utils.translation import gettext_lazy
 
 from banso.core.commands import BansoCommand
 from banso.orgs.lookups import municipality_for_command
-from banso.orgs.models import Municipality
 from banso.plans.models import Plan
-from banso.tracking.reminders import send_reminders
+from banso.tracking.reminders import reporting_towns, send_reminders
 
 # Bad input exits with 2, as argparse does for a wrong option: cron's mail then tells usage errors apart
 # from a run that failed on the way.
@@ -27,7 +27,9 @@ class Command(BansoCommand):
         )
         parser.add_argument("--municipality", help="only this municipality (local government code)")
         parser.add_argument("--date", help="act as if today were this date (YYYY-MM-DD), for a catch-up run")
-        parser.add_argument("--url", default="", help="address of Banso to put in the e-mails")
+        parser.add_argument(
+            "--url", default="", help="address of Banso to put in the e-mails (default: BANSO_SITE_URL)"
+        )
 
     def handle(self, *args, **options):
         if options["municipality"]:
@@ -36,9 +38,11 @@ class Command(BansoCommand):
             except CommandError as err:
                 raise CommandError(str(err), returncode=USAGE) from err
         else:
-            towns = list(Municipality.objects.filter(reporting_periods__isnull=False).distinct())
+            towns = reporting_towns()
         on = _day(options["date"], towns)
-        sent, skipped = send_reminders(towns, on, dry_run=options["dry_run"], url=options["url"])
+        sent, skipped = send_reminders(
+            towns, on, dry_run=options["dry_run"], url=options["url"] or settings.BANSO_SITE_URL
+        )
         verb = _("would send") if options["dry_run"] else _("sent")
         for reminder in sent:
             to = "、".join(reminder.recipients) or _("(no address: shown on the dashboard only)")
