@@ -226,6 +226,19 @@ def main():
     }
     subprocess.run([*BANSO, "manage", "migrate", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*BANSO, "demo"], env=env, check=True, cwd=ROOT, capture_output=True)
+    server = serve(env, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        brute_force(base, env)
+        unlock(env)
+        uploads(base, env, server.pid, folder)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def serve(env, port):
+    """`banso serve` on the loopback, once it answers (the benchmark stops, saying why, if it does not)."""
     server = subprocess.Popen(
         [*BANSO, "serve", "--port", str(port)],
         env=env,
@@ -233,20 +246,16 @@ def main():
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        brute_force(base, env)
-        unlock(env)
-        uploads(base, env, server.pid, folder)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return server
+        except OSError:
+            if server.poll() is not None:
+                sys.exit("banso serve stopped: " + server.stderr.read().decode()[-2000:])
+            time.sleep(0.5)
+    server.terminate()
+    sys.exit("banso serve did not answer within 2 minutes")
 
 
 def unlock(env):

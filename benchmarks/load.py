@@ -28,7 +28,6 @@ import random
 import re
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -40,7 +39,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from abuse import BANSO, PASSWORD, ROOT, Browser
+from abuse import PASSWORD, Browser, serve
 from survey_bench import django_setup, machine_speed, setup_database
 
 TIMEOUT = 30
@@ -343,26 +342,6 @@ def report(results, seconds):
         f"{percentile(everything, 0.99):7.0f} {everything[-1]:7.0f}  {total / seconds:.1f} requests/s"
     )
     return failures
-
-
-def serve(env, port):
-    server = subprocess.Popen(
-        [*BANSO, "serve", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
-            return server
-        except OSError:
-            if server.poll() is not None:
-                sys.exit("banso serve stopped: " + server.stderr.read().decode()[-2000:])
-            time.sleep(0.5)
-    server.terminate()
-    sys.exit("banso serve did not answer within 2 minutes")
 
 
 def main():

@@ -169,6 +169,9 @@ def pages(sample, town, plan, programmes, people):
     for size, programme in sorted(programmes.items()):
         url = reverse("programs:programme", args=[programme.pk])
         yield f"programme page, {size} towns", "prefecture staff", client(people["pref"]), url
+    biggest = programmes[max(programmes)]
+    url = reverse("programs:programme_report", args=[biggest.pk]) + "?format=pdf"
+    yield f"programme report PDF, {max(programmes)} towns", "prefecture staff", client(people["pref"]), url
     if survey_round:
         url = reverse("survey:analysis", args=[sample.code, survey_round.pk])
         yield "survey analysis", "DX staff (sample town)", client(sample_staff), url
