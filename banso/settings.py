@@ -241,6 +241,8 @@ BANSO_WORKER_SILENT_SECONDS = int(os.environ.get("BANSO_WORKER_SILENT_SECONDS", 
 # A plan's PDF or Word file is made by a job, its page showing when it is ready, once the plan has more measures
 # than this (laying out a long plan takes seconds); a smaller one is downloaded at once.
 BANSO_EXPORT_INLINE_MEASURES = int(os.environ.get("BANSO_EXPORT_INLINE_MEASURES", "60"))
+# The same for a programme's report (PDF or Word) of more towns than this: each town is a section.
+BANSO_EXPORT_INLINE_TOWNS = int(os.environ.get("BANSO_EXPORT_INLINE_TOWNS", "30"))
 # Where people reach Banso, for links in e-mails sent by jobs (reminders), which have no request to read it from.
 BANSO_SITE_URL = os.environ.get("BANSO_SITE_URL", "").rstrip("/")
 # The worker sends the day's progress-report reminders from this hour (Japan time); `banso remind` from cron

@@ -170,6 +170,8 @@ def pages(sample, town, plan, programmes, people):
         url = reverse("programs:programme", args=[programme.pk])
         yield f"programme page, {size} towns", "prefecture staff", client(people["pref"]), url
     biggest = programmes[max(programmes)]
+    # A job, not a page: the request only queues it where a worker runs; here jobs run at once (BANSO_JOBS=
+    # immediate), so this times the worker's work, request included.
     url = reverse("programs:programme_report", args=[biggest.pk]) + "?format=pdf"
     yield f"programme report PDF, {max(programmes)} towns", "prefecture staff", client(people["pref"]), url
     if survey_round:
@@ -204,6 +206,9 @@ def main():
         print(f"{'page':32} {'persona':24} {'p50 ms':>7} {'p95 ms':>7} {'queries':>8}  target")
         for name, persona, client, url in pages(sample, town, plan, programmes, people):
             p50, p95, queries = timings(client, url, args.runs)
+            if name.startswith("programme report"):
+                print(f"{name:32} {persona:24} {p50:7.0f} {p95:7.0f} {queries:8}  a job (made by the worker)")
+                continue
             target = TARGETS.get(name, 150)
             verdict = "ok" if p95 <= target else "OVER"
             print(f"{name:32} {persona:24} {p50:7.0f} {p95:7.0f} {queries:8}  ≤ {target} ms {verdict}")

@@ -131,6 +131,23 @@ def document_export(which):
     return {"code": town(which).code, "pk": plan.pk, "export_id": found.pk}
 
 
+def programme_report_file(which):
+    """A large programme's report, asked for by the prefecture's staff member who runs it: theirs alone."""
+    import datetime as dt
+
+    from banso.orgs.models import User
+    from banso.programs.models import ProgrammeReport
+
+    ids = programme(which)
+    found, _created = ProgrammeReport.objects.get_or_create(
+        programme_id=ids["programme_id"],
+        fmt="pdf",
+        as_of=dt.date(2026, 4, 1),
+        requested_by=User.objects.get(username="pref-staff"),
+    )
+    return {**ids, "report_id": found.pk}
+
+
 def phase(which):
     from banso.plans.models import Phase
 
@@ -484,6 +501,11 @@ ROUTES = {
     # Every town's status in one document: for the programme's owner.
     "programs:programme_report": Route(
         programme, {"pref_staff"}, forbidden=frozenset(READERS | {"other_town_staff"} - {"pref_staff"})
+    ),
+    "programs:programme_report_file": Route(
+        programme_report_file,
+        {"pref_staff"},
+        forbidden=frozenset(READERS | {"other_town_staff"} - {"pref_staff"}),
     ),
     "programs:support": Route(code, READERS),
     # The advisor's own report, and town-wide readers'; department staff may not.

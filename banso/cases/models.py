@@ -230,3 +230,21 @@ class CasePosting(Posting):
 
     class Meta:
         indexes = [models.Index(fields=["term", "obj", "weight"], name="case_posting_term")]
+
+
+class IndexBuild(models.Model):
+    """A full rebuild of the case index, with the folding rules it was cut by: a worker that starts under other
+    rules (an upgrade) rebuilds it."""
+
+    rules = models.CharField(max_length=16)
+    built_at = models.DateTimeField(auto_now_add=True)
+    cases = models.PositiveIntegerField()
+    postings = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["-built_at", "-id"]
+        verbose_name = _("search index build")
+        verbose_name_plural = _("search index builds")
+
+    def __str__(self) -> str:
+        return f"{self.built_at:%Y-%m-%d %H:%M} {self.rules}"

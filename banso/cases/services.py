@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task as job
 
-from banso.cases.models import Case, CaseAdoption, CasePosting, CaseSource, CaseTransition, band_for
+from banso.cases.models import Case, CaseAdoption, CasePosting, CaseSource, CaseTransition, IndexBuild, band_for
 from banso.core.fiscal import FiscalYear
 from banso.core.services import save_validated
-from banso.text.search import SearchIndex
+from banso.text.search import SearchIndex, rules_fingerprint
 
 INDEX = SearchIndex(CasePosting)
 
@@ -50,10 +51,76 @@ def index_case(case: Case) -> None:
     INDEX.replace(case.pk, search_fields(case))
 
 
+def _with_search_fields():
+    return Case.objects.select_related("municipality", "prefecture").prefetch_related("tags", "funding")
+
+
 def index_rebuild() -> int:
-    """Index every case again (after a bulk load, or to apply a change of the folding rules)."""
-    cases = Case.objects.select_related("municipality", "prefecture").prefetch_related("tags", "funding")
-    return INDEX.rebuild((c.pk, search_fields(c)) for c in cases.iterator(chunk_size=500))
+    """Index every case again (after a bulk load, or to apply a change of the folding rules). Returns the
+    number of postings."""
+    postings = INDEX.rebuild((c.pk, search_fields(c)) for c in _with_search_fields().iterator(chunk_size=500))
+    IndexBuild.objects.create(rules=rules_fingerprint(), cases=Case.objects.count(), postings=postings)
+    return postings
+
+
+def index_is_current() -> bool:
+    built = IndexBuild.objects.first()
+    return built is not None and built.rules == rules_fingerprint()
+
+
+@job()
+def index_rebuild_job(only_if_outdated: bool = False) -> int:
+    """The job: a full rebuild (10,000 cases take a minute), skipped when asked only if the rules changed and
+    another worker has rebuilt under the current ones meanwhile."""
+    if only_if_outdated and index_is_current():
+        return 0
+    return index_rebuild()
+
+
+def index_rebuild_if_outdated() -> bool:
+    """A worker's start chore: enqueue a rebuild when the index was cut by other rules (or never built)."""
+    if index_is_current():
+        return False
+    index_rebuild_job.enqueue(only_if_outdated=True)
+    return True
+
+
+@job()
+def index_cases_job(case_ids: list[int]) -> int:
+    """The job: index these cases again (a name they show changed: their town, a plan item, a funding scheme)."""
+    found = 0
+    for case in _with_search_fields().filter(pk__in=case_ids):
+        index_case(case)
+        found += 1
+    return found
+
+
+# Names a case's index reads from another model: model label -> (field, how to find the cases that show it).
+NAMES_INDEXED = {
+    "orgs.Municipality": ("name", lambda obj: Case.objects.filter(municipality=obj)),
+    "orgs.Prefecture": ("name", lambda obj: Case.objects.filter(prefecture=obj)),
+    "plans.AlignmentItem": ("name", lambda obj: Case.objects.filter(tags=obj)),
+    "plans.FundingScheme": ("name", lambda obj: Case.objects.filter(funding=obj)),
+}
+
+
+def name_before_save(sender, instance, **kwargs) -> None:
+    """pre_save of a model in NAMES_INDEXED: remember the stored name, to tell after the save if it changed."""
+    field, _cases = NAMES_INDEXED[sender._meta.label]
+    if instance.pk is not None and not kwargs.get("raw"):
+        instance._indexed_name = sender.objects.filter(pk=instance.pk).values_list(field, flat=True).first()
+
+
+def name_saved(sender, instance, created, **kwargs) -> None:
+    """post_save: when the name changed, the cases that show it are indexed again by a job after commit (a
+    prefecture's rename touches thousands of cases; the admin page that saved it should not wait)."""
+    field, cases = NAMES_INDEXED[sender._meta.label]
+    before = getattr(instance, "_indexed_name", None)
+    if created or before is None or before == getattr(instance, field):
+        return
+    ids = list(cases(instance).values_list("pk", flat=True))
+    if ids:
+        transaction.on_commit(lambda: index_cases_job.enqueue(ids))
 
 
 @transaction.atomic

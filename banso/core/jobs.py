@@ -97,6 +97,25 @@ def enqueue_daily(now: Any = None) -> list[str]:
     return enqueued
 
 
+# What a worker does once when it starts, registered by the apps (`register_at_start`).
+_at_start: list[Callable[[], Any]] = []
+
+
+def register_at_start(chore: Callable[[], Any]) -> None:
+    """Run `chore` when a worker starts: after an upgrade the workers restart, and work that the new code
+    needs (a search index cut by new rules) is enqueued without anyone remembering a command."""
+    if chore not in _at_start:
+        _at_start.append(chore)
+
+
+def start_chores() -> None:
+    for chore in _at_start:
+        try:
+            chore()
+        except Exception:  # the worker must start even if a chore cannot run now; it is tried at the next start
+            log.exception("start chore %s failed", getattr(chore, "__name__", chore))
+
+
 def heartbeat_chores() -> None:
     """What a worker's companion does at each heartbeat besides beating."""
     recover_abandoned()

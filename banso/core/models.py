@@ -17,6 +17,34 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class FileJob(models.Model):
+    """A file made by a job for the person who asked for it (core.exports): laying out a long document takes
+    seconds, which a web process should not spend. Kept for a week, then removed by a daily job. A concrete
+    model adds what the file is of, and its own `file` field to say where files are kept."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("being made")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("stopped by an internal error")
+        INTERRUPTED = "interrupted", _("interrupted")
+
+    fmt = models.CharField(max_length=5)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    filename = models.CharField(max_length=255, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-requested_at", "-id"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (self.Status.PENDING, self.Status.RUNNING)
+
+
 class AuditedModel(TimeStampedModel):
     """Domain data whose every change is recorded in AuditEntry (see core.audit).
 

@@ -5,13 +5,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from banso.core import exports
 from banso.core.access import get_scoped, id_param, require_manage, require_read_all
-from banso.core.documents import CONTENT_TYPES, attachment_disposition, document_bytes, download
+from banso.core.documents import CONTENT_TYPES, document_bytes, download
 from banso.core.uploads import Problem, UploadError
 from banso.orgs.access import municipality_for
 from banso.plans import selectors, services
@@ -29,10 +31,7 @@ def plan_export(request, code, pk, fmt):
         raise Http404
     version = plan.versions.filter(pk=id_param(request.GET.get("version"))).first()
     if fmt != "xlsx" and plan.measures.count() > settings.BANSO_EXPORT_INLINE_MEASURES:
-        export = services.document_export_create(plan=plan, version=version, fmt=fmt, user=request.user)
-        if export.status == DocumentExport.Status.DONE:  # jobs run at once here (BANSO_JOBS=immediate)
-            return _export_file(export)
-        return redirect("plans:document_export", code=code, pk=plan.pk, export_id=export.pk)
+        return _export_queued(request, code, plan, version, fmt)
     content, name = render_plan(plan, fmt, version)
     return download(content, fmt, name)
 
@@ -45,22 +44,15 @@ def document_export(request, code, pk, export_id):
     # Each person sees only the files they asked for.
     export = get_scoped(request, DocumentExport, pk=export_id, plan=plan, requested_by=request.user)
     if request.method == "POST":  # make it again, after an interruption
-        again = services.document_export_create(
-            plan=plan, version=export.version, fmt=export.fmt, user=request.user
-        )
-        return redirect("plans:document_export", code=code, pk=plan.pk, export_id=again.pk)
-    if request.GET.get("download") and export.status == DocumentExport.Status.DONE:
-        return _export_file(export)
-    context = {"municipality": municipality, "plan": plan, "export": export}
-    if request.GET.get("poll"):
-        return render(request, "plans/partials/document_export_status.html", context)
-    return render(request, "plans/document_export.html", context)
+        return _export_queued(request, code, plan, export.version, export.fmt)
+    return exports.status_page(
+        request, export, "plans/document_export.html", {"municipality": municipality, "plan": plan}
+    )
 
 
-def _export_file(export):
-    response = FileResponse(export.file.open("rb"), content_type=CONTENT_TYPES[export.fmt])
-    response["Content-Disposition"] = attachment_disposition(export.fmt, export.filename)
-    return response
+def _export_queued(request, code, plan, version, fmt):
+    export = services.document_export_create(plan=plan, version=version, fmt=fmt, user=request.user)
+    return exports.offer(export, reverse("plans:document_export", args=[code, plan.pk, export.pk]))
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from banso.core.fields import FiscalYearField
-from banso.core.models import AuditedModel, ends_after_starts
+from banso.core.models import AuditedModel, FileJob, ends_after_starts
 from banso.orgs.models import Department, Municipality
 
 
@@ -622,37 +622,19 @@ class WorkbookImport(models.Model):
         return self.status not in (self.Status.PENDING, self.Status.RUNNING)
 
 
-class DocumentExport(models.Model):
+class DocumentExport(FileJob):
     """A large plan's PDF or Word file, made by a job for the person who asked for it (a plan of many measures
-    takes seconds to lay out; a web process should not). Kept for a week, then removed by a daily job."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RUNNING = "running", _("being made")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("stopped by an internal error")
-        INTERRUPTED = "interrupted", _("interrupted")
+    takes seconds to lay out)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exports")
     version = models.ForeignKey("PlanVersion", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    fmt = models.CharField(max_length=5)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     file = models.FileField(upload_to="plan-exports/%Y/%m/", blank=True)
-    filename = models.CharField(max_length=255, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     scope_municipality_path = "plan__municipality"
 
-    class Meta:
-        ordering = ["-requested_at", "-id"]
+    class Meta(FileJob.Meta):
         verbose_name = _("plan document export")
         verbose_name_plural = _("plan document exports")
 
     def __str__(self) -> str:
         return self.filename or f"{self.plan} ({self.fmt})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status not in (self.Status.PENDING, self.Status.RUNNING)

@@ -9,13 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task as job
 
+from banso.core import exports
 from banso.core.audit import acting_as, created_in_bulk
 from banso.core.fields import nfkc, typed
 from banso.core.fiscal import FiscalYear
@@ -990,38 +990,18 @@ def document_export_create(*, plan, version, fmt: str, user) -> DocumentExport:
 def document_export_job(export_id: int) -> str:
     from banso.plans.documents import render_plan
 
-    export = DocumentExport.objects.select_related("plan", "version").get(pk=export_id)
-    DocumentExport.objects.filter(pk=export.pk).update(status=DocumentExport.Status.RUNNING)
-    try:
-        content, name = render_plan(export.plan, export.fmt, export.version)
-    except Exception:
-        log.exception("plan export %s failed", export_id)
-        DocumentExport.objects.filter(pk=export.pk).update(
-            status=DocumentExport.Status.FAILED, finished_at=timezone.now()
-        )
-        return str(DocumentExport.Status.FAILED)
-    export.file.save(f"{uuid.uuid4().hex}.{export.fmt}", ContentFile(content), save=False)
-    export.filename, export.status, export.finished_at = name, DocumentExport.Status.DONE, timezone.now()
-    export.save(update_fields=["file", "filename", "status", "finished_at"])
-    return str(export.status)
-
-
-EXPORTS_KEPT_DAYS = 7
+    return exports.make(
+        DocumentExport, export_id, lambda export: render_plan(export.plan, export.fmt, export.version)
+    )
 
 
 @job()
 def document_exports_prune_job() -> int:
     """Remove exports older than a week, files included (a daily job)."""
-    old = DocumentExport.objects.filter(requested_at__lt=timezone.now() - dt.timedelta(days=EXPORTS_KEPT_DAYS))
-    for export in old.exclude(file=""):
-        export.file.delete(save=False)
-    return old.delete()[0]
+    return exports.prune(DocumentExport)
 
 
 @receiver(job_abandoned, dispatch_uid="banso.plans.document_export_abandoned")
 def _document_export_abandoned(sender: str, args: list, kwargs: dict, **extra) -> None:
     if sender == document_export_job.module_path:
-        DocumentExport.objects.filter(
-            pk=args[0] if args else kwargs["export_id"],
-            status__in=[DocumentExport.Status.PENDING, DocumentExport.Status.RUNNING],
-        ).update(status=DocumentExport.Status.INTERRUPTED, finished_at=timezone.now())
+        exports.interrupted(DocumentExport, args[0] if args else kwargs["export_id"])

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from banso.core.fields import FiscalYearField
-from banso.core.models import AuditedModel, ends_after_starts
+from banso.core.models import AuditedModel, FileJob, ends_after_starts
 from banso.orgs.models import AdvisorAssignment, Municipality, Prefecture, SupportProvider
 from banso.plans.models import KPI
 
@@ -293,3 +293,19 @@ class JointGoalValue(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.goal} {self.municipality} {self.fiscal_year}"
+
+
+class ProgrammeReport(FileJob):
+    """The overview of a programme of many towns as PDF or Word, made by a job for its owner (179 towns' sections
+    take seconds to lay out)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reports")
+    as_of = models.DateField()
+    file = models.FileField(upload_to="programme-reports/%Y/%m/", blank=True)
+
+    class Meta(FileJob.Meta):
+        verbose_name = _("programme report")
+        verbose_name_plural = _("programme reports")
+
+    def __str__(self) -> str:
+        return self.filename or f"{self.programme} ({self.fmt})"

@@ -127,15 +127,8 @@ def _providers(participant, role) -> str:
     return "、".join(p.provider.name for p in participant.providers.all() if p.role == role)
 
 
-def overview_rows(programme, as_of):
-    participants = list(
-        programme.participants.select_related("municipality").prefetch_related("providers__provider")
-    )
-    return [(p, selectors.latest_snapshot(p.municipality, as_of)) for p in participants]
-
-
 def programme_overview(programme, as_of: dt.date) -> Document:
-    rows = overview_rows(programme, as_of)
+    rows = selectors.with_latest_snapshots(programme, as_of)
     doc = Document(
         title=programme.title,
         subtitle_lines=[str(programme.owner), _("As of %(date)s") % {"date": wareki_date(as_of, with_day=False)}],
@@ -181,7 +174,7 @@ def programme_overview(programme, as_of: dt.date) -> Document:
 
 
 def programme_workbook(programme, as_of: dt.date) -> bytes:
-    rows = overview_rows(programme, as_of)
+    rows = selectors.with_latest_snapshots(programme, as_of)
     return xlsx_bytes(
         [
             SheetTable(

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task as job
 
+from banso.core import exports
+from banso.core.documents import document_bytes
 from banso.core.fields import nfkc
+from banso.core.jobs import job_abandoned
 from banso.core.services import save_validated
 from banso.orgs.models import AdvisorAssignment
 from banso.programs.models import (
@@ -17,6 +22,7 @@ from banso.programs.models import (
     Participant,
     ParticipantProvider,
     Programme,
+    ProgrammeReport,
     StatusSnapshot,
     SupportActivity,
 )
@@ -224,3 +230,42 @@ def _next_number(plan) -> str:
     while f"横-{n}" in taken:
         n += 1
     return f"横-{n}"
+
+
+def programme_report_create(*, programme, as_of, fmt: str, user) -> ProgrammeReport:
+    """Queue the overview's PDF or Word file for `user`. Done when this returns where jobs run at once."""
+    report = ProgrammeReport.objects.create(programme=programme, as_of=as_of, fmt=fmt, requested_by=user)
+    programme_report_job.enqueue(report.pk)
+    report.refresh_from_db()
+    return report
+
+
+def programme_report_content(programme, as_of, fmt: str) -> tuple[bytes, str]:
+    from banso.programs import reports
+
+    if fmt == "xlsx":
+        content = reports.programme_workbook(programme, as_of)
+    else:
+        content = document_bytes(reports.programme_overview(programme, as_of), fmt)
+    return content, f"{programme.title}_{as_of}.{fmt}"
+
+
+@job()
+def programme_report_job(report_id: int) -> str:
+    return exports.make(
+        ProgrammeReport,
+        report_id,
+        lambda report: programme_report_content(report.programme, report.as_of, report.fmt),
+    )
+
+
+@job()
+def programme_reports_prune_job() -> int:
+    """Remove reports older than a week, files included (a daily job)."""
+    return exports.prune(ProgrammeReport)
+
+
+@receiver(job_abandoned, dispatch_uid="banso.programs.programme_report_abandoned")
+def _programme_report_abandoned(sender: str, args: list, kwargs: dict, **extra) -> None:
+    if sender == programme_report_job.module_path:
+        exports.interrupted(ProgrammeReport, args[0] if args else kwargs["report_id"])

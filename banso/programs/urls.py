@@ -12,6 +12,11 @@ urlpatterns = [
     path("programmes/<int:programme_id>/participants/", views.participant_add, name="participant_add"),
     path("programmes/<int:programme_id>/meetings/new/", views.meeting_create, name="meeting_create"),
     path("programmes/<int:programme_id>/report/", views.programme_report, name="programme_report"),
+    path(
+        "programmes/<int:programme_id>/report/<int:report_id>/",
+        views.programme_report_file,
+        name="programme_report_file",
+    ),
     path("programmes/<int:programme_id>/joint-goals/", views.joint_goal_add, name="joint_goal_add"),
     path("programmes/<int:programme_id>/joint-goals/<str:code>/", views.joint_values, name="joint_values"),
     path("m/<str:code>/support/", views.support, name="support"),

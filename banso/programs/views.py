@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from banso.core import exports
 from banso.core.access import get_scoped, require_manage
 from banso.core.documents import document_bytes, download
 from banso.core.fiscal import FiscalYear
@@ -30,6 +32,7 @@ from banso.programs.forms import (
     ProgrammeForm,
     SnapshotForm,
 )
+from banso.programs.models import ProgrammeReport
 
 
 def _programme(request, programme_id):
@@ -269,13 +272,29 @@ def programme_report(request, programme_id):
     _require_owner(request, programme)  # every town's status: the owner shares it at the 検討会
     as_of = _date(request.GET.get("as_of")) or timezone.localdate()
     fmt = request.GET.get("format", "pdf")
-    if fmt == "xlsx":
-        content = reports.programme_workbook(programme, as_of)
-    elif fmt in ("docx", "pdf"):
-        content = document_bytes(reports.programme_overview(programme, as_of), fmt)
-    else:
+    if fmt not in ("xlsx", "docx", "pdf"):
         raise Http404
-    return download(content, fmt, f"{programme.title}_{as_of}.{fmt}")
+    if fmt != "xlsx" and programme.participants.count() > settings.BANSO_EXPORT_INLINE_TOWNS:
+        return _report_queued(request, programme, as_of, fmt)
+    content, name = services.programme_report_content(programme, as_of, fmt)
+    return download(content, fmt, name)
+
+
+@require_http_methods(["GET", "POST"])
+def programme_report_file(request, programme_id, report_id):
+    """A large programme's report being made by the worker: the page asks every second, then offers it."""
+    programme = _programme(request, programme_id)
+    _require_owner(request, programme)
+    # Each person sees only the files they asked for.
+    report = get_object_or_404(ProgrammeReport, pk=report_id, programme=programme, requested_by=request.user)
+    if request.method == "POST":  # make it again, after an interruption
+        return _report_queued(request, programme, report.as_of, report.fmt)
+    return exports.status_page(request, report, "programs/programme_report_file.html", {"programme": programme})
+
+
+def _report_queued(request, programme, as_of, fmt):
+    report = services.programme_report_create(programme=programme, as_of=as_of, fmt=fmt, user=request.user)
+    return exports.offer(report, reverse("programs:programme_report_file", args=[programme.pk, report.pk]))
 
 
 def _date(text):

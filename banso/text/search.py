@@ -20,6 +20,7 @@ and PostgreSQL return the same ranking on the same data.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 import re
@@ -70,6 +71,25 @@ MARKER = 0  # the term every indexed object has once; its weight is the object's
 MAX_PREFIX_TERMS = 64  # a one-character word stands for the commonest bigrams that start with it
 SATURATION = 2  # stored weight = 100·tf/(tf+SATURATION): repeating a word helps, but less and less
 COVERAGE_BONUS = 50  # added to every matched weight, so matching more of the query beats repeating part of it
+
+
+# Raise when the code that cuts text into terms changes in a way the tables below do not show; the fingerprint
+# then changes and the indexes are rebuilt by the next worker that starts.
+RULES_REVISION = 1
+
+
+def rules_fingerprint() -> str:
+    """What the terms of a document depend on, as a short digest: an index built under other rules must be
+    rebuilt, or a query folded under the new rules misses documents folded under the old ones."""
+    rules = (
+        RULES_REVISION,
+        SYNONYMS,
+        SEPARATORS.pattern,
+        _HIRAGANA.pattern,
+        sorted(SCRIPT_FOLD.items()),
+        SATURATION,
+    )
+    return hashlib.sha256(repr(rules).encode()).hexdigest()[:16]
 
 
 def canonical(text: str) -> str:

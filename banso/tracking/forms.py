@@ -44,7 +44,7 @@ class UpdateForm(forms.Form):
 
     status = forms.ChoiceField(label=_("status"))
     note = forms.CharField(label=_("progress"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    evidence_url = forms.URLField(label=_("link to evidence"), required=False)
+    evidence_url = forms.URLField(label=_("link to evidence"), required=False, assume_scheme="https")
     evidence_file = forms.FileField(label=_("evidence file"), required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput)
 

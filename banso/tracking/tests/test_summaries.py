@@ -84,6 +84,10 @@ def test_it_shows_ten_or_three_towns_in_the_same_number_of_queries(client):
     world = World()
     pages = {
         "programme page": (world.pref_staff, reverse("programs:programme", args=[world.programme.pk])),
+        "programme report": (
+            world.pref_staff,
+            reverse("programs:programme_report", args=[world.programme.pk]) + "?format=xlsx",
+        ),
         "prefecture staff's home": (world.pref_staff, reverse("home")),
         "advisor's home": (world.advisor, reverse("home")),
     }

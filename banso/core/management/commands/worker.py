@@ -33,6 +33,7 @@ class Command(BansoCommand):
         worker = jobs.worker_id()
         jobs.beat(worker)
         jobs.recover_abandoned()  # jobs a worker killed before this one left running
+        jobs.start_chores()
         stop = threading.Event()
         parent = os.getppid() if exit_with_parent else None
         companion = threading.Thread(target=jobs.keep_beating, args=(worker, stop, parent), daemon=True)
