@@ -190,3 +190,21 @@ def hidden_town(db):
 @pytest.fixture
 def department(town):
     return Department.objects.get(municipality=town, name="住民課")
+
+
+def worker_lost_during(task) -> int:
+    """The queued job of `task` as if a worker had claimed it and then been killed; then a worker looks for
+    abandoned jobs and says how many it found. (Jobs wait in the database only where a test asks for the database
+    backend.)"""
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from banso.core import jobs
+    from banso.core.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.create(worker_id="gone-1", seen_at=timezone.now() - dt.timedelta(minutes=5))
+    DBTaskResult.objects.filter(task_path=task.module_path).update(
+        status=TaskResultStatus.RUNNING, worker_ids=["gone-1"], started_at=timezone.now()
+    )
+    return jobs.recover_abandoned()

@@ -12,14 +12,13 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from banso import factories
-from banso.core import jobs
-from banso.core.models import WorkerHeartbeat
 from banso.orgs.models import Role
 from banso.plans import services
 from banso.plans.models import DocumentExport, Plan, WorkbookImport
 from banso.plans.selectors import plan_snapshot
 from banso.plans.tests.test_round_trip import city, other_town  # noqa: F401 (fixtures)
 from banso.plans.workbook import export_workbook
+from banso.testing import worker_lost_during
 
 
 def officer(town):
@@ -84,12 +83,7 @@ def test_an_import_whose_worker_was_lost_is_interrupted_and_runs_again(city, oth
         reverse("plans:plan_import_new", args=[other_town.code]), {"file": SimpleUploadedFile("計画.xlsx", data)}
     )
     found = WorkbookImport.objects.get(municipality=other_town)
-    job = DBTaskResult.objects.get(task_path=services.workbook_import_job.module_path)
-    WorkerHeartbeat.objects.create(worker_id="gone-1", seen_at=timezone.now() - dt.timedelta(minutes=5))
-    DBTaskResult.objects.filter(pk=job.pk).update(
-        status=TaskResultStatus.RUNNING, worker_ids=["gone-1"], started_at=timezone.now()
-    )
-    assert jobs.recover_abandoned() == 1
+    assert worker_lost_during(services.workbook_import_job) == 1
 
     status_page = reverse("plans:workbook_import", args=[other_town.code, found.pk])
     page = client.get(status_page).content.decode()

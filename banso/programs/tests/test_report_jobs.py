@@ -8,15 +8,12 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
-from banso.core import jobs
-from banso.core.models import WorkerHeartbeat
 from banso.orgs import services as org_services
 from banso.orgs.models import Role, User
 from banso.programs import services
 from banso.programs.models import Programme, ProgrammeReport
+from banso.testing import worker_lost_during
 
 
 @pytest.fixture
@@ -63,12 +60,7 @@ def test_a_large_programmes_report_is_made_by_the_worker_and_offered_when_ready(
 
 def test_a_report_whose_worker_was_lost_says_so_and_is_made_again(pref_staff, programme, many_towns):
     _response, report = _ask(pref_staff, programme, "docx")
-    job = DBTaskResult.objects.get(task_path=services.programme_report_job.module_path)
-    WorkerHeartbeat.objects.create(worker_id="gone-1", seen_at=timezone.now() - dt.timedelta(minutes=5))
-    DBTaskResult.objects.filter(pk=job.pk).update(
-        status=TaskResultStatus.RUNNING, worker_ids=["gone-1"], started_at=timezone.now()
-    )
-    assert jobs.recover_abandoned() == 1
+    assert worker_lost_during(services.programme_report_job) == 1
     page_url = reverse("programs:programme_report_file", args=[programme.pk, report.pk])
     page = pref_staff.get(page_url).content.decode()
     assert "中断" in page and "もう一度作る" in page
