@@ -8,6 +8,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from banso.orgs import services as org_services
 from banso.orgs.models import Role, User
@@ -82,3 +83,12 @@ def test_a_small_programme_downloads_at_once_and_old_reports_are_removed(pref_st
         assert services.programme_reports_prune_job.call() == 1
     assert not ProgrammeReport.objects.exists()
     assert not report.file.storage.exists(report.file.name)
+
+
+def test_a_report_in_an_unknown_format_is_refused_and_nothing_is_queued(pref_staff, programme, many_towns):
+    response, report = _ask(pref_staff, programme, "exe")
+    assert response.status_code == 404 and report is None
+    assert not DBTaskResult.objects.filter(task_path=services.programme_report_job.module_path).exists()
+    # Nor may anyone open a report number that is not theirs or does not exist.
+    missing = reverse("programs:programme_report_file", args=[programme.pk, 999999])
+    assert pref_staff.get(missing).status_code == 404
