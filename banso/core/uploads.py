@@ -16,11 +16,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sys
 import tempfile
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -183,18 +184,46 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def formula_cells(info: XlsxInfo, sheet_name: str) -> set[tuple[int, int]]:
-    """(row, column), both 0-based, of every cell of the sheet that holds a formula."""
+@dataclass
+class SheetScan:
+    rows: int = 0  # rows holding cells, counted until just past the limit the scan was given
+    formulas: set[tuple[int, int]] = field(default_factory=set)  # (row, column), both 0-based
+
+
+def scan_sheet(info: XlsxInfo, sheet_name: str, *, more_than: int = sys.maxsize) -> SheetScan:
+    """The rows with cells and the formula cells of a sheet, from one pass over its XML a megabyte at a time,
+    stopped as soon as there are more than `more_than` rows: a sheet too long to import is refused before any
+    parser holds it (a million rows would take calamine seconds and gigabytes), and neither the XML nor its text
+    is ever held whole. Rows that are only formatted (empty `<row/>`) do not count."""
+    scan = SheetScan()
     part = info.sheet_parts.get(sheet_name)
     if not part:
-        return set()
+        return scan
+    tail = b""
     with zipfile.ZipFile(info.path) as archive:
         try:
-            xml = archive.read(part)  # bytes: decoding a large sheet would double what it holds
+            xml = archive.open(part)
         except KeyError:
-            return set()
+            return scan
+        with xml:
+            while scan.rows <= more_than and (chunk := xml.read(1 << 20)):
+                window = tail + chunk
+                # Whole rows only: what follows the last row's start waits for the next chunk, so a cell and its
+                # formula are never cut apart.
+                cut = window.rfind(b"<row")
+                if cut <= 0:
+                    tail = window
+                    continue
+                _scan_rows(window[:cut], scan)
+                tail = window[cut:]
+            if scan.rows <= more_than:
+                _scan_rows(tail, scan)
+    return scan
+
+
+def _scan_rows(xml: bytes, scan: SheetScan) -> None:
+    scan.rows += xml.count(b"</row>")
     # From each formula back to the cell that holds it: the time grows with the formulas, not with the sheet.
-    found = set()
     at = xml.find(b"<f")
     while at >= 0:  # bytes.find rather than a regular expression: a sheet without formulas is passed over fast
         formula = _FORMULA_RE.match(xml, at)
@@ -204,8 +233,12 @@ def formula_cells(info: XlsxInfo, sheet_name: str) -> set[tuple[int, int]]:
         cell = xml.rfind(b"<c ", 0, formula.start())
         ref = _CELL_REF_RE.match(xml, cell) if cell >= 0 else None
         if ref and xml.find(b"</c>", cell, formula.start()) < 0:
-            found.add((int(ref.group(2)) - 1, column_index(ref.group(1).decode())))
-    return found
+            scan.formulas.add((int(ref.group(2)) - 1, column_index(ref.group(1).decode())))
+
+
+def formula_cells(info: XlsxInfo, sheet_name: str) -> set[tuple[int, int]]:
+    """(row, column), both 0-based, of every cell of the sheet that holds a formula."""
+    return scan_sheet(info, sheet_name).formulas
 
 
 def problem_groups(problems: list[dict[str, Any]], shown_rows: int = 10) -> list[dict[str, Any]]:
@@ -291,21 +324,8 @@ def check_document(upload: Any) -> None:
 
 
 def rows_with_cells(info: XlsxInfo, sheet_name: str, *, more_than: int) -> int:
-    """How many rows of the sheet hold cells, counted in its XML a megabyte at a time and stopped as soon as there
-    are more than `more_than`: a sheet too long to import is refused before any parser holds it (a million rows
-    would take calamine seconds and gigabytes). Rows that are only formatted (empty `<row/>`) do not count."""
-    part = info.sheet_parts.get(sheet_name)
-    if not part:
-        return 0
-    found, tail = 0, b""
-    with zipfile.ZipFile(info.path) as archive, archive.open(part) as xml:
-        while found <= more_than and (chunk := xml.read(1 << 20)):
-            window = tail + chunk
-            found += window.count(b"</row>")
-            tail = window[
-                -5:
-            ]  # shorter than the tag: a tag cut in two is counted once, when the next chunk ends it
-    return found
+    """How many rows of the sheet hold cells, counted until there are more than `more_than` (`scan_sheet`)."""
+    return scan_sheet(info, sheet_name, more_than=more_than).rows
 
 
 def safe_cell(value: Any) -> Any:

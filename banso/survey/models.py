@@ -238,8 +238,10 @@ class SurveyTask(TimeStampedModel):
     missing_answers = models.PositiveSmallIntegerField(default=0)
     to_become_measure = models.BooleanField(_("to become a measure"), default=False, db_default=False)
     measure_note = models.CharField(_("note for the plan"), max_length=200, blank=True, **EMPTY_IN_DATABASE)
+    # Indexed only where set (below): a few tasks of a round are marked, and an index entry for every unmarked task
+    # would cost each row of an import.
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     marked_at = models.DateTimeField(null=True, blank=True)
     import_batch = models.ForeignKey(
@@ -257,7 +259,10 @@ class SurveyTask(TimeStampedModel):
             models.UniqueConstraint(fields=["survey_round", "row_key"], name="unique_task_row_key"),
             models.CheckConstraint(condition=Q(annual_hours__gte=0), name="task_hours_not_negative"),
         ]
-        indexes = [models.Index(fields=["survey_round", "department"])]
+        indexes = [
+            models.Index(fields=["survey_round", "department"]),
+            models.Index(fields=["marked_by"], condition=Q(marked_by__isnull=False), name="survey_task_marked_by"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -23,7 +23,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from banso.core.fiscal import FiscalYear
-from banso.core.uploads import Problem, XlsxInfo, column_letter, formula_cells, open_xlsx, rows_with_cells
+from banso.core.uploads import Problem, XlsxInfo, column_letter, open_xlsx, rows_with_cells, scan_sheet
 from banso.survey import sheet
 from banso.text.normalize import fold, normalize_for_matching
 
@@ -232,7 +232,8 @@ def _read_sheet(
         )
         return
     result.sheet_name = sheet_name
-    if rows_with_cells(info, sheet_name, more_than=LONGEST_SHEET) > LONGEST_SHEET:  # before calamine holds it
+    scan = scan_sheet(info, sheet_name, more_than=LONGEST_SHEET)  # the row count and the formulas in one pass
+    if scan.rows > LONGEST_SHEET:  # before calamine holds it
         result.problems.append(_too_many_rows(sheet_name))
         return
     found_sheet = workbook.get_sheet_by_name(sheet_name)
@@ -263,7 +264,7 @@ def _read_sheet(
     )
     validator.read_as = {kind: {fold(k): v for k, v in pairs.items()} for kind, pairs in (read_as or {}).items()}
     validator.extras = extras
-    validator.formulas = _by_row(formula_cells(info, sheet_name))
+    validator.formulas = _by_row(scan.formulas)
     if dept_col is not None:
         validator.department_column = (dept_col, str(header_cells[dept_col]))
     result.total_rows = total

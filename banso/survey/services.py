@@ -558,12 +558,11 @@ class _NewTaskRows:
         self.names = [f.attname for f in fields]
         preparers = column_preparers(SurveyTask, self.names)
         self.base = [prepare(f.pre_save(template, True)) for f, prepare in zip(fields, preparers, strict=True)]
-        # Every column with what it holds when the row has no value for it; the answers that need preparing.
-        self.defaults = list(zip(self.names, self.base, strict=True))
-        self.prepared = [
-            (i, name, prepare)
+        # Where each answer goes, and how it is prepared (None: as it is); every other column keeps its default.
+        self.answers = [
+            (i, name, None if prepare is as_is else prepare)
             for i, (name, prepare) in enumerate(zip(self.names, preparers, strict=True))
-            if name in IMPORT_FIELDS and prepare is not as_is
+            if name in IMPORT_FIELDS and name != "missing_answers"
         ]
         self.department_at = self.names.index("department_id")
         self.missing_at = self.names.index("missing_answers")
@@ -572,10 +571,10 @@ class _NewTaskRows:
     def __call__(self, row, row_key) -> list:
         values = row.values
         # A field the row has no value for keeps its default ("" for text, {} for extra, the import's times).
-        task = [default if (value := values.get(name)) is None else value for name, default in self.defaults]
-        for i, name, prepare in self.prepared:
+        task = self.base.copy()
+        for i, name, prepare in self.answers:
             if (value := values.get(name)) is not None:
-                task[i] = prepare(value)
+                task[i] = value if prepare is None else prepare(value)
         task[self.missing_at] = row.missing_answers
         task[self.department_at] = row.department_id
         task[self.row_key_at] = self.row_key_prepare(row_key)

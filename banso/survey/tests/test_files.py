@@ -38,21 +38,25 @@ def test_a_department_name_cannot_climb_out_of_the_zip_or_break_the_download_hea
     assert "\r" not in response["Content-Disposition"] and "X-Injected" not in response.headers
 
 
-def test_rows_are_counted_in_the_sheets_xml_across_its_chunks(tmp_path):
+def test_rows_and_formulas_are_found_in_the_sheets_xml_across_its_chunks(tmp_path):
     import xlsxwriter
 
-    from banso.core.uploads import inspect_xlsx, rows_with_cells
+    from banso.core.uploads import formula_cells, inspect_xlsx, rows_with_cells, scan_sheet
 
     path = tmp_path / "long.xlsx"
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("業務一覧")
-    for r in range(6000):  # about 2 MB of XML: several chunks
+    for r in range(6000):  # about 2 MB of XML: several chunks, with a formula in every 7th row
         sheet.write_row(r, 0, [f"業務{r}", "説明" * 40, r])
+        if r % 7 == 0:
+            sheet.write_formula(r, 3, f"=C{r + 1}*2")
     sheet.set_row(7000, 20)  # a row that is only formatted does not count
     book.close()
     info = inspect_xlsx(path)
     assert rows_with_cells(info, "業務一覧", more_than=10_000) == 6000
     assert 10 < rows_with_cells(info, "業務一覧", more_than=10) < 6000  # stops soon after the limit
+    assert formula_cells(info, "業務一覧") == {(r, 3) for r in range(0, 6000, 7)}
+    assert scan_sheet(info, "業務一覧", more_than=10_000).formulas == formula_cells(info, "業務一覧")
 
 
 def test_a_sheet_too_long_is_refused_before_it_is_read(town, tmp_path, monkeypatch):
