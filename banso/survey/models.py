@@ -241,7 +241,12 @@ class SurveyTask(TimeStampedModel):
     # Indexed only where set (below): a few tasks of a round are marked, and an index entry for every unmarked task
     # would cost each row of an import.
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
     )
     marked_at = models.DateTimeField(null=True, blank=True)
     import_batch = models.ForeignKey(
