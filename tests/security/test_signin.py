@@ -1,12 +1,15 @@
 """Sign-in as a municipality's security policy asks: lockout, Argon2, password reset, second factor."""
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -55,6 +58,22 @@ def test_one_address_trying_many_accounts_is_paused_at_a_limit_of_its_own(settin
     paused = sign_in(Client(), "dept-staff", PASSWORD, address="192.0.2.50")
     assert paused.status_code == 429 and "このネットワーク" in paused.content.decode()
     assert sign_in(Client(), "dept-staff", PASSWORD, address="192.0.2.51").status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_address_is_paused_for_the_quarter_hour_from_its_first_failure_whatever_the_clock_says(settings):
+    settings.BANSO_SIGNIN_ADDRESS_LIMIT = 6
+    # The first failure at 10:14: a count in clock quarters would start again at 10:15 and allow twice the limit.
+    start = timezone.localtime().replace(hour=10, minute=14, second=0, microsecond=0)
+    with time_machine.travel(start, tick=False) as clock:
+        for i in range(3):
+            sign_in(Client(), f"guess-{i}", "wrong-password", address="192.0.2.60")
+        clock.shift(dt.timedelta(minutes=2))
+        for i in range(3, 6):
+            sign_in(Client(), f"guess-{i}", "wrong-password", address="192.0.2.60")
+        assert sign_in(Client(), "dept-staff", PASSWORD, address="192.0.2.60").status_code == 429
+        clock.shift(dt.timedelta(minutes=13, seconds=1))  # 15 minutes after the first failure
+        assert sign_in(Client(), "dept-staff", PASSWORD, address="192.0.2.60").status_code == 302
 
 
 @pytest.mark.django_db
