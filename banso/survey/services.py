@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 import uuid
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -501,9 +503,9 @@ def _apply(batch, rows) -> None:
             else None
         )
         if task is None:
-            row_key = row.values.get("row_key") or uuid.uuid4()
-            creates.append(new_task(row, row_key))
-            created_keys.append(str(row_key))
+            new_values, row_key = new_task(row)
+            creates.append(new_values)
+            created_keys.append(row_key)
             if len(creates) >= CHUNK:  # write as we go: every row's values at once would double the memory
                 rows_insert(SurveyTask, new_task.names, creates)
                 creates = []
@@ -567,8 +569,10 @@ class _NewTaskRows:
         self.department_at = self.names.index("department_id")
         self.missing_at = self.names.index("missing_answers")
         self.row_key_at, self.row_key_prepare = self.names.index("row_key"), preparers[self.names.index("row_key")]
+        self.fresh_keys = _fresh_row_keys()
 
-    def __call__(self, row, row_key) -> list:
+    def __call__(self, row) -> tuple[list, str]:
+        """The task's values for the INSERT, and its row key (the sheet's hidden id, or a new one)."""
         values = row.values
         # A field the row has no value for keeps its default ("" for text, {} for extra, the import's times).
         task = self.base.copy()
@@ -577,8 +581,22 @@ class _NewTaskRows:
                 task[i] = value if prepare is None else prepare(value)
         task[self.missing_at] = row.missing_answers
         task[self.department_at] = row.department_id
-        task[self.row_key_at] = self.row_key_prepare(row_key)
-        return task
+        if given := values.get("row_key"):
+            task[self.row_key_at] = self.row_key_prepare(given)
+            return task, str(given)
+        task[self.row_key_at] = key = next(self.fresh_keys)
+        return task, key
+
+
+def _fresh_row_keys() -> Iterator[str]:
+    """Random (version 4) UUIDs as 32 hex digits, made a thousand at a time: what a UUIDField stores on SQLite and
+    what PostgreSQL reads into a uuid, without making a UUID object for each new task."""
+    while True:
+        raw = bytearray(os.urandom(16 * 1000))
+        raw[6::16] = bytes(b & 0x0F | 0x40 for b in raw[6::16])  # the version: 4, random
+        raw[8::16] = bytes(b & 0x3F | 0x80 for b in raw[8::16])  # the variant of RFC 9562
+        text = raw.hex()
+        yield from (text[i : i + 32] for i in range(0, len(text), 32))
 
 
 def _add_sections(named: set[tuple[int, str]]) -> None:
