@@ -76,21 +76,28 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("Changed")
         DELETE = "delete", _("Deleted")
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=200)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("kind of record"))
+    object_id = models.CharField(max_length=64, verbose_name=_("record id"))
+    object_repr = models.CharField(max_length=200, verbose_name=_("record"))
     # A plain id rather than a foreign key: core must not depend on orgs, and
     # the history of a deleted municipality's objects must survive it.
-    municipality_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    municipality_id = models.BigIntegerField(
+        null=True, blank=True, db_index=True, verbose_name=_("municipality id")
     )
-    actor_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=10, choices=Action.choices, verbose_name=_("action"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    actor_label = models.CharField(max_length=150, verbose_name=_("changed by (as recorded)"))
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    changed_fields = models.JSONField(default=list)
+    before = models.JSONField(null=True, blank=True, verbose_name=_("before"))
+    after = models.JSONField(null=True, blank=True, verbose_name=_("after"))
+    changed_fields = models.JSONField(default=list, verbose_name=_("changed fields"))
 
     scope_municipality_path = "municipality_id"
 

@@ -39,6 +39,7 @@ class HearingSession(AuditedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="hearing_sessions",
+        verbose_name=_("department"),
         help_text=_("Leave empty for the hearing with the mayor or for a cross-department meeting."),
     )
     title = models.CharField(_("title"), max_length=100)
@@ -75,15 +76,30 @@ class Challenge(AuditedModel):
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="challenges")
     session = models.ForeignKey(
-        HearingSession, null=True, blank=True, on_delete=models.SET_NULL, related_name="challenges"
+        HearingSession,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="challenges",
+        verbose_name=_("hearing"),
     )
     department = models.ForeignKey(
-        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="challenges"
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="challenges",
+        verbose_name=_("department"),
     )
     title = models.CharField(_("challenge"), max_length=200)
     description = models.TextField(_("details"), blank=True)
     theme = models.ForeignKey(
-        ChallengeTheme, null=True, blank=True, on_delete=models.SET_NULL, related_name="challenges"
+        ChallengeTheme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="challenges",
+        verbose_name=_("theme"),
     )
     impact = models.PositiveSmallIntegerField(_("impact (1–5)"), validators=SCORE, default=3)
     urgency = models.PositiveSmallIntegerField(_("urgency (1–5)"), validators=SCORE, default=3)
@@ -99,7 +115,9 @@ class Challenge(AuditedModel):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
     )
-    survey_tasks = models.ManyToManyField("survey.SurveyTask", blank=True, related_name="challenges")
+    survey_tasks = models.ManyToManyField(
+        "survey.SurveyTask", blank=True, related_name="challenges", verbose_name=_("survey tasks")
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

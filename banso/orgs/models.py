@@ -63,14 +63,23 @@ class Municipality(HasDensity, AuditedModel):
         VILLAGE = "village", _("village")
 
     code = models.CharField(_("local government code"), max_length=6, unique=True, validators=[lg_code_validator])
-    prefecture = models.ForeignKey(Prefecture, on_delete=models.PROTECT, related_name="municipalities")
+    prefecture = models.ForeignKey(
+        Prefecture, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("prefecture")
+    )
     name = models.CharField(_("name"), max_length=40)
     name_kana = models.CharField(_("reading"), max_length=80, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="wards")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="wards",
+        verbose_name=_("city the ward belongs to"),
+    )
     website = models.URLField(_("website"), blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True, verbose_name=_("latitude"))
+    longitude = models.FloatField(null=True, blank=True, verbose_name=_("longitude"))
     # 2020 census, loaded from master data; staff do not edit these.
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
@@ -105,7 +114,7 @@ class Municipality(HasDensity, AuditedModel):
             "When on, this municipality's DX staff enter a code from an authenticator app after their password."
         ),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("in use"))
     is_sample = models.BooleanField(_("sample data"), default=False)
 
     objects = MunicipalityQuerySet.as_manager()
@@ -140,7 +149,9 @@ class ComprehensivePlanGoal(AuditedModel):
 
     scope_municipality_path = "municipality"
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="plan_goals")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="plan_goals", verbose_name=_("municipality")
+    )
     number = models.CharField(_("number"), max_length=10)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -163,7 +174,9 @@ class Department(AuditedModel):
     # Every member of a municipality may read its list of departments.
     scope_municipality_path = "municipality"
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="departments")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="departments", verbose_name=_("municipality")
+    )
     name = models.CharField(_("name"), max_length=60)
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
     head_name = models.CharField(_("head of department"), max_length=60, blank=True)
@@ -368,9 +381,15 @@ class AdvisorAssignment(AuditedModel):
 
     scope_municipality_path = "municipality"
 
-    advisor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
-    provider = models.ForeignKey(SupportProvider, on_delete=models.PROTECT, related_name="assignments")
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="assignments")
+    advisor = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("advisor")
+    )
+    provider = models.ForeignKey(
+        SupportProvider, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("support provider")
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("municipality")
+    )
     title = models.CharField(_("title"), max_length=60, help_text=_("For example DX推進アドバイザー."))
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))

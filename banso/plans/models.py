@@ -93,7 +93,9 @@ DEFAULT_GRADE_SCALE = "A 目標より進んでいる\nB 目標どおり\nC 遅�
 
 
 class Plan(AuditedModel, FiscalPeriod):
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="plans")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="plans", verbose_name=_("municipality")
+    )
     title = models.CharField(_("title"), max_length=120)
     concept = models.CharField(_("concept"), max_length=200, blank=True)
     vision = models.TextField(_("vision"), blank=True)
@@ -247,8 +249,10 @@ class Measure(PlanPart):
         DELAYED = "delayed", _("delayed (遅延)")
         STOPPED = "stopped", _("stopped (中止)")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures")
-    policy = models.ForeignKey(Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="measures")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="measures", verbose_name=_("plan"))
+    policy = models.ForeignKey(
+        Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="measures", verbose_name=_("policy")
+    )
     number = models.CharField(_("number"), max_length=10, help_text=_("For example 3-1."))
     title = models.CharField(_("title"), max_length=150)
     purpose = models.TextField(_("purpose"), blank=True)
@@ -278,11 +282,15 @@ class Measure(PlanPart):
     funding = models.ManyToManyField(FundingScheme, blank=True, related_name="measures", verbose_name=_("funding"))
     # A source of money as the plan names it when Banso's list has no such scheme: kept, not refused.
     funding_other = models.CharField(_("other funding (as written)"), max_length=200, blank=True)
-    challenges = models.ManyToManyField("hearings.Challenge", blank=True, related_name="measures")
+    challenges = models.ManyToManyField(
+        "hearings.Challenge", blank=True, related_name="measures", verbose_name=_("challenges")
+    )
     viewpoints = models.ManyToManyField(
         "plans.Viewpoint", blank=True, related_name="measures", verbose_name=_("cross-cutting viewpoints")
     )
-    survey_tasks = models.ManyToManyField("survey.SurveyTask", blank=True, related_name="measures")
+    survey_tasks = models.ManyToManyField(
+        "survey.SurveyTask", blank=True, related_name="measures", verbose_name=_("survey tasks")
+    )
 
     scope_department_path = "owner"
 
@@ -365,7 +373,7 @@ class KPI(MeasurePart):
         PER_YEAR = "per_year", _("a figure per year (/年)")
         MILESTONE = "milestone", _("milestones (achieved or not)")
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="kpis")
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("measure"))
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NUMBER)
     unit = models.CharField(_("unit"), max_length=20, blank=True)

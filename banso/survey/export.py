@@ -81,7 +81,7 @@ def analysis_workbook(survey_round, analysis) -> bytes:
     )
     assumptions = Table(
         _("assumptions"),
-        [_("measure"), _("share of hours saved"), _("applies to")],
+        [_("means"), _("share of hours saved"), _("applies to")],
         [[str(label), float(rate) * 100, str(rule)] for _k, label, rate, rule in MEASURES],
         [20, 16, 60],
         note=" ".join(

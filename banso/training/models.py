@@ -30,7 +30,9 @@ class StaffMember(AuditedModel):
     """A member of the town's staff who takes trainings; most have no Banso login, so a user link is optional."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="staff_members")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="staff_members")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="staff_members", verbose_name=_("department")
+    )
     name = models.CharField(_("name"), max_length=60)
     staff_number = models.CharField(_("staff number"), max_length=20, blank=True)
     user = models.OneToOneField(
