@@ -99,7 +99,7 @@ def test_it_refuses_a_kpi_without_unit_or_with_a_target_before_the_baseline(plan
             baseline_date=dt.date(2025, 5, 1),
             targets={2024: 100},
         )
-    assert "基準" in err.value.messages[0]
+    assert "現状値の年度" in err.value.messages[0]
     assert not KPI.objects.filter(measure=measure).exists()
 
 
