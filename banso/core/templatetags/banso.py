@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -52,6 +53,66 @@ def number(value: Any) -> str:
     if isinstance(value, float | Decimal) and value != int(value):
         return f"{value:,.2f}"
     return f"{int(value):,}"
+
+
+# Units of what is counted one by one: a value worked out between two whole numbers (an expected value on the
+# straight line to a target) is shown whole, 「31件」 rather than 「30.98件」. A unit with a multiplier (万人, 千件)
+# keeps its decimals.
+COUNTED_UNITS = (
+    "件",
+    "人",
+    "回",
+    "箇所",
+    "か所",
+    "ヶ所",
+    "カ所",
+    "団体",
+    "校",
+    "社",
+    "台",
+    "本",
+    "種類",
+    "手続",
+    "手続き",
+    "業務",
+    "施設",
+    "世帯",
+    "部署",
+    "名",
+    "店舗",
+    "事業所",
+    "個",
+    "冊",
+    "枚",
+    "機関",
+    "地区",
+    "園",
+    "課",
+    "基",
+    "アカウント",
+    "システム",
+    "講座",
+    "事例",
+)
+MULTIPLIERS = ("十", "百", "千", "万", "億")
+SHARE_UNITS = ("%", "％", "ポイント", "pt")
+
+
+@register.filter
+def measured(value: Any, unit: Any = "") -> str:
+    """A KPI's number with the precision its unit allows: whole for what is counted (件, 人, 箇所 …), one decimal
+    for a share (%), up to two decimals otherwise. The unit itself is written after it by the template."""
+    if value in (None, ""):
+        return "—"
+    unit = str(unit or "").strip()
+    number_ = Decimal(str(value))
+    counted = re.split(r"[/／]", unit, maxsplit=1)[0]  # 「件/年」 counts 件
+    if counted.endswith(COUNTED_UNITS) and not counted.startswith(MULTIPLIERS):
+        return f"{round(number_):,}"
+    if unit.endswith(SHARE_UNITS):
+        text = f"{number_:,.1f}"
+        return text.removesuffix(".0")
+    return number(value)
 
 
 @register.filter

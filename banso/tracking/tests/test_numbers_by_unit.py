@@ -1,0 +1,45 @@
+"""Numbers as the unit allows: 「31件」, not 「30.98件」, where a value is worked out between whole numbers."""
+
+import re
+from decimal import Decimal
+
+from django.urls import reverse
+
+from banso.core.templatetags.banso import measured
+
+
+def test_a_counted_unit_is_shown_whole_a_share_with_one_decimal_and_a_multiplier_keeps_its_decimals():
+    assert measured(Decimal("30.98"), "件") == "31"
+    assert measured(30.4, "人") == "30"
+    assert measured(Decimal("1234.6"), "箇所") == "1,235"
+    assert measured(Decimal("45.04"), "%") == "45"
+    assert measured(Decimal("45.46"), "％") == "45.5"
+    assert measured(Decimal("1.25"), "万人") == "1.25"
+    assert measured(Decimal("1050.10"), "件/年") == "1,050"
+    assert measured(Decimal("2.5"), "時間") == "2.50"
+    assert measured(None, "件") == "—"
+
+
+def test_the_dashboard_shows_no_fraction_of_a_counted_thing(town_staff, town):
+    page = town_staff.get(reverse("tracking:dashboard", args=[town.code])).content.decode()
+    table = page[page.index('id="kpis"') :]
+    counted = re.findall(r"(\d[\d,]*(?:\.\d+)?)(件|人|箇所|回)", table)
+    assert counted  # the demo's KPIs count 件 and 人
+    assert [n for n, _unit in counted if "." in n] == []
+
+
+def test_a_report_already_sent_is_corrected_from_the_inbox_with_a_button_that_says_so(dept_staff, town):
+    from django.utils import timezone
+
+    from banso.orgs.models import User
+    from banso.orgs.scoping import scope_for
+    from banso.tracking import selectors, services
+
+    user = User.objects.get(username="dept-staff")
+    period, items, _has_plan = selectors.inbox(scope_for(user), town, user, timezone.localdate())
+    measure = next(m for m, u in items if u is None)
+    services.update_save(measure=measure, period=period, user=user, revision=0, status=measure.status, note="進捗")
+    page = dept_staff.get(reverse("tracking:inbox", args=[town.code])).content.decode()
+    row = page[page.index(f"{measure.number} {measure.title}") :]
+    assert "報告を直す" in row[: row.index("</tr>")]
+    assert "切り替え" not in page[page.index("<main") :]
