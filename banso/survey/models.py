@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from banso.core.fields import FiscalYearField
@@ -63,6 +64,12 @@ class SurveyRound(AuditedModel):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "fiscal_year", "title"], name="unique_survey_round"),
         ]
+
+    @property
+    def is_past_deadline(self) -> bool:
+        """Still collecting answers after its deadline (the day in Asia/Tokyo): the pages say so beside the status,
+        which alone would read 「回答受付中」 as if nothing were late."""
+        return self.status == self.Status.OPEN and self.deadline < timezone.localdate()
 
     def __str__(self) -> str:
         return self.title

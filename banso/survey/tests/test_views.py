@@ -298,3 +298,22 @@ def test_it_shows_the_survey_pages_in_english_too(town_staff, survey_round):
     for name in ("survey:round", "survey:analysis"):
         page = town_staff.get(reverse(name, args=[code, survey_round.pk])).content.decode()
         assert 'lang="en"' in page
+
+
+def test_a_round_still_open_after_its_deadline_says_so_beside_its_status(town_staff, survey_round, town):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    pages = [
+        reverse("survey:round", args=[town.code, survey_round.pk]),
+        reverse("survey:rounds", args=[town.code]),
+    ]
+    survey_round.status = SurveyRound.Status.OPEN
+    for deadline, late in ((timezone.localdate(), False), (timezone.localdate() - dt.timedelta(days=1), True)):
+        survey_round.deadline = deadline  # on the deadline itself, answers are still on time
+        survey_round.save(update_fields=["status", "deadline"])
+        for url in pages:
+            page = town_staff.get(url).content.decode()
+            assert "回答受付中" in page
+            assert ("締切を過ぎています" in page) is late
