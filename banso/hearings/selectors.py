@@ -27,8 +27,14 @@ def open_challenges(scope, municipality, *, priority=None, theme=None, departmen
         queryset = queryset.filter(theme_id=id_param(theme))
     if department:
         queryset = queryset.filter(department_id=id_param(department))
+    return with_links(queryset)
+
+
+def with_links(queryset):
+    """Challenges as their table shows them: with the survey tasks they came from and the measures already made from
+    them, so a reader sees which challenges are being acted on."""
     return queryset.select_related("theme", "department", "session").prefetch_related(
-        Prefetch("survey_tasks", to_attr="linked_tasks")
+        Prefetch("survey_tasks", to_attr="linked_tasks"), Prefetch("measures", to_attr="linked_measures")
     )
 
 

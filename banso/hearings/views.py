@@ -69,7 +69,7 @@ def hearing_detail(request, code, pk):
             "session": session,
             "can_manage": can_manage,
             "form": form,
-            "challenges": scoped(request, session.challenges.select_related("theme", "department")),
+            "challenges": selectors.with_links(scoped(request, session.challenges.all())),
             "measure_plan": municipality.plans.first() if can_manage else None,
         },
     )

@@ -200,3 +200,19 @@ def test_it_suggests_tags_and_lets_staff_confirm_them(town_staff, plan):
     page = town_staff.get(url("alignment", plan)).content.decode()
     section = page[page.index("デジタルデバイド対策") :]
     assert "見守り記録の共有" in section[: section.index("</tr>")]
+
+
+def test_the_challenge_list_shows_which_challenges_already_have_a_measure(town_staff, town, plan):
+    from banso.hearings.models import Challenge
+
+    acted_on, waiting = Challenge.objects.filter(municipality=town, status="open", measures=None)[:2]
+    measure = plan.measures.first()
+    measure.challenges.add(acted_on)
+    page = town_staff.get(reverse("hearings:challenges", args=[town.code])).content.decode()
+
+    def row(challenge):
+        start = page.index(challenge.title)
+        return page[start : page.index("</tr>", start)]
+
+    assert "施策あり" in row(acted_on) and f"{measure.number} {measure.title}" in row(acted_on)
+    assert "施策あり" not in row(waiting)
