@@ -239,6 +239,13 @@ class AutomaticActual(models.Model):
     def __str__(self) -> str:
         return f"{self.kpi} ← {self.source_key}"
 
+    @property
+    def source_label(self) -> str:
+        from banso.tracking.actual_sources import SOURCES
+
+        source = SOURCES.get(self.source_key)
+        return str(source.label) if source else self.source_key
+
 
 class ReviewEntry(MeasurePart):
     """年次評価: what a measure achieved in a 年度, the DX office's assessment and the next steps."""

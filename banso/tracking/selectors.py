@@ -99,7 +99,9 @@ def tracked_measures(scope, plan, tracking, *, department=None, all_actuals=Fals
     return measures.prefetch_related(
         Prefetch(
             "kpis",
-            queryset=KPI.objects.prefetch_related(
+            # With its automatic source (a join, not a query): the dashboard says which KPIs take their values
+            # from Banso's own data.
+            queryset=KPI.objects.select_related("automatic").prefetch_related(
                 "targets",
                 Prefetch(
                     "actuals", queryset=counted_actuals(tracking, latest_only=not all_actuals), to_attr="counted"

@@ -102,3 +102,20 @@ def test_it_tells_each_owner_on_the_home_page_what_to_report(dept_staff, town_st
     assert reverse("tracking:inbox", args=["999997"]) in page
     office = town_staff.get(reverse("home")).content.decode()
     assert "承認待ちの報告が 1 件あります" in office
+
+
+def test_the_dashboard_says_which_kpis_take_their_values_automatically(town_staff, town):
+    from banso.plans.models import KPI
+    from banso.tracking.actual_sources import SOURCES
+    from banso.tracking.models import AutomaticActual
+
+    taken, typed = KPI.objects.filter(measure__plan__municipality=town, automatic=None).order_by("pk")[:2]
+    AutomaticActual.objects.create(kpi=taken, source_key="consultations")
+    page = board(town_staff, town)
+
+    def row(kpi):
+        start = page.index(f"<td>{kpi.name}</td>")
+        return page[start : page.index("</tr>", start)]
+
+    assert f"自動取得：{SOURCES['consultations'].label}" in row(taken)
+    assert "自動取得を設定" in row(typed) and "自動取得：" not in row(typed)
