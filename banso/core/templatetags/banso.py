@@ -168,6 +168,14 @@ def wareki_day(day: dt.date | None) -> str:
     return wareki_date(day) if day else ""
 
 
+@register.filter
+def wareki_month(day: dt.date | None) -> str:
+    """A date as 令和7年5月, for a chart's axis."""
+    from banso.core.fiscal import wareki_date
+
+    return wareki_date(day, with_day=False) if day else ""
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context: Context, **changes: Any) -> str:
     """The page's query string with some parameters changed (an empty value removes one): pagination and

@@ -23,6 +23,20 @@ def test_it_shows_the_published_measures_to_a_resident_without_login(resident, t
     assert "要介護認定調査のタブレット化" not in page  # not chosen for publication
 
 
+def test_its_charts_have_a_legend_and_reiwa_dates_on_the_axis(resident, town):
+    import re
+
+    page = resident.get(reverse("public:progress", args=[town.code])).content.decode()
+    charts = re.findall(r'<figure class="chart kpi-chart">.*?</figure>', page, flags=re.S)
+    assert charts
+    for chart in charts:
+        ticks = re.findall(r'class="kpi-chart__tick">([^<]*)<', chart)
+        assert [t for t in ticks if re.fullmatch(r"(令和|平成)(元|\d+)年\d+月", t)], ticks
+        assert not [t for t in ticks if re.fullmatch(r"\d{4}/\d+", t)]
+        legend = chart[chart.index("<figcaption") :]
+        assert "実績値" in legend or "期待値の線" in legend
+
+
 def test_it_shows_nothing_of_a_town_that_has_not_published(resident, town, publication):
     publication.is_published = False
     publication.save()
