@@ -110,6 +110,11 @@ class Scope:
     def can_view(self, municipality_id: int | None) -> bool:
         return municipality_id in self.grants
 
+    def can_read_department(self, municipality_id: int | None, department_id: int) -> bool:
+        """May read what a department owns: any department with read_all, otherwise only one's own (ADR 2)."""
+        grant = self.grants.get(municipality_id) if municipality_id is not None else None
+        return grant is not None and (grant.read_all or department_id in grant.departments)
+
     def can_read_all(self, municipality_id: int | None) -> bool:
         """May read data of every department (town-wide analyses), not only their own."""
         grant = self.grants.get(municipality_id) if municipality_id is not None else None

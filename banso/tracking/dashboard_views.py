@@ -178,6 +178,10 @@ def dashboard(request, code):
 def department_dashboard(request, code, department_id):
     municipality = municipality_for(request, code)
     department = get_scoped(request, Department, pk=department_id, municipality=municipality)
+    # Another department's board would show none of its measures to department staff (they read only their own)
+    # and say it has no KPIs, which is untrue: it is not theirs to open, as its measures are not.
+    if not request.scope.can_read_department(municipality.pk, department.pk):
+        raise Http404
     return _board_page(request, municipality, "tracking/dashboard.html", department=department)
 
 

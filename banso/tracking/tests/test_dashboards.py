@@ -119,3 +119,15 @@ def test_the_dashboard_says_which_kpis_take_their_values_automatically(town_staf
 
     assert f"自動取得：{SOURCES['consultations'].label}" in row(taken)
     assert "自動取得を設定" in row(typed) and "自動取得：" not in row(typed)
+
+
+def test_department_staff_open_their_own_departments_board_and_not_anothers(dept_staff, town_staff, town):
+    from banso.orgs.models import Department
+
+    own = Department.objects.get(municipality=town, memberships__user__username="dept-staff")
+    other = Department.objects.get(municipality=town, name="保健福祉課")
+    board_of = lambda client, d: client.get(reverse("tracking:department", args=[town.code, d.pk]))  # noqa: E731
+    assert "書かない窓口の導入" in board_of(dept_staff, own).content.decode()
+    # Its measures are not theirs to read, so neither is its board (it would claim the department has no KPIs).
+    assert board_of(dept_staff, other).status_code == 404
+    assert "要介護認定調査のタブレット化" in board_of(town_staff, other).content.decode()
