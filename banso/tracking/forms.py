@@ -48,8 +48,9 @@ class UpdateForm(forms.Form):
     evidence_file = forms.FileField(label=_("evidence file"), required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, measure, kpis, actuals, suggestions=None, **kwargs):
+    def __init__(self, *args, measure, kpis, actuals, suggestions=None, guides=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.guides = guides or {}  # selectors.KPIGuide by KPI id, shown beside each KPI's box
         allowed = [measure.status, *sorted(STATUS_TRANSITIONS[measure.status])]
         choice_field(self, "status").choices = [(s, Measure.Status(s).label) for s in allowed]
         self.fields["status"].initial = measure.status
@@ -82,7 +83,8 @@ class UpdateForm(forms.Form):
 
     def kpi_groups(self):
         return [
-            (kpi, self[f"kpi_{kpi.pk}"], self[f"as_of_{kpi.pk}"], self[f"source_{kpi.pk}"]) for kpi in self.kpis
+            (kpi, self[f"kpi_{kpi.pk}"], self[f"as_of_{kpi.pk}"], self[f"source_{kpi.pk}"], self.guides.get(kpi.pk))
+            for kpi in self.kpis
         ]
 
     def actuals(self) -> dict[KPI, tuple]:

@@ -305,3 +305,45 @@ def pending_reviews(scope, municipality):
 
 def q_counted(tracking) -> Q:
     return Q(state__in=counted_states(tracking))
+
+
+@dataclass(frozen=True)
+class KPIGuide:
+    """What an owner needs beside a KPI's box on the update form: the value reported before this period, the value
+    the plan expects today and the signal the earlier value gives now."""
+
+    previous: KPIActual | None
+    expected: Decimal | None
+    signal: progress.Signal
+
+
+def kpi_guides(kpis, period: ReportingPeriod, on: dt.date) -> dict[int, KPIGuide]:
+    """{kpi id: KPIGuide} for the KPIs of one measure (their targets prefetched), in one query."""
+    earlier = KPIActual.objects.filter(kpi__in=kpis, period__starts_on__lt=period.starts_on).order_by(
+        "kpi_id", "-as_of", "-pk"
+    )
+    previous: dict[int, KPIActual] = {}
+    for actual in earlier:
+        previous.setdefault(actual.kpi_id, actual)
+    guides = {}
+    for kpi in kpis:
+        targets = {t.fiscal_year: t.value for t in kpi.targets.all()}
+        numbers = {year: value for year, value in targets.items() if value is not None}
+        if kpi.kind == KPI.Kind.MILESTONE or not numbers:
+            expected = None
+        elif kpi.kind == KPI.Kind.PER_YEAR:
+            expected = numbers.get(FiscalYear.of(on).year)
+        else:
+            expected = progress.expected_value(kpi.baseline_value, kpi.baseline_date, numbers, on)
+        before = previous.get(kpi.pk)
+        signal = progress.signal_for(
+            kpi.kind,
+            kpi.baseline_value,
+            kpi.baseline_date,
+            targets,
+            before.value if before else None,
+            on,
+            kpi.direction,
+        )
+        guides[kpi.pk] = KPIGuide(before, expected, signal)
+    return guides

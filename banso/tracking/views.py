@@ -56,6 +56,7 @@ def update_edit(request, code, period_id, measure_id):
         kpis=kpis,
         actuals=actuals,
         suggestions=suggestions,
+        guides=selectors.kpi_guides(kpis, period, timezone.localdate()),
         initial={
             "revision": update.revision if update else 0,
             "note": update.note if update else "",

@@ -43,3 +43,34 @@ def test_a_report_already_sent_is_corrected_from_the_inbox_with_a_button_that_sa
     row = page[page.index(f"{measure.number} {measure.title}") :]
     assert "報告を直す" in row[: row.index("</tr>")]
     assert "切り替え" not in page[page.index("<main") :]
+
+
+def test_the_update_form_shows_the_last_reported_value_and_the_value_expected_today(dept_staff, town):
+    from django.utils import timezone
+
+    from banso.core.templatetags.banso import measured, number
+    from banso.orgs.models import User
+    from banso.orgs.scoping import scope_for
+    from banso.tracking import selectors
+    from banso.tracking.models import KPIActual
+
+    user = User.objects.get(username="dept-staff")
+    period, items, _has_plan = selectors.inbox(scope_for(user), town, user, timezone.localdate())
+    reported = [
+        (m, a)
+        for m, _u in items
+        for a in [
+            KPIActual.objects.filter(kpi__measure=m, period__starts_on__lt=period.starts_on)
+            .order_by("-as_of")
+            .first()
+        ]
+        if a is not None
+    ]
+    measure, earlier = reported[0]
+    page = dept_staff.get(reverse("tracking:update", args=[town.code, period.pk, measure.pk])).content.decode()
+    box = page[page.index(f"KPI：{earlier.kpi.name}") :]
+    box = box[: box.index("</fieldset>")]
+    assert "前回の報告" in box and f"{number(earlier.value)}{earlier.kpi.unit}" in box
+    guide = selectors.kpi_guides([earlier.kpi], period, timezone.localdate())[earlier.kpi.pk]
+    assert guide.expected is not None
+    assert "今日の期待値" in box and f"{measured(guide.expected, earlier.kpi.unit)}{earlier.kpi.unit}" in box
