@@ -83,7 +83,13 @@ class UpdateForm(forms.Form):
 
     def kpi_groups(self):
         return [
-            (kpi, self[f"kpi_{kpi.pk}"], self[f"as_of_{kpi.pk}"], self[f"source_{kpi.pk}"], self.guides.get(kpi.pk))
+            (
+                kpi,
+                self[f"kpi_{kpi.pk}"],
+                self[f"as_of_{kpi.pk}"],
+                self[f"source_{kpi.pk}"],
+                self.guides.get(kpi.pk),
+            )
             for kpi in self.kpis
         ]
 
