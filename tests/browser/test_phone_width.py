@@ -36,3 +36,21 @@ def test_the_main_pages_fit_a_phone(browser, demo_site):
             too_wide[path] = width
             page.screenshot(path=str(SHOTS / f"too-wide{path.replace('/', '_')}.png"), full_page=True)
     assert too_wide == {}
+
+
+def test_the_menu_folds_behind_a_button_on_a_phone_and_stays_open_on_a_wide_screen(browser, demo_site):
+    page = log_in(browser, demo_site, "dx-staff", width=390)
+    page.goto(demo_site + "/")
+    page.wait_for_load_state()
+    # Issue 18 measured the header at about 280 px on a phone: the menu, the user and the language took it all.
+    assert page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height") < 100
+    assert not page.is_visible(".site-nav")
+    page.get_by_role("button", name="メニュー").click()
+    assert page.is_visible(".site-nav") and page.is_visible("text=ログアウト")
+    assert page.get_attribute("[data-menu-toggle]", "aria-expanded") == "true"
+    page.screenshot(path=str(SHOTS / "menu-open-390.png"))
+
+    wide = log_in(browser, demo_site, "dx-staff", width=1280)
+    wide.goto(demo_site + "/")
+    wide.wait_for_load_state()
+    assert wide.is_visible(".site-nav") and not wide.is_visible("[data-menu-toggle]")

@@ -8,3 +8,18 @@ document.addEventListener("submit", function (event) {
   var form = event.target;
   if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
+
+// The header's menu folds on a phone: the button says whether it is open; the page's own layout decides when
+// the button shows (banso.css), so on a wide screen the menu is simply there.
+(function () {
+  var toggle = document.querySelector("[data-menu-toggle]");
+  if (!toggle) return;
+  var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+  toggle.hidden = false;
+  document.documentElement.classList.add("has-menu-toggle");
+  toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("site-menu--open", open);
+  });
+})();
