@@ -68,6 +68,9 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     landscape: bool = False
     contents: bool = False  # a table of contents after the cover, with page numbers (PDF) or a field (Word)
+    # A short report (an advisor's five sections): the title heads the first page instead of a cover of its own,
+    # and chapters follow one another instead of each starting a page (six pages a fifth full otherwise).
+    compact: bool = False
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
@@ -118,7 +121,7 @@ def pdf_bytes(document: Document) -> bytes:
         if isinstance(block, PageBreak):
             pdf.add_page()
         elif isinstance(block, Heading):
-            _pdf_heading(pdf, block, document.contents)
+            _pdf_heading(pdf, block, document.contents, document.compact)
         elif isinstance(block, Paragraph):
             pdf.set_font(SERIF, size=9 if block.small else 10.5)
             pdf.multi_cell(
@@ -171,6 +174,14 @@ def _pdf_contents(pdf: Any, outline: list[Any]) -> None:
 
 def _pdf_cover(pdf: Any, document: Document) -> None:
     pdf.add_page()
+    if document.compact:
+        pdf.set_font(SANS, size=18)
+        pdf.multi_cell(0, 10, document.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(SANS, size=10.5)
+        for line in document.subtitle_lines:
+            pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(6)
+        return
     pdf.set_y(pdf.h * 0.33)
     pdf.set_font(SANS, size=24)
     pdf.multi_cell(0, 14, document.title, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -181,11 +192,13 @@ def _pdf_cover(pdf: Any, document: Document) -> None:
     pdf.add_page()
 
 
-def _pdf_heading(pdf: Any, block: Heading, contents: bool = False) -> None:
+def _pdf_heading(pdf: Any, block: Heading, contents: bool = False, compact: bool = False) -> None:
     sizes = {1: 16, 2: 13, 3: 11.5}
-    # Chapters start a page; no heading is left alone at the foot of one.
-    if (block.level == 1 and pdf.get_y() > pdf.t_margin + 1) or pdf.get_y() > pdf.h - 45:
+    # Chapters start a page (not in a compact report); no heading is left alone at the foot of one.
+    if (block.level == 1 and not compact and pdf.get_y() > pdf.t_margin + 1) or pdf.get_y() > pdf.h - 45:
         pdf.add_page()
+    if compact and block.level == 1 and pdf.get_y() > pdf.t_margin + 1:
+        pdf.ln(4)
     if contents and block.level <= 2:
         pdf.start_section(block.text, level=block.level - 1, strict=False)
     pdf.ln(2 if block.level > 1 else 0)
@@ -254,14 +267,19 @@ def docx_bytes(document: Document) -> bytes:
     _docx_fonts(word, Pt)
     _docx_page_number(section, WD_ALIGN_PARAGRAPH.CENTER)
     word.core_properties.title = document.title
-    for _ in range(8):
-        word.add_paragraph()
-    cover = word.add_paragraph(style="Title")
-    cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    cover.add_run(document.title)
-    for line in document.subtitle_lines:
-        word.add_paragraph(line, style="Subtitle").alignment = WD_ALIGN_PARAGRAPH.CENTER
-    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    if document.compact:
+        word.add_paragraph(style="Title").add_run(document.title)
+        for line in document.subtitle_lines:
+            word.add_paragraph(line, style="Subtitle")
+    else:
+        for _ in range(8):
+            word.add_paragraph()
+        cover = word.add_paragraph(style="Title")
+        cover.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cover.add_run(document.title)
+        for line in document.subtitle_lines:
+            word.add_paragraph(line, style="Subtitle").alignment = WD_ALIGN_PARAGRAPH.CENTER
+        word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     if document.contents:
         _docx_contents(word)
         word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -271,7 +289,9 @@ def docx_bytes(document: Document) -> bytes:
             word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif isinstance(block, Heading):
             heading = _styled(word, block.text, f"Heading {min(block.level, 3)}")
-            heading.paragraph_format.page_break_before = block.level == 1 and not first_chapter
+            heading.paragraph_format.page_break_before = (
+                block.level == 1 and not first_chapter and not document.compact
+            )
             first_chapter = first_chapter and block.level != 1
         elif isinstance(block, Paragraph):
             paragraph = word.add_paragraph(block.text)

@@ -43,6 +43,7 @@ def advisor_report(assignment, until: dt.date | None = None) -> Document:
             f"{assignment.title} {advisor}（{assignment.provider}）",
             f"{wareki_date(assignment.starts_on)}〜{wareki_date(assignment.ends_on)}",
         ],
+        compact=True,
     )
     doc.add(
         Heading(_("1. About the municipality"), 1), Table([_("item"), _("value")], _profile_rows(town), [1, 2])

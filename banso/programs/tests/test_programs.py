@@ -138,6 +138,12 @@ def test_it_lets_the_advisor_log_support_and_write_the_report(advisor, town):
     text = "".join(p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(report.content))
     for section in ("派遣先の概要", "課題", "取組", "苦労・成功体験", "今後の展開", "ノーコード研修", "人口"):
         assert section in text
+    # Five short sections laid out densely: the title heads the first page, no chapter starts a page of its own
+    # (issue 18 found six pages each a fifth full).
+    pages = pypdfium2.PdfDocument(report.content)
+    assert len(pages) <= 3
+    assert "活動報告" in pages[0].get_textpage().get_text_range()
+    assert "派遣先の概要" in pages[0].get_textpage().get_text_range()
 
 
 def test_it_adopts_a_published_measure_as_a_draft_with_its_kpis_and_lineage(
