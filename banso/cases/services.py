@@ -323,12 +323,17 @@ def _num(value) -> str:
 def case_adopt(*, case: Case, plan, user=None):
     """事例を取り入れる: the case becomes a not-started draft measure of this plan, through the same
     横展開 mechanism as a peer's measure, with its source recorded."""
-    from banso.programs.services import adopt_into_plan
+    from banso.programs.services import adopt_into_plan, already_adopted
 
     if case.status != Case.Status.PUBLISHED:
         raise ValidationError(_("Only a published case can be adopted."))
     if case.municipality_id == plan.municipality_id:
         raise ValidationError(_("This case is already your municipality's own."))
+    earlier = CaseAdoption.objects.filter(case=case, adoption__adopted__plan=plan).select_related(
+        "adoption__adopted"
+    )
+    if (link := earlier.first()) is not None:
+        already_adopted(link.adoption.adopted)
     year = max(plan.start_year, min(plan.end_year, FiscalYear.current().year))
     adoption = adopt_into_plan(
         plan=plan,

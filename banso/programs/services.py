@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
@@ -167,6 +169,9 @@ def measure_adopt(*, source, plan, user=None, number=None):
         raise ValidationError(_("Only measures another municipality has published can be adopted."))
     if source.plan.municipality_id == plan.municipality_id:
         raise ValidationError(_("This measure is already your municipality's own."))
+    earlier = Adoption.objects.filter(source=source, adopted__plan=plan).select_related("adopted").first()
+    if earlier is not None:
+        already_adopted(earlier.adopted)
     offset = plan.start_year - source.plan.start_year  # keep the step sequence: year 1 of theirs is year 1 of ours
     kpis = [
         (kpi, {t.fiscal_year + offset: t.text or t.value for t in kpi.targets.all()})
@@ -222,6 +227,17 @@ def adopt_into_plan(
                 kind=kpi.kind,
             )
     return Adoption.objects.create(source=source, source_label=label[:250], adopted=measure, adopted_by=user)
+
+
+def already_adopted(measure) -> NoReturn:
+    """A second press of 「取り入れる」 makes no second draft: the page opens the measure made the first time."""
+    error = ValidationError(
+        _("This is already in your plan as %(number)s “%(title)s”.")
+        % {"number": measure.number, "title": measure.title},
+        code="already_adopted",
+    )
+    error.measure_id = measure.pk  # type: ignore[attr-defined]  # where core.flows sends the user
+    raise error
 
 
 def _next_number(plan) -> str:

@@ -140,6 +140,12 @@ def test_it_adopts_a_case_into_the_plan_as_a_draft_measure(town_staff, town):
     assert measure.steps.count() == 1
     assert "大鰐町" in measure.steps.get().description
     assert CaseAdoption.objects.filter(case=case).count() == 1
+    # Pressed again: no 横-2; the page opens the draft made the first time and says so.
+    again = town_staff.post(reverse("cases:case_adopt", args=[case.pk]), {"municipality": town.code}, follow=True)
+    assert again.redirect_chain[-1][0].endswith(f"/measures/{measure.pk}/")
+    assert f"すでに {measure.number}「{measure.title}」として計画に取り入れています" in again.content.decode()
+    assert CaseAdoption.objects.filter(case=case).count() == 1
+    assert not Measure.objects.filter(plan__municipality=town, number="横-2").exists()
 
 
 def test_it_refuses_to_adopt_an_unpublished_or_own_case(town, draft):

@@ -157,6 +157,9 @@ def test_it_adopts_a_published_measure_as_a_draft_with_its_kpis_and_lineage(
     assert adopted.status == "not_started"
     assert adopted.kpis.get().name == "オンラインで申請できる手続の数"
     assert adopted.steps.count() == source.steps.count()
+    again = other_town_staff.post(reverse("programs:adopt", args=[other_town.code, source.pk]), follow=True)
+    assert again.redirect_chain[-1][0].endswith(f"/measures/{adopted.pk}/")
+    assert "すでに" in again.content.decode() and Adoption.objects.filter(source=source).count() == 1
     hidden = Measure.objects.get(plan__municipality=town, number="2-2")  # not published
     other_town_staff.post(reverse("programs:adopt", args=[other_town.code, hidden.pk]))
     assert not Adoption.objects.filter(source=hidden).exists()
