@@ -130,17 +130,19 @@ def kpi_row(kpi, on: dt.date) -> KPIRow:
     targets = {t.fiscal_year: t.value for t in kpi.targets.all()}
     actuals = list(kpi.counted)
     latest = actuals[-1] if actuals else None
-    signal = progress.signal_for(
-        kpi.kind,
-        kpi.baseline_value,
-        kpi.baseline_date,
+    # A milestone is judged today (has one fallen due since?); a figure on the day it was measured.
+    signal = kpi_signal(
+        kpi,
         targets,
         latest.value if latest else None,
-        # A milestone is judged today (has one fallen due since?); a figure on the day it was measured.
         on if kpi.kind == "milestone" or not latest else latest.as_of,
-        kpi.direction,
     )
     return KPIRow(kpi, targets, actuals, signal)
+
+
+def kpi_signal(kpi, targets: dict, value, on: dt.date) -> progress.Signal:
+    """The signal of a KPI's value on a date (`targets`: 年度 → the target's number)."""
+    return progress.signal_for(kpi.kind, kpi.baseline_value, kpi.baseline_date, targets, value, on, kpi.direction)
 
 
 def measure_rows(scope, plan, on: dt.date, *, department=None, all_actuals=False) -> list[MeasureRow]:
@@ -336,14 +338,5 @@ def kpi_guides(kpis, period: ReportingPeriod, on: dt.date) -> dict[int, KPIGuide
         else:
             expected = progress.expected_value(kpi.baseline_value, kpi.baseline_date, numbers, on)
         before = previous.get(kpi.pk)
-        signal = progress.signal_for(
-            kpi.kind,
-            kpi.baseline_value,
-            kpi.baseline_date,
-            targets,
-            before.value if before else None,
-            on,
-            kpi.direction,
-        )
-        guides[kpi.pk] = KPIGuide(before, expected, signal)
+        guides[kpi.pk] = KPIGuide(before, expected, kpi_signal(kpi, targets, before.value if before else None, on))
     return guides
