@@ -477,6 +477,8 @@ ROUTES = {
     "training:staff": Route(code, MANAGERS, forbidden=READ_ONLY),
     "training:staff_detail": Route(staff_member, MANAGERS, forbidden=NOT_EDITORS),
     "training:helpdesk": Route(code, READERS),
+    # Without topics to merge it goes back to the help desk with a message.
+    "training:helpdesk_topics": Route(code, MANAGERS, method="post", ok=302, forbidden=READ_ONLY),
     # Programmes are listed to whoever takes part: the prefecture, the towns, the providers.
     "programs:programmes": Route(none, LOGGED_IN),
     "programs:programme_create": Route(none, {"pref_staff"}, forbidden=frozenset(LOGGED_IN - {"pref_staff"})),

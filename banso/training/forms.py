@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from banso.core.forms import NormalizingModelForm, model_choice_field
 from banso.training.models import AgeBand, Consultation, Course, Designation, Session, StaffMember
-from banso.training.selectors import TOPICS
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -103,5 +102,3 @@ class ConsultationForm(NormalizingModelForm):
             "topic": forms.TextInput(attrs={"list": "topics"}),
         }
         help_texts = {"question": _("Write the question, not who asked: no names or contact details.")}
-
-    topics = TOPICS

@@ -196,5 +196,29 @@ def topic_counts(municipality):
         Consultation.objects.filter(municipality=municipality)
         .values("topic")
         .annotate(n=Count("id"))
-        .order_by("-n")
+        .order_by("-n", "topic")
     )
+
+
+def topic_choices(used: list[dict]) -> list[str]:
+    """What the topic box suggests while typing: the town's own topics (`topic_counts`), most used first, then
+    Banso's starting list, so one question is filed under the words the desk already uses."""
+    names = [row["topic"] for row in used]
+    return names + [t for t in TOPICS if t not in names]
+
+
+def similar_topics(used: list[dict]) -> list[dict]:
+    """Pairs of the town's topics that look like one topic written twice: one inside the other once widths, kana
+    and punctuation are set aside (「マイナポータル」 and 「マイナンバーカード・マイナポータル」). Each pair says
+    which to keep: the more used one. `used`: `topic_counts`."""
+    from banso.text.normalize import fold
+
+    counts = [(row["topic"], row["n"]) for row in used]
+    bare = {topic: re.sub(r"[\s・、,/／()（）]+", "", fold(topic)) for topic, _n in counts}
+    pairs = []
+    for i, (first, first_n) in enumerate(counts):  # most used first: the one to keep comes first
+        for second, second_n in counts[i + 1 :]:
+            a, b = bare[first], bare[second]
+            if a and b and (a in b or b in a):
+                pairs.append({"keep": first, "keep_n": first_n, "merge": second, "merge_n": second_n})
+    return pairs[:20]

@@ -105,6 +105,22 @@ def consultation_save(*, municipality, consultation=None, **values):
 
 
 @transaction.atomic
+def topics_merge(*, municipality, merge: str, keep: str) -> int:
+    """File every consultation under `merge` under `keep` instead (one topic written two ways); how many moved.
+    Each is saved on its own, so the change log shows it."""
+    merge, keep = nfkc(merge), nfkc(keep)
+    if not keep or merge == keep:
+        raise ValidationError(_("Choose two different topics: the one to merge and the one to keep."))
+    moved = list(Consultation.objects.filter(municipality=municipality, topic=merge))
+    if not moved:
+        raise ValidationError(_("No consultation is filed under “%(topic)s”.") % {"topic": merge})
+    for consultation in moved:
+        consultation.topic = keep[:40]
+        consultation.save(update_fields=["topic", "updated_at"])
+    return len(moved)
+
+
+@transaction.atomic
 def questionnaire_import(*, session, table, kinds, checked, user=None) -> Questionnaire:
     """Write a checked questionnaire and remember the column choices for files with the same headers."""
     if checked.problems:

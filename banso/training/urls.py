@@ -23,4 +23,5 @@ urlpatterns = [
     path("m/<str:code>/training/staff/", views.staff_list, name="staff"),
     path("m/<str:code>/training/staff/<int:staff_id>/", views.staff_detail, name="staff_detail"),
     path("m/<str:code>/training/helpdesk/", views.helpdesk, name="helpdesk"),
+    path("m/<str:code>/training/helpdesk/topics/", views.helpdesk_topics, name="helpdesk_topics"),
 ]

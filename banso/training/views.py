@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -288,6 +288,7 @@ def helpdesk(request, code):
     consultations = Consultation.objects.filter(municipality=municipality)
     if request.GET.get("export") in ("xlsx", "csv"):
         return _export_consultations(consultations, request.GET["export"])
+    used = list(selectors.topic_counts(municipality)) if can_manage else []
     return render(
         request,
         "training/helpdesk.html",
@@ -297,8 +298,30 @@ def helpdesk(request, code):
             "latest": consultations[:20],
             "trends": selectors.trends(consultations),
             "can_manage": can_manage,
+            "topics_used": used,
+            "topic_choices": selectors.topic_choices(used),
+            "similar_topics": selectors.similar_topics(used),
         },
     )
+
+
+@require_POST
+def helpdesk_topics(request, code):
+    """Merge a topic written two ways into one (「マイナポータル」 into 「マイナンバーカード・マイナポータル」)."""
+    municipality = municipality_for(request, code)
+    require_manage(request, municipality.pk)
+    merge, keep = request.POST.get("merge", ""), request.POST.get("keep", "")
+    try:
+        moved = services.topics_merge(municipality=municipality, merge=merge, keep=keep)
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+    else:
+        messages.success(
+            request,
+            _("%(n)s consultations filed under “%(merge)s” are now under “%(keep)s”.")
+            % {"n": moved, "merge": merge, "keep": keep},
+        )
+    return redirect("training:helpdesk", code=code)
 
 
 def _export_consultations(consultations, fmt):

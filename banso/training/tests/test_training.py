@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,6 +50,33 @@ def test_it_counts_residents_by_age_band_only(town_staff, town):
     session = Course.objects.get(municipality=town, audience="residents").sessions.first()
     town_staff.post(reverse("training:session", args=[town.code, session.pk]), {"70_79": "12", "80_plus": "3"})
     assert dict(session.resident_counts.values_list("age_band", "count")) == {"70_79": 12, "80_plus": 3}
+
+
+def test_a_topic_written_two_ways_is_offered_for_merging_and_merged(town_staff, town):
+    from django.core.exceptions import ValidationError
+
+    for topic in ("マイナンバーカード・マイナポータル", "マイナンバーカード・マイナポータル", "マイナポータル"):
+        services.consultation_save(
+            municipality=town, received_on=timezone.localdate(), topic=topic, question="ログインできない"
+        )
+    url = reverse("training:helpdesk", args=[town.code])
+    page = town_staff.get(url).content.decode()
+    assert "「マイナポータル」（" in page and "と同じ分類のようです" in page
+    # The topic box suggests the town's own topics too, not only Banso's starting list.
+    datalist = page[page.index('<datalist id="topics">') : page.index("</datalist>")]
+    assert '<option value="マイナポータル">' in datalist
+    merge = reverse("training:helpdesk_topics", args=[town.code])
+    same = town_staff.post(merge, {"merge": "マイナポータル", "keep": "マイナポータル"}, follow=True)
+    assert "別々の分類を選んでください" in same.content.decode()
+    assert Consultation.objects.filter(municipality=town, topic="マイナポータル").count() == 1
+    done = town_staff.post(
+        merge, {"merge": "マイナポータル", "keep": "マイナンバーカード・マイナポータル"}, follow=True
+    )
+    assert "相談 1 件を" in done.content.decode()
+    assert not Consultation.objects.filter(municipality=town, topic="マイナポータル").exists()
+    assert "と同じ分類のようです" not in done.content.decode()
+    with pytest.raises(ValidationError):
+        services.topics_merge(municipality=town, merge="マイナポータル", keep="マイナンバーカード・マイナポータル")
 
 
 def test_it_logs_a_consultation_without_names_and_suggests_class_topics(town_staff, town):
