@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.apps import apps
 from django.db.models import Count, Prefetch
 
 from banso.core.access import id_param
@@ -27,14 +28,17 @@ def open_challenges(scope, municipality, *, priority=None, theme=None, departmen
         queryset = queryset.filter(theme_id=id_param(theme))
     if department:
         queryset = queryset.filter(department_id=id_param(department))
-    return with_links(queryset)
+    return with_links(scope, queryset)
 
 
-def with_links(queryset):
+def with_links(scope, queryset):
     """Challenges as their table shows them: with the survey tasks they came from and the measures already made from
-    them, so a reader sees which challenges are being acted on."""
+    them, so a reader sees which challenges are being acted on. Only the tasks and measures the scope may read:
+    department staff see no other department's measure here either (ADR 2)."""
+    tasks, measures = apps.get_model("survey", "SurveyTask"), apps.get_model("plans", "Measure")
     return queryset.select_related("theme", "department", "session").prefetch_related(
-        Prefetch("survey_tasks", to_attr="linked_tasks"), Prefetch("measures", to_attr="linked_measures")
+        Prefetch("survey_tasks", queryset=scope.filter(tasks._default_manager.all()), to_attr="linked_tasks"),
+        Prefetch("measures", queryset=scope.filter(measures._default_manager.all()), to_attr="linked_measures"),
     )
 
 

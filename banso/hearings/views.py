@@ -69,7 +69,7 @@ def hearing_detail(request, code, pk):
             "session": session,
             "can_manage": can_manage,
             "form": form,
-            "challenges": selectors.with_links(scoped(request, session.challenges.all())),
+            "challenges": selectors.with_links(request.scope, scoped(request, session.challenges.all())),
             "measure_plan": municipality.plans.first() if can_manage else None,
         },
     )

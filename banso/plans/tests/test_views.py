@@ -216,3 +216,15 @@ def test_the_challenge_list_shows_which_challenges_already_have_a_measure(town_s
 
     assert "施策あり" in row(acted_on) and f"{measure.number} {measure.title}" in row(acted_on)
     assert "施策あり" not in row(waiting)
+
+
+def test_department_staff_see_no_other_departments_measure_beside_their_challenges(dept_staff, town, plan):
+    from banso.hearings.models import Challenge
+
+    own = Challenge.objects.get(municipality=town, title="窓口で同じことを何度も書かせている")  # 住民課
+    elsewhere = plan.measures.get(number="2-1")  # 保健福祉課's
+    elsewhere.challenges.add(own)
+    page = dept_staff.get(reverse("hearings:challenges", args=[town.code])).content.decode()
+    row = page[page.index(own.title) :]
+    row = row[: row.index("</tr>")]
+    assert elsewhere.title not in row
