@@ -27,7 +27,7 @@ def adopt_into_latest_plan(
     try:
         measure = adopt(plan)
     except ValidationError as err:
-        earlier = getattr(err, "measure_id", None)  # taken in before (programs.services.already_adopted)
+        earlier = getattr(err, "measure_id", None)  # taken in before (programs.services.AlreadyAdopted)
         if earlier:
             messages.info(request, " ".join(err.messages))
             return redirect("plans:measure", code=town.code, measure_id=earlier)

@@ -229,15 +229,22 @@ def adopt_into_plan(
     return Adoption.objects.create(source=source, source_label=label[:250], adopted=measure, adopted_by=user)
 
 
+class AlreadyAdopted(ValidationError):
+    """The plan already holds a measure taken from the same source; `measure_id` is that measure (core.flows
+    opens it)."""
+
+    def __init__(self, measure):
+        super().__init__(
+            _("This is already in your plan as %(number)s “%(title)s”.")
+            % {"number": measure.number, "title": measure.title},
+            code="already_adopted",
+        )
+        self.measure_id = measure.pk
+
+
 def already_adopted(measure) -> NoReturn:
     """A second press of 「取り入れる」 makes no second draft: the page opens the measure made the first time."""
-    error = ValidationError(
-        _("This is already in your plan as %(number)s “%(title)s”.")
-        % {"number": measure.number, "title": measure.title},
-        code="already_adopted",
-    )
-    error.measure_id = measure.pk  # type: ignore[attr-defined]  # where core.flows sends the user
-    raise error
+    raise AlreadyAdopted(measure)
 
 
 def _next_number(plan) -> str:

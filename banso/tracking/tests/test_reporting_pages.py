@@ -1,4 +1,5 @@
-"""Numbers as the unit allows: 「31件」, not 「30.98件」, where a value is worked out between whole numbers."""
+"""What owners read while reporting: numbers as the unit allows (「31件」, not 「30.98件」), the inbox's buttons and
+the update form's guides beside each KPI."""
 
 import re
 from decimal import Decimal
