@@ -13,6 +13,7 @@ need neither (survey answers, search postings), and record what they wrote thems
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -38,6 +39,10 @@ def column_preparers(model: type[models.Model], names: Sequence[str]) -> list[Ca
         field = _concrete_field(model, name)
         if isinstance(field, _AS_IS) and not isinstance(field, models.AutoField):
             preparers.append(as_is)
+        elif isinstance(field, models.JSONField):
+            # The JSON text itself, which both databases read into the column: the driver's own JSON wrapper
+            # would be encoded again for every row, even for the same empty {} that most rows carry.
+            preparers.append(functools.partial(_json_text, field.encoder))
         else:
             preparers.append(functools.partial(_prepare, field, database))
     return preparers
@@ -45,6 +50,10 @@ def column_preparers(model: type[models.Model], names: Sequence[str]) -> list[Ca
 
 def _prepare(field: models.Field[Any, Any], database: Any, value: Any) -> Any:
     return field.get_db_prep_save(value, database)
+
+
+def _json_text(encoder: type[json.JSONEncoder] | None, value: Any) -> str | None:
+    return None if value is None else json.dumps(value, cls=encoder)
 
 
 def as_is(value: Any) -> Any:

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from banso.core.documents import CONTENT_TYPES, attachment_disposition
+from banso.core.jobs import progress_update
 
 log = logging.getLogger("banso.exports")
 
@@ -27,7 +28,7 @@ def make(model: Any, pk: int, build: Callable[[Any], tuple[bytes, str]]) -> str:
     """The job's work: `build(request)` returns (content, file name). A failure is recorded for the person's
     page, which offers to make it again; the traceback goes to the log only."""
     found = model.objects.get(pk=pk)
-    model.objects.filter(pk=pk).update(status=model.Status.RUNNING)
+    progress_update(model.objects.filter(pk=pk), status=model.Status.RUNNING)
     try:
         content, name = build(found)
     except Exception:

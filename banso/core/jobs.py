@@ -18,7 +18,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection, transaction
+from django.db.models import QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -38,6 +39,23 @@ class JobAbandoned(Exception):
 
 def worker_id() -> str:
     return f"{socket.gethostname()[:40]}-{os.getpid()}"
+
+
+def progress_update(rows: QuerySet[Any], **values: Any) -> int:
+    """Write a job's progress marker (running, rows done) without waiting for the disk.
+
+    On PostgreSQL a commit waits until its record is flushed to disk (15–30 ms on a modest disk), and a marker
+    is written before an import and up to twice a second during it. A marker lost to a crash is harmless (the
+    job is found abandoned and run again), so its transaction commits asynchronously (`synchronous_commit`
+    off for that transaction alone); the import's answers keep the full guarantee. SQLite in WAL mode with
+    synchronous=NORMAL does not wait for the disk on commit anyway.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return rows.update(**values)  # inside a larger transaction, its commit decides
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return rows.update(**values)
 
 
 def beat(worker: str) -> None:

@@ -19,7 +19,7 @@ from banso.core import exports
 from banso.core.audit import acting_as, created_in_bulk
 from banso.core.fields import nfkc, typed
 from banso.core.fiscal import FiscalYear
-from banso.core.jobs import job_abandoned
+from banso.core.jobs import job_abandoned, progress_update
 from banso.core.uploads import Problem, UploadError, check_upload_size
 from banso.plans import alignment, selectors
 from banso.plans.diff import diff_snapshots
@@ -911,7 +911,7 @@ def workbook_import_job(import_id: int) -> str:
     from banso.plans import workbook
 
     found = WorkbookImport.objects.select_related("municipality", "plan", "uploaded_by").get(pk=import_id)
-    WorkbookImport.objects.filter(pk=found.pk).update(status=WorkbookImport.Status.RUNNING)
+    progress_update(WorkbookImport.objects.filter(pk=found.pk), status=WorkbookImport.Status.RUNNING)
     status, result = WorkbookImport.Status.HAS_ERRORS, None
     problems: list[Problem] = []
     counts: dict[str, int] = {}

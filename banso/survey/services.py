@@ -23,7 +23,7 @@ from django_tasks import task as job
 
 from banso.core.audit import acting_as
 from banso.core.bulk import as_is, column_preparers, rows_insert
-from banso.core.jobs import job_abandoned
+from banso.core.jobs import job_abandoned, progress_update
 from banso.core.uploads import Problem, UploadError, check_upload_size, local_copy
 from banso.orgs.models import Department, Section
 from banso.orgs.services import section_create
@@ -390,7 +390,7 @@ def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -
     """Read and validate the file; write only when it has no errors, or when the user accepted the valid rows."""
     survey_round = batch.survey_round
     ctx = build_context(survey_round)
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING, processed_rows=0)
+    progress_update(ImportBatch.objects.filter(pk=batch.pk), status=ImportBatch.Status.RUNNING, processed_rows=0)
 
     written_at = time.monotonic()
 
@@ -399,7 +399,7 @@ def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -
         nonlocal written_at
         if time.monotonic() - written_at >= PROGRESS_INTERVAL_SECONDS:
             written_at = time.monotonic()
-            ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=done, total_rows=total)
+            progress_update(ImportBatch.objects.filter(pk=batch.pk), processed_rows=done, total_rows=total)
 
     try:
         with local_copy(batch.file) as path:

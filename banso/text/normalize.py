@@ -70,7 +70,11 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower().translate(KATAKANA_TO_HIRAGANA)
 
 
-_FOLDED_STOP_WORDS = tuple(fold(word) for word in STOP_WORDS)
+# The one-character particles: removed only where one ends a run of hiragana (住民票の写し, 写しの交付,
+# 申請書を受付), never as a letter of a word. The other stop words go wherever they stand.
+PARTICLES = ("の", "に", "を", "と", "へ")
+_WORDS = tuple(w for w in STOP_WORDS if w not in PARTICLES)
+_PARTICLE_RE = re.compile(f"[{''.join(PARTICLES)}](?![ぁ-ゖ])")
 
 
 # Any variant at all: most names have none, and one search costs less than trying each replacement.
@@ -81,6 +85,11 @@ _KATAKANA_RE = re.compile("[ァ-ヶ]")
 
 
 def normalize_for_matching(text: str) -> str:
+    """The form two names are compared in: width, case and script folded, variants made one, filler dropped.
+
+    Stop words are removed before katakana is folded to hiragana, so that a katakana word keeps every letter:
+    ノートパソコンの貸出 → のとぱそこん貸出 (the long-vowel mark goes with the punctuation), not ぱそこん貸出.
+    """
     # Each step only where it has something to do: this runs once per row of a 50,000-row survey.
     text = text or ""
     if not unicodedata.is_normalized("NFKC", text):
@@ -89,12 +98,13 @@ def normalize_for_matching(text: str) -> str:
     if _ANY_VARIANT_RE.search(text):
         for variant, canonical in SYNONYMS:
             text = text.replace(variant, canonical)
+    for word in _WORDS:
+        if word in text:
+            text = text.replace(word, "")
+    text = _PARTICLE_RE.sub("", text)
     if _KATAKANA_RE.search(text):  # fold() without its NFKC and lower case, done above
         text = text.translate(KATAKANA_TO_HIRAGANA)
-    text = _SPACE_RE.sub("", text)
-    for word in _FOLDED_STOP_WORDS:
-        text = text.replace(word, "")
-    return text
+    return _SPACE_RE.sub("", text)
 
 
 def ngrams(text: str, n: int = 2) -> set[str]:

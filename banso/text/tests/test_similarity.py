@@ -92,3 +92,27 @@ def test_near_identical_names_give_a_bounded_answer():
     pairs = similar_pairs(items, threshold=0.6, limit=500)
     assert len(pairs) == 500
     assert all(m.score >= 0.6 for m in pairs)
+
+
+@pytest.mark.parametrize(
+    ("name", "normal"),
+    [
+        ("ノートパソコンの貸出", "のとぱそこん貸出"),
+        ("ニーズ調査", "にず調査"),
+        ("ヘルパー派遣", "へるぱ派遣"),
+        ("モニター募集", "もにた募集"),
+        ("公園トイレの清掃", "公園といれ清掃"),
+        ("ヘルスケアポイント事業", "へるすけあぽいんと事業"),
+        ("とりまとめ", "とりまとめ"),
+    ],
+)
+def test_katakana_words_and_hiragana_words_keep_their_letters_where_particles_are_dropped(name, normal):
+    assert normalize_for_matching(name) == normal
+
+
+def test_a_particle_is_dropped_where_it_joins_two_words():
+    assert (
+        normalize_for_matching("住民票の写しの交付") == normalize_for_matching("住民票写し交付") == "住民票写交付"
+    )
+    assert normalize_for_matching("申請書を受け付ける") == "申請受付る"
+    assert normalize_for_matching("まちづくりと連携") == "まちづくり連携"
