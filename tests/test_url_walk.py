@@ -198,6 +198,15 @@ def tracked(which):
     return {"code": town(which).code, "period_id": period.pk, "measure_id": measure.measure_id}
 
 
+def period_of_town(which):
+    from banso.tracking.models import ReportingPeriod
+
+    return {
+        "code": town(which).code,
+        "period_id": ReportingPeriod.objects.filter(municipality=town(which)).first().pk,
+    }
+
+
 def pending_update(which):
     from banso.tracking.models import MeasureUpdate
 
@@ -456,6 +465,9 @@ ROUTES = {
     "tracking:periods": Route(code, READERS),
     # 住民課's measure: its own staff report on it; readers who are not its editors are refused.
     "tracking:update": Route(tracked, {"town_staff", "dept_staff"}, forbidden=NOT_EDITORS),
+    # The period grid lists only what the user reports on; those who report on nothing are refused.
+    "tracking:grid": Route(period_of_town, {"town_staff", "dept_staff"}, forbidden=NOT_EDITORS),
+    "tracking:grid_download": Route(period_of_town, {"town_staff", "dept_staff"}, forbidden=NOT_EDITORS),
     "tracking:settings": Route(code, MANAGERS, forbidden=READ_ONLY),
     "tracking:reviews": Route(code, MANAGERS, forbidden=READ_ONLY),
     # 保健福祉課's pending update: invisible to 住民課's staff.

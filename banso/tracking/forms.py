@@ -102,6 +102,53 @@ class UpdateForm(forms.Form):
         }
 
 
+class GridForm(forms.Form):
+    """A period's values of every KPI the user reports on, one box each, with one date for all of them; each
+    measure's update revision rides along so that a value saved meanwhile by someone else is not overwritten."""
+
+    as_of = forms.DateField(label=_("as of"), widget=DATE)
+
+    def __init__(self, *args, rows, period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.fields["as_of"].initial = min(timezone.localdate(), period.ends_on)
+        for row in rows:
+            if row.locked:
+                continue
+            kpi = row.kpi
+            self.fields[f"kpi_{kpi.pk}"] = forms.CharField(
+                label=_("%(kpi)s (in %(unit)s)") % {"kpi": kpi.name, "unit": kpi.unit},
+                required=False,
+                initial=_plain(row.actual.value if row.actual else None),
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "data-grid-cell": "", "autocomplete": "off"}
+                ),
+            )
+            self.fields[f"revision_{row.measure.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=row.update.revision if row.update else 0, required=False
+            )
+
+    def grid(self):
+        """(row, its value box or None when locked) in the rows' order."""
+        return [(row, None if row.locked else self[f"kpi_{row.kpi.pk}"]) for row in self.rows]
+
+    def revisions(self):
+        return [self[name] for name in self.fields if name.startswith("revision_")]
+
+    def entries(self) -> dict[Measure, tuple[int, dict[KPI, str]]]:
+        """{measure: (revision, {kpi: value text})} for the measures given at least one value."""
+        data = self.cleaned_data
+        entries: dict[Measure, tuple[int, dict[KPI, str]]] = {}
+        for row in self.rows:
+            text = "" if row.locked else (data.get(f"kpi_{row.kpi.pk}") or "").strip()
+            if text and not (
+                row.actual and text == _plain(row.actual.value)
+            ):  # a value unchanged is not sent again
+                revision = data.get(f"revision_{row.measure.pk}") or 0
+                entries.setdefault(row.measure, (revision, {}))[1][row.kpi] = text
+        return entries
+
+
 def _plain(value):
     if value is None:
         return ""

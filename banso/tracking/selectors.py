@@ -275,14 +275,18 @@ def _by_group(rows, keys_of) -> list[dict]:
     return [{"label": key, **values} for key, values in sorted(groups.items(), key=lambda kv: -kv[1]["measures"])]
 
 
+def editable_measures(scope, municipality):
+    """The measures of the departments the user may report for (every measure for the DX office)."""
+    editable = scope.editable_department_ids(municipality.pk)
+    measures = Measure.objects.filter(plan__municipality=municipality).select_related("plan", "owner")
+    return measures if editable is None else measures.filter(owner_id__in=editable)
+
+
 def inbox(scope, municipality, user, on: dt.date):
     """What the user should update: measures of the departments they may edit, for the current period."""
     from banso.plans.models import Plan
 
-    editable = scope.editable_department_ids(municipality.pk)
-    measures = Measure.objects.filter(plan__municipality=municipality).select_related("plan", "owner")
-    if editable is not None:
-        measures = measures.filter(owner_id__in=editable)
+    measures = editable_measures(scope, municipality)
     periods = periods_of(municipality)
     period = current_period(periods, on)
     updates = {}
@@ -293,6 +297,46 @@ def inbox(scope, municipality, user, on: dt.date):
     ]
     items.sort(key=lambda pair: (pair[1] is not None, pair[0].plan_id, pair[0].number))
     return period, items, Plan.objects.filter(municipality=municipality).exists()
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One KPI on the period grid: what was reported before, what is expected, what this period holds."""
+
+    measure: Measure
+    kpi: KPI
+    guide: KPIGuide
+    actual: KPIActual | None  # this period's value, if any
+    update: MeasureUpdate | None  # this period's update of the measure, if any
+    locked: bool  # approved: only the DX office can return it for a change
+
+    @property
+    def final_target(self):
+        numbers = [t for t in self.kpi.targets.all() if t.value is not None]
+        return max(numbers, key=lambda t: t.fiscal_year) if numbers else None
+
+
+def grid_rows(scope, municipality, period: ReportingPeriod, on: dt.date) -> list[GridRow]:
+    """Every KPI the user reports on for `period`, one row each, in plan order: in a fixed number of queries
+    however many measures and KPIs there are."""
+    measures = list(
+        editable_measures(scope, municipality)
+        .exclude(status__in=[Measure.Status.DONE, Measure.Status.STOPPED])
+        .prefetch_related(Prefetch("kpis", queryset=KPI.objects.prefetch_related("targets").order_by("pk")))
+        .order_by("plan_id", "number", "pk")
+    )
+    kpis = [kpi for measure in measures for kpi in measure.kpis.all()]
+    updates = {u.measure_id: u for u in MeasureUpdate.objects.filter(period=period, measure__in=measures)}
+    actuals = {a.kpi_id: a for a in KPIActual.objects.filter(period=period, kpi__in=kpis)}
+    guides = kpi_guides(kpis, period, on)
+    require_approval = settings_for(municipality).require_approval
+    rows = []
+    for measure in measures:
+        update = updates.get(measure.pk)
+        locked = bool(update and require_approval and update.state == ApprovalState.APPROVED)
+        for kpi in measure.kpis.all():
+            rows.append(GridRow(measure, kpi, guides[kpi.pk], actuals.get(kpi.pk), update, locked))
+    return rows
 
 
 def pending_reviews(scope, municipality):

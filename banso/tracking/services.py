@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -183,6 +183,48 @@ def update_save(
             defaults={"value": value, "as_of": as_of, "source": source, "update": update, "state": state},
         )
     return update
+
+
+@transaction.atomic
+def grid_save(*, period, user, as_of: dt.date, entries) -> int:
+    """Save a period grid: `entries` is {measure: (revision, {kpi: value text})}. Each measure's update keeps its
+    status, progress and evidence (a new one takes the measure's status) and gets the values, as the update form
+    would save them. All or nothing: the messages of every refused value are raised together, by KPI
+    (`kpi_<id>`), and a measure's own refusal (approved, saved meanwhile) is named by its number. Returns the
+    number of values saved."""
+    try:  # one date for the whole grid: said once beside it, not beside every value
+        for plan in {measure.plan for measure in entries}:
+            check_as_of(as_of, plan)
+    except ValidationError as err:
+        raise ValidationError({"as_of": err.messages}) from err
+    errors: dict[str, list[str]] = {}
+    saved = 0
+    updates = {u.measure_id: u for u in MeasureUpdate.objects.filter(period=period, measure__in=list(entries))}
+    for measure, (revision, values) in entries.items():
+        update = updates.get(measure.pk)
+        sources = {a.kpi_id: a.source for a in update.actuals.all()} if update else {}
+        try:
+            update_save(
+                measure=measure,
+                period=period,
+                user=user,
+                revision=revision,
+                status=update.status if update else measure.status,
+                note=update.note if update else "",
+                evidence_url=update.evidence_url if update else "",
+                actuals={kpi: (text, as_of, sources.get(kpi.pk, kpi.data_source)) for kpi, text in values.items()},
+            )
+        except ValidationError as err:
+            if hasattr(err, "error_dict"):
+                for key, found in err.message_dict.items():
+                    errors.setdefault(key, []).extend(found)
+            else:
+                errors.setdefault(NON_FIELD_ERRORS, []).extend(f"{measure.number}：{m}" for m in err.messages)
+            continue
+        saved += len(values)
+    if errors:
+        raise ValidationError(errors)
+    return saved
 
 
 def _checked_actuals(measure, actuals) -> dict:

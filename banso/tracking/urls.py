@@ -20,6 +20,8 @@ urlpatterns = [
         views.update_edit,
         name="update",
     ),
+    path("m/<str:code>/tracking/periods/<int:period_id>/grid/", views.grid, name="grid"),
+    path("m/<str:code>/tracking/periods/<int:period_id>/grid/sheet/", views.grid_download, name="grid_download"),
     path("m/<str:code>/tracking/settings/", views.settings_edit, name="settings"),
     path("m/<str:code>/tracking/reviews/", views.reviews, name="reviews"),
     path("m/<str:code>/tracking/updates/<int:update_id>/review/", views.review, name="review"),

@@ -1,7 +1,9 @@
 """Pages of 実行管理: the owner's inbox and update form, the DX office's periods, approvals and publication."""
 
+from typing import Any
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,12 +12,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from banso.core.access import get_scoped, require_department_edit, require_manage
 from banso.core.forms import add_service_errors, submit
-from banso.core.uploads import UploadError, check_document, check_upload_size
+from banso.core.uploads import Problem, UploadError, check_document, check_upload_size, local_copy
+from banso.core.xlsx import table_response
 from banso.orgs.access import municipality_for
 from banso.plans.models import Measure
-from banso.tracking import actual_sources, selectors, services
+from banso.tracking import actual_sources, grid_sheet, selectors, services
 from banso.tracking.access import current_plan
-from banso.tracking.forms import PeriodForm, PublicationForm, QuarterlyForm, ReviewForm, SettingsForm, UpdateForm
+from banso.tracking.forms import (
+    GridForm,
+    PeriodForm,
+    PublicationForm,
+    QuarterlyForm,
+    ReviewForm,
+    SettingsForm,
+    UpdateForm,
+)
 from banso.tracking.models import MeasureUpdate, Publication, ReportingPeriod, StatusChange
 
 
@@ -83,6 +94,78 @@ def update_edit(request, code, period_id, measure_id):
             "history": StatusChange.objects.filter(measure=measure).select_related("changed_by")[:10],
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def grid(request, code, period_id):
+    """All of a period's KPI values of the user's measures on one screen: typed row by row, pasted from Excel, or
+    uploaded as the grid's own sheet (grid_sheet)."""
+    municipality = municipality_for(request, code)
+    period = get_scoped(request, ReportingPeriod, pk=period_id, municipality=municipality)
+    if request.scope.editable_department_ids(municipality.pk) == set():
+        raise PermissionDenied
+    rows = selectors.grid_rows(request.scope, municipality, period, timezone.localdate())
+    sheet, problems = None, list[Problem]()
+    if request.method == "POST" and "sheet" in request.FILES:
+        sheet, data = _grid_sheet_values(request, rows, request.FILES["sheet"])
+        problems = sheet.problems if sheet else [Problem(data)]
+        form = GridForm(data if sheet else None, rows=rows, period=period)
+    else:
+        form = GridForm(request.POST or None, rows=rows, period=period)
+    if request.method == "POST" and not problems and form.is_valid():
+        try:
+            saved = services.grid_save(
+                period=period, user=request.user, as_of=form.cleaned_data["as_of"], entries=form.entries()
+            )
+        except ValidationError as err:
+            add_service_errors(form, err)
+            if sheet:  # the same messages, placed in the file
+                problems = [
+                    sheet.problem_at(int(key.removeprefix("kpi_")), message)
+                    if key.startswith("kpi_")
+                    else Problem(message, sheet=sheet.sheet)
+                    for key, messages_of_key in err.message_dict.items()
+                    for message in messages_of_key
+                ]
+        else:
+            if saved:
+                messages.success(
+                    request,
+                    _("%(count)s KPI values for %(period)s were saved.")
+                    % {"count": saved, "period": period.label},
+                )
+            else:
+                messages.info(request, _("No value was changed, so nothing was saved."))
+            return redirect("tracking:inbox", code=code)
+    return render(
+        request,
+        "tracking/grid.html",
+        {"municipality": municipality, "period": period, "form": form, "problems": problems},
+    )
+
+
+def _grid_sheet_values(request, rows, upload):
+    """(SheetValues, the grid's data from it), or (None, the message) when the file cannot be read."""
+    try:
+        check_upload_size(upload.size, upload.name)
+        with local_copy(upload) as path:
+            sheet = grid_sheet.read_grid_sheet(path, upload.name, {r.kpi.pk for r in rows if not r.locked})
+    except UploadError as err:
+        return None, str(err)
+    data: dict[str, Any] = {f"kpi_{kpi_id}": value for kpi_id, value in sheet.values.items()}
+    data |= {f"revision_{r.measure.pk}": r.update.revision if r.update else 0 for r in rows}
+    data["as_of"] = request.POST.get("as_of", "")
+    return sheet, data
+
+
+def grid_download(request, code, period_id):
+    """The grid as an Excel sheet to fill in and upload back."""
+    municipality = municipality_for(request, code)
+    period = get_scoped(request, ReportingPeriod, pk=period_id, municipality=municipality)
+    if request.scope.editable_department_ids(municipality.pk) == set():
+        raise PermissionDenied
+    rows = selectors.grid_rows(request.scope, municipality, period, timezone.localdate())
+    return table_response(grid_sheet.grid_table(rows, period.label), f"kpi-values-{period.pk}", "xlsx")
 
 
 def _save_update(request, form, measure, period):

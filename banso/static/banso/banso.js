@@ -23,3 +23,32 @@ document.addEventListener("submit", function (event) {
     menu.classList.toggle("site-menu--open", open);
   });
 })();
+
+// The period grid (data-grid): Enter goes to the next row's box instead of sending the form, and a column pasted
+// from Excel (one value per line) fills this box and the ones below it.
+(function () {
+  var grid = document.querySelector("[data-grid]");
+  if (!grid) return;
+  function cells() {
+    return Array.prototype.slice.call(grid.querySelectorAll("input[data-grid-cell]"));
+  }
+  grid.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.hasAttribute("data-grid-cell")) return;
+    event.preventDefault();
+    var all = cells();
+    var next = all[all.indexOf(event.target) + (event.shiftKey ? -1 : 1)];
+    if (next) { next.focus(); next.select(); }
+  });
+  grid.addEventListener("paste", function (event) {
+    if (!event.target.hasAttribute("data-grid-cell") || !event.clipboardData) return;
+    var text = event.clipboardData.getData("text/plain").replace(/\r/g, "").replace(/\n$/, "");
+    if (text.indexOf("\n") < 0 && text.indexOf("\t") < 0) return;  // one value: the browser pastes it
+    event.preventDefault();
+    var all = cells();
+    var start = all.indexOf(event.target);
+    text.split("\n").forEach(function (line, offset) {
+      var box = all[start + offset];
+      if (box) box.value = line.split("\t")[0].trim();  // the first column of each pasted row
+    });
+  });
+})();
