@@ -198,9 +198,7 @@ def test_a_refused_value_in_the_sheet_is_placed_by_row_and_column_and_nothing_is
     assert not KPIActual.objects.filter(period=period, kpi__in=kpis).exists()
 
 
-def test_a_formula_or_a_kpi_of_another_department_in_the_sheet_is_refused(
-    dept_staff, town, period, tmp_path
-):
+def test_a_formula_or_a_kpi_of_another_department_in_the_sheet_is_refused(dept_staff, town, period, tmp_path):
     kpi = own_kpis(town)[0]
     other = KPI.objects.filter(measure__plan__municipality=town).exclude(measure__owner__name="住民課").first()
     content = download(dept_staff, town, period)
