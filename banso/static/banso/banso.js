@@ -39,6 +39,9 @@ document.addEventListener("submit", function (event) {
     var next = all[all.indexOf(event.target) + (event.shiftKey ? -1 : 1)];
     if (next) { next.focus(); next.select(); }
   });
+  grid.addEventListener("focusin", function (event) {
+    if (event.target.hasAttribute("data-grid-cell")) event.target.select();  // typing replaces, as in a spreadsheet
+  });
   grid.addEventListener("paste", function (event) {
     if (!event.target.hasAttribute("data-grid-cell") || !event.clipboardData) return;
     var text = event.clipboardData.getData("text/plain").replace(/\r/g, "").replace(/\n$/, "");
