@@ -16,7 +16,7 @@ from banso.cases.models import Case
 from banso.cases.services import INDEX
 from banso.orgs.models import Role
 from banso.text import highlight
-from banso.text.search import Word, parse, text_word
+from banso.text.search import Word, parse, shared_words, text_word
 
 FACETS = ("theme", "tag", "band", "prefecture", "funding")
 # Read with every hit, in the ranking query: the facets, then the profile for recommendations.
@@ -243,7 +243,6 @@ REGIONS = [  # 地方区分 by prefecture number
 ]
 TEXT_SHARE = 0.7  # of the final score; the rest is profile similarity
 RECOMMEND_COVERAGE = 0.25  # share of a challenge's distinctive wording a case must contain to be considered
-SAME_CHALLENGE = 0.5  # ... and to be called "the same challenge"
 
 
 def region_of(number: int | None) -> str:
@@ -334,6 +333,7 @@ def recommend(scope, municipality, *, texts: list[tuple[str, str]] | None = None
     """Published cases of other municipalities for this one: relevance to its open challenges (or to the given
     (label, text) pairs) and similarity of profile, each with its reasons. `exclude`: case ids not to offer
     (the case a measure was adopted from)."""
+    from_challenges = texts is None
     if texts is None:
         texts = [(c.title, f"{c.title} {c.description}") for c in open_challenges(scope, municipality)]
     words = [text_word(text, label=label) for label, text in texts if text.strip()]
@@ -357,9 +357,28 @@ def recommend(scope, municipality, *, texts: list[tuple[str, str]] | None = None
     top = scored[:limit]
     by_id = Case.objects.select_related("municipality", "prefecture").in_bulk([s[0] for s in top])
     result = []
+    text_of = dict(texts)
     for obj_id, score, text_score, profile_score, reasons, matched in top:
-        result.append(Recommendation(by_id[obj_id], round(score, 4), text_score, profile_score, reasons, matched))
+        case = by_id[obj_id]
+        if matched and text_score and (words := shared_words(text_of.get(matched, ""), _case_text(case))):
+            reasons.insert(0, _shared_reason(words, matched if from_challenges else ""))
+        result.append(Recommendation(case, round(score, 4), text_score, profile_score, reasons, matched))
     return result
+
+
+def _case_text(case: Case) -> str:
+    return " ".join([case.title, case.summary, case.background, case.actions, case.results_qualitative])
+
+
+def _shared_reason(words: list[str], challenge: str) -> str:
+    """The words a case shares with what it was found for: named, so a person can check them. A challenge is
+    named too; a measure's or a typed text is not (it is on the page already, and is not "a challenge")."""
+    if challenge:
+        return _("Shares %(words)s with the challenge “%(challenge)s”") % {
+            "words": "・".join(words),
+            "challenge": challenge,
+        }
+    return _("Shares the words %(words)s") % {"words": "・".join(words)}
 
 
 def _profile(row) -> Profile:
@@ -377,8 +396,6 @@ def _scored(obj_id, row, ours: Profile, words: list[Word], coverage: list[float]
         matched = words[best].text
         # How much of the challenge it shares, and how strongly (rare words, in the title) against the best.
         text_score = (coverage[best] + relative_score) / 2
-        if coverage[best] >= SAME_CHALLENGE:
-            reasons.insert(0, _("Same challenge: %(challenge)s") % {"challenge": matched})
         score = TEXT_SHARE * text_score + (1 - TEXT_SHARE) * profile_score
     else:
         score = profile_score

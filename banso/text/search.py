@@ -221,6 +221,29 @@ def text_word(text: str, *, label: str = "") -> Word:
     return Word(label or text[:40], [terms])
 
 
+def shared_words(query: str, document: str, limit: int = 5) -> list[str]:
+    """The words of `query` that `document` also uses, in the query's order: its runs of kanji and katakana (the
+    hiragana between them are particles and endings), or the longest parts of a run the document has when it
+    lacks the whole (窓口業務改革 → 窓口, 業務). Two characters at least, none of the words every DX text uses.
+    What a recommendation names as its reason, so a person can check it against both texts."""
+    haystack = " ".join(chunks(document)).translate(SCRIPT_FOLD)
+    found: list[str] = []
+    for chunk in chunks(query):
+        for run in _HIRAGANA.split(chunk):
+            start = 0
+            while start < len(run) - 1:
+                for end in range(len(run), start + 1, -1):  # the longest part first
+                    part = run[start:end]
+                    if part.translate(SCRIPT_FOLD) in haystack:
+                        if part not in found and not _GENERIC_RE.fullmatch(part):
+                            found.append(part)
+                        start = end
+                        break
+                else:
+                    start += 1
+    return found[:limit]
+
+
 def idf(documents: int, frequency: int) -> int:
     """BM25's idf as an integer (× 1000), so sums are exact and equal on every database."""
     return round(1000 * math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5)))

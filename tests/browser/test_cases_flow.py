@@ -49,7 +49,7 @@ def test_it_finds_peers_for_a_typed_challenge_and_adopts_one(browser, library_si
     top = page.locator(".result").first
     assert "携帯ショップのない町に常設のスマホ相談窓口" in top.inner_text()
     reasons = top.locator(".reasons li").all_inner_texts()
-    assert reasons[0].startswith("同じ課題")
+    assert reasons[0].startswith("共通する言葉：") and "相談" in reasons[0]
     assert any(r.startswith("人口規模が近い") for r in reasons)
     shot(page, "recommended")
     top.get_by_role("button", name="自分の計画に取り入れる").click()

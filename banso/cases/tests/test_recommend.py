@@ -16,7 +16,7 @@ def test_it_puts_the_right_peers_first_for_a_challenge_typed_in_plain_japanese(t
         operator_scope([town.pk]), town, texts=[("相談", "高齢者がスマホの使い方を相談できる場所がない")], limit=3
     )
     assert found[0].case.seed_key == "kamishihoro-smartphone-desk"
-    assert found[0].reasons[0] == "同じ課題：相談"
+    assert found[0].reasons[0] == "共通する言葉：高齢者・スマートフォン・相談"  # スマホ is read as スマートフォン
     assert any(r.startswith("人口規模が近い") for r in found[0].reasons)
     care = selectors.recommend(
         operator_scope([town.pk]), town, texts=[("介護", "介護認定の事務に職員が足りない")], limit=2
@@ -28,7 +28,7 @@ def test_it_recommends_for_the_open_challenges_and_leaves_out_the_towns_own(town
     found = selectors.recommend(operator_scope([town.pk]), town, limit=10)
     assert found
     assert all(r.case.municipality_id != town.pk for r in found)
-    assert any(reason.startswith("同じ課題：") for r in found for reason in r.reasons)
+    assert any(reason.startswith("課題「") and "と共通する言葉：" in reason for r in found for reason in r.reasons)
     assert [r.score for r in found] == sorted((r.score for r in found), reverse=True)
 
 
@@ -61,7 +61,7 @@ def test_it_shows_recommendations_with_reasons_on_the_page(town_staff, town, dja
         )
     html = response.content.decode()
     assert "山間部のドローン小口配送モデル" in html
-    assert "同じ課題" in html
+    assert "共通する言葉：ドローン" in html
     assert "計画に取り入れる" in html
 
 
@@ -85,6 +85,22 @@ def test_it_shows_similar_cases_on_challenge_and_measure_pages(town_staff, town)
     full = town_staff.get(reverse("cases:similar", args=[town.code]), {"measure": measure.pk}).content.decode()
     assert "除雪" in full
     assert "<html" in full
+    assert measure.title not in full.split("<main", 1)[1].split("</h1>", 1)[1]  # reasons never name the measure
+
+
+def test_a_reason_names_only_the_words_the_case_really_shares(town):
+    """A LINE 粗大ごみ case found for a paper-workflow challenge shares 受付, not the challenge."""
+    found = selectors.recommend(
+        operator_scope([town.pk]), town, texts=[("紙", "紙の文書の受付と回付に時間がかかる")], limit=10
+    )
+    for recommendation in found:
+        case = recommendation.case
+        text = " ".join([case.title, case.summary, case.background, case.actions, case.results_qualitative])
+        for reason in recommendation.reasons:
+            if reason.startswith("共通する言葉："):
+                for word in reason.removeprefix("共通する言葉：").split("・"):
+                    assert word in text
+        assert not any("紙の文書の受付と回付" in reason for reason in recommendation.reasons)
 
 
 def test_it_answers_the_commands_in_json(db):
