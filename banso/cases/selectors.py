@@ -360,8 +360,8 @@ def recommend(scope, municipality, *, texts: list[tuple[str, str]] | None = None
     text_of = dict(texts)
     for obj_id, score, text_score, profile_score, reasons, matched in top:
         case = by_id[obj_id]
-        if matched and text_score and (words := shared_words(text_of.get(matched, ""), _case_text(case))):
-            reasons.insert(0, _shared_reason(words, matched if from_challenges else ""))
+        if matched and text_score and (shared := shared_words(text_of.get(matched, ""), _case_text(case))):
+            reasons.insert(0, _shared_reason(shared, matched if from_challenges else ""))
         result.append(Recommendation(case, round(score, 4), text_score, profile_score, reasons, matched))
     return result
 
