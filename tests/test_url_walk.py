@@ -449,6 +449,7 @@ ROUTES = {
     "plans:measure": Route(measure, TOWN_WIDE),
     "plans:measure_edit": Route(measure, MANAGERS, forbidden=NOT_EDITORS),
     "plans:measure_delete": Route(measure, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
+    "plans:measure_start": Route(measure, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
     "plans:assessment_save": Route(measure, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
     "plans:kpi_create": Route(measure, MANAGERS, forbidden=NOT_EDITORS),
     "plans:kpi_edit": Route(kpi, MANAGERS, forbidden=NOT_EDITORS),
@@ -545,8 +546,9 @@ ROUTES = {
         forbidden=frozenset({"town_staff", "dept_staff", "executive"}),
         data=lambda which: {"action": "publish"},
     ),
+    # The first press asks which 方針 the draft goes under.
     "cases:case_adopt": Route(
-        seed_case, {"town_staff"}, method="post", ok=302, forbidden=READ_ONLY, data=lambda which: code_of(which)
+        seed_case, {"town_staff"}, method="post", ok=200, forbidden=READ_ONLY, data=lambda which: code_of(which)
     ),
     "cases:town_cases": Route(code, READERS),
     "cases:case_create": Route(code, {"town_staff"}, forbidden=READ_ONLY),

@@ -319,30 +319,50 @@ def _num(value) -> str:
     return f"{value.normalize():,f}" if hasattr(value, "normalize") else str(value)
 
 
+def case_source_label(case: Case) -> str:
+    return f"{case.municipality.name}の事例「{case.title}」"
+
+
+def case_reference(case: Case) -> str:
+    from banso.programs.services import reference_text
+
+    return reference_text(
+        [
+            (_("background and challenge"), case.background),
+            (_("what was done"), case.actions),
+            (_("results in figures"), case.results_quantitative),
+            (_("results in words"), case.results_qualitative),
+        ]
+    )
+
+
+def adopted_case_measure(case: Case, plan):
+    """The measure of `plan` taken in from `case`, if it was."""
+    link = CaseAdoption.objects.filter(case=case, adoption__adopted__plan=plan).select_related("adoption__adopted")
+    found = link.first()
+    return found.adoption.adopted if found else None
+
+
 @transaction.atomic
-def case_adopt(*, case: Case, plan, user=None):
-    """事例を取り入れる: the case becomes a not-started draft measure of this plan, through the same
-    横展開 mechanism as a peer's measure, with its source recorded."""
+def case_adopt(*, case: Case, plan, user=None, policy=None):
+    """事例を取り入れる: the case becomes a draft measure of this plan under `policy`, through the same 横展開
+    mechanism as a peer's measure, with its source recorded and its texts kept as a reference."""
     from banso.programs.services import adopt_into_plan, already_adopted
 
     if case.status != Case.Status.PUBLISHED:
         raise ValidationError(_("Only a published case can be adopted."))
     if case.municipality_id == plan.municipality_id:
         raise ValidationError(_("This case is already your municipality's own."))
-    earlier = CaseAdoption.objects.filter(case=case, adoption__adopted__plan=plan).select_related(
-        "adoption__adopted"
-    )
-    if (link := earlier.first()) is not None:
-        already_adopted(link.adoption.adopted)
+    if (earlier := adopted_case_measure(case, plan)) is not None:
+        already_adopted(earlier)
     year = max(plan.start_year, min(plan.end_year, FiscalYear.current().year))
     adoption = adopt_into_plan(
         plan=plan,
         user=user,
-        label=f"{case.municipality.name}の事例「{case.title}」",
+        label=case_source_label(case),
         title=case.title,
-        purpose=case.background,
-        content=case.actions,
-        goal=case.results_quantitative or case.results_qualitative,
+        policy=policy,
+        reference=case_reference(case),
         steps={
             year: _("Study the case of %(town)s and decide how, with whom and at what cost.")
             % {"town": case.municipality.name}

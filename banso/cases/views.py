@@ -156,12 +156,15 @@ def case_status(request, pk):
 @require_POST
 def case_adopt(request, pk):
     """Take a published case into one of the reader's municipalities' plans as a draft measure."""
-    case = get_scoped(request, Case, pk=pk)
+    case = get_scoped(request, Case.objects.select_related("municipality"), pk=pk)
     return adopt_into_latest_plan(
         request,
         municipality_for(request, request.POST.get("municipality", "")),
-        lambda plan: services.case_adopt(case=case, plan=plan, user=request.user),
+        lambda plan, policy: services.case_adopt(case=case, plan=plan, user=request.user, policy=policy),
         reverse("cases:case", args=[case.pk]),
+        source_label=services.case_source_label(case),
+        reference=services.case_reference(case),
+        earlier=lambda plan: services.adopted_case_measure(case, plan),
     )
 
 

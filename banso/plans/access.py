@@ -23,7 +23,7 @@ def measure_for(request, code, measure_id):
     municipality = municipality_for(request, code)
     measure = get_scoped(
         request,
-        Measure.objects.select_related("plan__municipality", "owner", "policy"),
+        Measure.objects.select_related("plan__municipality", "owner", "policy", "adopted_from"),
         pk=measure_id,
         plan__municipality=municipality,
     )

@@ -278,6 +278,9 @@ class Measure(PlanPart):
         Department, blank=True, related_name="related_measures", verbose_name=_("related departments")
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    # A measure taken in from elsewhere (横展開) waits as a draft: in the plan for the town to shape, in no
+    # reporting period, reminder or progress figure until the DX office starts it.
+    is_draft = models.BooleanField(_("draft (not reported on yet)"), default=False)
     budget_thousand_yen = models.PositiveBigIntegerField(_("budget (thousand yen)"), null=True, blank=True)
     funding = models.ManyToManyField(FundingScheme, blank=True, related_name="measures", verbose_name=_("funding"))
     # A source of money as the plan names it when Banso's list has no such scheme: kept, not refused.

@@ -700,6 +700,16 @@ def measure_delete(*, measure) -> None:
 
 
 @transaction.atomic
+def measure_start(*, measure) -> Measure:
+    """A draft taken in from elsewhere becomes one of the plan's measures: from now on in the reporting periods,
+    reminders and progress figures."""
+    if measure.is_draft:
+        measure.is_draft = False
+        measure.save(update_fields=["is_draft", "updated_at"])
+    return measure
+
+
+@transaction.atomic
 def kpi_delete(*, kpi) -> None:
     kpi.delete()
 

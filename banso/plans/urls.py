@@ -45,6 +45,7 @@ urlpatterns = [
     path("m/<str:code>/measures/<int:measure_id>/", views.measure_detail, name="measure"),
     path("m/<str:code>/measures/<int:measure_id>/edit/", views.measure_edit, name="measure_edit"),
     path("m/<str:code>/measures/<int:measure_id>/delete/", views.measure_delete, name="measure_delete"),
+    path("m/<str:code>/measures/<int:measure_id>/start/", views.measure_start, name="measure_start"),
     path("m/<str:code>/measures/<int:measure_id>/kpis/new/", views.kpi_edit, name="kpi_create"),
     path("m/<str:code>/measures/<int:measure_id>/assessments/", views.assessment_save, name="assessment_save"),
     path("m/<str:code>/measures/<int:measure_id>/kpis/<int:kpi_id>/edit/", views.kpi_edit, name="kpi_edit"),

@@ -262,6 +262,19 @@ def assessment_save(request, code, measure_id):
 
 
 @require_POST
+def measure_start(request, code, measure_id):
+    """The DX office makes a draft taken in from elsewhere one of the plan's reported measures."""
+    municipality, measure = measure_for(request, code, measure_id)
+    require_manage(request, municipality.pk)
+    services.measure_start(measure=measure)
+    messages.success(
+        request,
+        _("Measure %(number)s is now reported on from the current period.") % {"number": measure.number},
+    )
+    return redirect("plans:measure", code=code, measure_id=measure.pk)
+
+
+@require_POST
 def measure_delete(request, code, measure_id):
     municipality, measure = measure_for(request, code, measure_id)
     require_manage(request, municipality.pk)

@@ -213,6 +213,9 @@ class Adoption(models.Model):
 
     source = models.ForeignKey("plans.Measure", null=True, on_delete=models.SET_NULL, related_name="adoptions")
     source_label = models.CharField(_("adopted from"), max_length=250)
+    # The source's own words (their background, content, goal and results), shown beside the draft as a
+    # reference for the town to write its own: never copied into its 目的 or ゴール.
+    reference = models.TextField(_("the source's text, for reference"), blank=True)
     adopted = models.OneToOneField("plans.Measure", on_delete=models.CASCADE, related_name="adopted_from")
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

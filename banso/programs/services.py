@@ -158,20 +158,40 @@ def snapshot_save(
     )
 
 
-@transaction.atomic
-def measure_adopt(*, source, plan, user=None, number=None):
-    """横展開: copy another town's published measure into this plan as a not-started draft, with its steps that
-    fit the plan period and its KPIs (targets that fit), and record where it came from."""
+def adoptable(source, municipality) -> None:
+    """Refuse, with the reason, a measure this town cannot take in: unpublished, or its own."""
     from banso.tracking.models import Publication
 
     published = Publication.objects.filter(plan=source.plan, is_published=True, measures=source).exists()
     if not published:
         raise ValidationError(_("Only measures another municipality has published can be adopted."))
-    if source.plan.municipality_id == plan.municipality_id:
+    if source.plan.municipality_id == municipality.pk:
         raise ValidationError(_("This measure is already your municipality's own."))
-    earlier = Adoption.objects.filter(source=source, adopted__plan=plan).select_related("adopted").first()
-    if earlier is not None:
-        already_adopted(earlier.adopted)
+
+
+def measure_source_label(source) -> str:
+    return f"{source.plan.municipality.name}「{source.plan.title}」{source.number} {source.title}"
+
+
+def measure_reference(source) -> str:
+    return reference_text(
+        [
+            (_("purpose"), source.purpose),
+            (_("target audience"), source.audience),
+            (_("content"), source.content),
+            (_("goal"), source.goal),
+        ]
+    )
+
+
+@transaction.atomic
+def measure_adopt(*, source, plan, user=None, number=None, policy=None):
+    """横展開: take another town's published measure into this plan as a draft under `policy`, with its steps that
+    fit the plan period and its KPIs (targets that fit); its texts are kept as a reference, and where it came
+    from is recorded."""
+    adoptable(source, plan.municipality)
+    if (earlier := adopted_measure(source, plan)) is not None:
+        already_adopted(earlier)
     offset = plan.start_year - source.plan.start_year  # keep the step sequence: year 1 of theirs is year 1 of ours
     kpis = [
         (kpi, {t.fiscal_year + offset: t.text or t.value for t in kpi.targets.all()})
@@ -182,38 +202,52 @@ def measure_adopt(*, source, plan, user=None, number=None):
         user=user,
         number=number,
         source=source,
-        label=f"{source.plan.municipality.name}「{source.plan.title}」{source.number} {source.title}",
+        label=measure_source_label(source),
         title=source.title,
-        purpose=source.purpose,
-        audience=source.audience,
-        content=source.content,
-        goal=source.goal,
+        policy=policy,
+        reference=measure_reference(source),
         steps={s.fiscal_year + offset: s.description for s in source.steps.all()},
         kpis=kpis,
     )
     return adoption.adopted
 
 
+def adopted_measure(source, plan):
+    """The measure of `plan` taken in from the peer's measure `source`, if it was."""
+    earlier = Adoption.objects.filter(source=source, adopted__plan=plan).select_related("adopted").first()
+    return earlier.adopted if earlier else None
+
+
+def reference_text(parts: list[tuple[str, str]]) -> str:
+    """The source's texts under their headings (【目的】…), for the draft's reference."""
+    return "\n\n".join(f"【{heading}】\n{text.strip()}" for heading, text in parts if text and text.strip())
+
+
 @transaction.atomic
 def adopt_into_plan(
-    *, plan, label, title, steps, kpis=(), user=None, number=None, source=None, **texts
+    *, plan, label, title, steps, kpis=(), user=None, number=None, source=None, policy=None, reference=""
 ) -> Adoption:
-    """The one way something from elsewhere (a peer's measure, a case) enters a plan: as a not-started draft
-    numbered 横-n, owned by the first department until the town says otherwise, with the steps and KPI
-    targets that fall in the plan period, and an Adoption that says where it came from."""
+    """The one way something from elsewhere (a peer's measure, a case) enters a plan: as a draft under the 方針
+    the town chose (numbered after that 方針's measures; 横-n without one), owned by the first department until
+    the town says otherwise, with the steps and KPI targets that fall in the plan period. Its 目的 and ゴール
+    are left for the town to write: the source's words are kept on the Adoption as a reference. A draft is in
+    no reporting period until the town starts it (plans.services.measure_start)."""
     from banso.plans import services as plan_services
 
     owner = plan.municipality.departments.filter(is_active=True).order_by("order").first()
     if owner is None:
         raise ValidationError(_("Register your departments first: an adopted measure needs an owner department."))
     years = range(plan.start_year, plan.end_year + 1)
+    if policy is not None and policy.plan_id != plan.pk:
+        raise ValidationError(_("The policy belongs to another plan."))
     measure = plan_services.measure_save(
         plan=plan,
-        number=number or _next_number(plan),
+        number=number or _next_number(plan, policy),
         title=title,
         owner=owner,
+        policy=policy,
+        is_draft=True,
         steps={year: text for year, text in steps.items() if year in years},
-        **texts,
     )
     for kpi, targets in kpis:
         targets = {year: value for year, value in targets.items() if year in years}
@@ -226,7 +260,9 @@ def adopt_into_plan(
                 direction=kpi.direction,
                 kind=kpi.kind,
             )
-    return Adoption.objects.create(source=source, source_label=label[:250], adopted=measure, adopted_by=user)
+    return Adoption.objects.create(
+        source=source, source_label=label[:250], reference=reference, adopted=measure, adopted_by=user
+    )
 
 
 class AlreadyAdopted(ValidationError):
@@ -247,12 +283,14 @@ def already_adopted(measure) -> NoReturn:
     raise AlreadyAdopted(measure)
 
 
-def _next_number(plan) -> str:
+def _next_number(plan, policy=None) -> str:
+    """The next free number under the 方針 (3-1, 3-2 → 3-3), or 横-n for a measure outside every 方針."""
     taken = set(plan.measures.values_list("number", flat=True))
+    prefix = f"{policy.number}-" if policy is not None else "横-"
     n = 1
-    while f"横-{n}" in taken:
+    while f"{prefix}{n}" in taken:
         n += 1
-    return f"横-{n}"
+    return f"{prefix}{n}"
 
 
 def programme_report_create(*, programme, as_of, fmt: str, user) -> ProgrammeReport:

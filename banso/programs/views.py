@@ -379,9 +379,19 @@ def adopt(request, code, measure_id):
     source = Measure.objects.filter(pk=measure_id).select_related("plan__municipality").first()
     if source is None:
         raise Http404
+    town = municipality_for(request, code)
+    require_manage(request, town.pk)
+    try:  # before its text is shown on the page that asks where it goes
+        services.adoptable(source, town)
+    except ValidationError as err:
+        messages.error(request, " ".join(err.messages))
+        return redirect("programs:programmes")
     return adopt_into_latest_plan(
         request,
-        municipality_for(request, code),
-        lambda plan: services.measure_adopt(source=source, plan=plan, user=request.user),
-        "programs:programmes",
+        town,
+        lambda plan, policy: services.measure_adopt(source=source, plan=plan, user=request.user, policy=policy),
+        reverse("programs:programmes"),
+        source_label=services.measure_source_label(source),
+        reference=services.measure_reference(source),
+        earlier=lambda plan: services.adopted_measure(source, plan),
     )

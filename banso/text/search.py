@@ -241,7 +241,8 @@ def shared_words(query: str, document: str, limit: int = 5) -> list[str]:
                         break
                 else:
                     start += 1
-    return found[:limit]
+    # スマートフォン beside スマートフォン教室 says nothing more: only the longer is named.
+    return [w for w in found if not any(w != other and w in other for other in found)][:limit]
 
 
 def idf(documents: int, frequency: int) -> int:

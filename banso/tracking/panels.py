@@ -19,7 +19,7 @@ def home_panel(request, municipality, grant) -> str:
     )
     if period is None:
         return ""
-    measures = Measure.objects.filter(plan__municipality=municipality).exclude(
+    measures = Measure.objects.filter(plan__municipality=municipality, is_draft=False).exclude(
         status__in=[Measure.Status.DONE, Measure.Status.STOPPED]
     )
     if not grant.read_all:

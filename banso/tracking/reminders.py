@@ -82,7 +82,7 @@ def reminders_for(municipality, on: dt.date) -> list[Reminder]:
     if not wanted:
         return []
     measures = list(
-        Measure.objects.filter(plan__municipality=municipality)
+        Measure.objects.filter(plan__municipality=municipality, is_draft=False)
         .exclude(status__in=[Measure.Status.DONE, Measure.Status.STOPPED])
         .annotate(first_step=Min("steps__fiscal_year"))
         .select_related("owner")

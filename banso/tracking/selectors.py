@@ -93,7 +93,7 @@ def counted_actuals(tracking, *, latest_only=False):
 
 
 def tracked_measures(scope, plan, tracking, *, department=None, all_actuals=False):
-    measures = scope.filter(plan.measures.all()).select_related("owner", "policy")
+    measures = scope.filter(plan.measures.filter(is_draft=False)).select_related("owner", "policy")
     if department is not None:
         measures = measures.filter(owner=department)
     return measures.prefetch_related(
@@ -276,9 +276,12 @@ def _by_group(rows, keys_of) -> list[dict]:
 
 
 def editable_measures(scope, municipality):
-    """The measures of the departments the user may report for (every measure for the DX office)."""
+    """The measures of the departments the user may report for (every measure for the DX office); not the
+    drafts a town has taken in and not yet started."""
     editable = scope.editable_department_ids(municipality.pk)
-    measures = Measure.objects.filter(plan__municipality=municipality).select_related("plan", "owner")
+    measures = Measure.objects.filter(plan__municipality=municipality, is_draft=False).select_related(
+        "plan", "owner"
+    )
     return measures if editable is None else measures.filter(owner_id__in=editable)
 
 

@@ -53,7 +53,11 @@ def update_edit(request, code, period_id, measure_id):
     municipality = municipality_for(request, code)
     period = get_scoped(request, ReportingPeriod, pk=period_id, municipality=municipality)
     measure = get_scoped(
-        request, Measure.objects.select_related("plan", "owner"), pk=measure_id, plan__municipality=municipality
+        request,
+        Measure.objects.select_related("plan", "owner"),
+        pk=measure_id,
+        plan__municipality=municipality,
+        is_draft=False,  # a draft taken in from elsewhere is reported on once the town starts it
     )
     require_department_edit(request, municipality.pk, measure.owner_id)
     update = MeasureUpdate.objects.filter(measure=measure, period=period).first()

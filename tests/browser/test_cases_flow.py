@@ -54,9 +54,16 @@ def test_it_finds_peers_for_a_typed_challenge_and_adopts_one(browser, library_si
     shot(page, "recommended")
     top.get_by_role("button", name="自分の計画に取り入れる").click()
     page.wait_for_load_state()
+    # The town picks the 方針 it goes under, with the case's own text beside the choice.
+    assert shows(page, "取り入れ元の記述（参考）")
+    shot(page, "adopt-choose-policy")
+    page.get_by_label("置く方針").select_option(index=1)
+    page.get_by_role("button", name="下書きとして取り入れる").click()
+    page.wait_for_load_state()
     measure = Measure.objects.get(plan__municipality__code="999997", adopted_from__case_link__isnull=False)
-    assert shows(page, f"{measure.number} として計画に加えました")
-    assert measure.number.startswith("横-")
+    assert shows(page, f"下書きの施策 {measure.number} として計画に取り入れました")
+    assert measure.is_draft and measure.policy is not None
+    assert shows(page, "この施策を開始して報告の対象にする")
     assert measure.adopted_from.case_link.case.municipality.name == "上士幌町"
     page.locator(".similar-cases h2").wait_for()  # similar cases arrive by htmx
     assert shows(page, "他団体の似た事例")

@@ -130,12 +130,24 @@ def test_it_refuses_a_case_from_an_unfinished_measure(town_staff, town):
 
 def test_it_adopts_a_case_into_the_plan_as_a_draft_measure(town_staff, town):
     case = Case.objects.get(seed_key="owani-care-certification-lowcode")
-    response = town_staff.post(reverse("cases:case_adopt", args=[case.pk]), {"municipality": town.code})
+    url = reverse("cases:case_adopt", args=[case.pk])
+    # The first press asks where it goes and shows the case's text; nothing is made yet.
+    asked = town_staff.post(url, {"municipality": town.code}).content.decode()
+    assert "方針" in asked and case.background[:20] in asked
+    assert not CaseAdoption.objects.filter(case=case).exists()
+    refused = town_staff.post(url, {"municipality": town.code, "policy": ""}).content.decode()
+    assert "方針を選んでください" in refused and not CaseAdoption.objects.filter(case=case).exists()
+    policy = town.plans.first().policies.order_by("number").last()
+    response = town_staff.post(url, {"municipality": town.code, "policy": policy.pk})
     measure = Measure.objects.get(plan__municipality=town, adopted_from__case_link__case=case)
     assert response.status_code == 302
     assert response["Location"].endswith(f"/measures/{measure.pk}/")
-    assert measure.number.startswith("横-")
-    assert measure.status == "not_started"
+    assert measure.policy == policy and measure.number.startswith(f"{policy.number}-")
+    assert measure.status == "not_started" and measure.is_draft
+    assert (
+        measure.purpose == "" and measure.goal == ""
+    )  # the town writes its own; the case's words are a reference
+    assert case.background[:20] in measure.adopted_from.reference
     assert "大鰐町" in measure.adopted_from.source_label
     assert measure.steps.count() == 1
     assert "大鰐町" in measure.steps.get().description
@@ -145,7 +157,7 @@ def test_it_adopts_a_case_into_the_plan_as_a_draft_measure(town_staff, town):
     assert again.redirect_chain[-1][0].endswith(f"/measures/{measure.pk}/")
     assert f"すでに {measure.number}「{measure.title}」として計画に取り入れています" in again.content.decode()
     assert CaseAdoption.objects.filter(case=case).count() == 1
-    assert not Measure.objects.filter(plan__municipality=town, number="横-2").exists()
+    assert Measure.objects.filter(plan__municipality=town, adopted_from__case_link__case=case).count() == 1
 
 
 def test_it_refuses_to_adopt_an_unpublished_or_own_case(town, draft):

@@ -150,18 +150,22 @@ def test_it_adopts_a_published_measure_as_a_draft_with_its_kpis_and_lineage(
     town_staff, other_town_staff, town, other_town
 ):
     source = Measure.objects.get(plan__municipality=town, number="1-2")
-    response = other_town_staff.post(reverse("programs:adopt", args=[other_town.code, source.pk]))
+    url = reverse("programs:adopt", args=[other_town.code, source.pk])
+    policies = list(other_town.plans.first().policies.all())
+    response = other_town_staff.post(url, {"policy": policies[0].pk if policies else ""})
     adopted = Adoption.objects.get(source=source).adopted
     assert response.status_code == 302
     assert adopted.plan.municipality == other_town
-    assert adopted.status == "not_started"
+    assert adopted.status == "not_started" and adopted.is_draft
+    assert adopted.purpose == "" and source.purpose[:10] in adopted.adopted_from.reference
     assert adopted.kpis.get().name == "オンラインで申請できる手続の数"
     assert adopted.steps.count() == source.steps.count()
     again = other_town_staff.post(reverse("programs:adopt", args=[other_town.code, source.pk]), follow=True)
     assert again.redirect_chain[-1][0].endswith(f"/measures/{adopted.pk}/")
     assert "すでに" in again.content.decode() and Adoption.objects.filter(source=source).count() == 1
-    hidden = Measure.objects.get(plan__municipality=town, number="2-2")  # not published
-    other_town_staff.post(reverse("programs:adopt", args=[other_town.code, hidden.pk]))
+    hidden = Measure.objects.get(plan__municipality=town, number="2-2")  # not published: its text is not shown
+    page = other_town_staff.post(reverse("programs:adopt", args=[other_town.code, hidden.pk]), follow=True)
+    assert hidden.purpose[:10] not in page.content.decode()
     assert not Adoption.objects.filter(source=hidden).exists()
 
 

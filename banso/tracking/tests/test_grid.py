@@ -217,3 +217,22 @@ def test_a_file_that_is_not_a_workbook_gets_a_message_and_not_an_error_page(dept
     response = upload(dept_staff, town, period, path)
     assert response.status_code == 200
     assert "何も保存していません" in response.content.decode()
+
+
+def test_a_draft_taken_in_from_elsewhere_is_reported_on_only_once_it_is_started(town_staff, town, period):
+    from banso.plans.services import measure_start
+
+    measure = Measure.objects.filter(plan__municipality=town, kpis__isnull=False).exclude(status="done").first()
+    Measure.objects.filter(pk=measure.pk).update(is_draft=True)
+    kpi = measure.kpis.first()
+    inbox = reverse("tracking:inbox", args=[town.code])
+    assert f"{measure.number} {measure.title}" not in town_staff.get(inbox).content.decode()
+    assert f'name="kpi_{kpi.pk}"' not in town_staff.get(grid_url(town, period)).content.decode()
+    update = reverse("tracking:update", args=[town.code, period.pk, measure.pk])
+    assert town_staff.get(update).status_code == 404
+    page = town_staff.get(reverse("plans:measure", args=[town.code, measure.pk])).content.decode()
+    assert "下書き" in page
+    measure.refresh_from_db()
+    measure_start(measure=measure)
+    assert f'name="kpi_{kpi.pk}"' in town_staff.get(grid_url(town, period)).content.decode()
+    assert town_staff.get(update).status_code == 200
