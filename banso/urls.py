@@ -27,6 +27,8 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language_public, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("history/<str:model>/<int:pk>/", core_views.history, name="history"),
+    path("notifications/", core_views.notifications, name="notifications"),
+    path("notifications/count/", core_views.notifications_count, name="notifications_count"),
     path("", include("banso.orgs.urls")),
     path("", include("banso.survey.urls")),
     path("", include("banso.hearings.urls")),

@@ -368,6 +368,9 @@ ROUTES = {
     ),
     "password_reset_complete": Route(none, set(PERSONAS), public=True),
     "history": Route(history, READERS),
+    # What waits for the user: their own notifications, in every role.
+    "notifications": Route(none, LOGGED_IN),
+    "notifications_count": Route(none, LOGGED_IN),
     "orgs:municipalities": Route(none, LOGGED_IN),
     "orgs:municipality": Route(code, READERS),
     "orgs:municipality_edit": Route(code, MANAGERS, forbidden=READ_ONLY),

@@ -8,7 +8,10 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from banso.cases import services
-        from banso.core import jobs
+        from banso.cases.notifications import cases_notifications
+        from banso.core import jobs, notifications
+
+        notifications.register(cases_notifications)
 
         jobs.register_at_start(services.index_rebuild_if_outdated)
         for label in services.NAMES_INDEXED:

@@ -22,6 +22,22 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def notifications(request: BansoRequest) -> HttpResponse:
+    """What waits for the user in every capability, each linking to the work."""
+    from banso.core.notifications import notifications_for
+
+    return render(request, "core/notifications.html", {"notifications": notifications_for(request)})
+
+
+@never_cache
+def notifications_count(request: BansoRequest) -> HttpResponse:
+    """The header's count, asked for by htmx once the page has loaded (the page itself pays nothing for it)."""
+    from banso.core.notifications import notifications_for
+
+    total = sum(n.count for n in notifications_for(request))
+    return render(request, "core/partials/notifications_count.html", {"total": total})
+
+
 # Residents may switch the language of public pages too.
 set_language_public = login_not_required(set_language)
 
