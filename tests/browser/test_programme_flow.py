@@ -72,8 +72,13 @@ def test_it_lets_a_town_adopt_a_neighbours_published_measure(browser, programme_
     page = log_in(browser, programme_site, "other-dx")
     page.goto(f"{programme_site}/programmes/{programme.pk}/")
     page.locator(f"form[action$='/adopt/{online.pk}/'] button").click()
-    assert shows(page, "計画に加えました")
+    assert shows(page, "取り入れ元の記述（参考）")  # the neighbour's words, beside the choice of 方針
+    if page.get_by_label("置く方針").count():
+        page.get_by_label("置く方針").select_option(index=1)
+    page.get_by_role("button", name="下書きとして取り入れる").click()
+    assert shows(page, "計画に取り入れました")
     assert shows(page, "オンライン申請とコンビニ交付の拡充")
+    assert shows(page, "ほかから取り入れた下書きです")
     page.screenshot(path=str(SHOTS / "adopted.png"), full_page=True)
     assert_accessible(page)
     page.close()
