@@ -474,6 +474,7 @@ ROUTES = {
     "tracking:grid_download": Route(period_of_town, {"town_staff", "dept_staff"}, forbidden=NOT_EDITORS),
     "tracking:settings": Route(code, MANAGERS, forbidden=READ_ONLY),
     "tracking:reviews": Route(code, MANAGERS, forbidden=READ_ONLY),
+    "tracking:reminders": Route(code, MANAGERS, forbidden=READ_ONLY),
     # 保健福祉課's pending update: invisible to 住民課's staff.
     "tracking:review": Route(pending_update, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
     "tracking:publication": Route(code, MANAGERS, forbidden=READ_ONLY),

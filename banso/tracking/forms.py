@@ -35,7 +35,7 @@ class QuarterlyForm(forms.Form):
 class SettingsForm(ConcurrentEditCheck):
     class Meta:
         model = TrackingSettings
-        fields = ["require_approval", "grace_days", "reminder_days", "stale_days"]
+        fields = ["require_approval", "grace_days", "reminder_days", "stale_days", "digest"]
 
 
 class UpdateForm(forms.Form):

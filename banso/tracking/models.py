@@ -26,6 +26,11 @@ class TrackingSettings(AuditedModel):
     )
     reminder_days = models.PositiveSmallIntegerField(_("reminder before the due date (days)"), default=7)
     stale_days = models.PositiveSmallIntegerField(_("flag a measure without updates after (days)"), default=90)
+    digest = models.BooleanField(
+        _("one reminder e-mail a day per person"),
+        default=False,
+        help_text=_("Someone reminded for several departments or periods on one day gets them in one e-mail."),
+    )
 
     scope_municipality_path = "municipality"
 

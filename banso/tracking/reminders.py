@@ -116,21 +116,63 @@ def _recipients(department, kind) -> list[str]:
     return sorted({m.user.email for m in staff.select_related("user")})
 
 
+@dataclass
+class Mail:
+    """One e-mail as it is (or would be) sent: the preview page shows exactly this."""
+
+    to: list[str]
+    subject: str
+    body: str
+
+
+def mails_for(reminders: list[Reminder], url: str, *, digest: bool) -> list[Mail]:
+    """The e-mails for these reminders: one per reminder to its recipients, or, as a digest, one per person with
+    every reminder that reaches them that day."""
+    if not digest:
+        return [Mail(r.recipients, r.subject, r.body(url)) for r in reminders if r.recipients]
+    by_person: dict[str, list[Reminder]] = {}
+    for reminder in reminders:
+        for address in reminder.recipients:
+            by_person.setdefault(address, []).append(reminder)
+    mails = []
+    for address, items in sorted(by_person.items()):
+        if len(items) == 1:
+            mails.append(Mail([address], items[0].subject, items[0].body(url)))
+            continue
+        subject = _("[Banso] %(count)s progress reports to make or chase") % {"count": len(items)}
+        body = "\n\n".join(f"■ {r.subject.removeprefix('[Banso] ')}\n{r.body(url)}" for r in items)
+        mails.append(Mail([address], subject, body))
+    return mails
+
+
+def due_today(municipality, on: dt.date) -> tuple[list[Reminder], list[Reminder]]:
+    """(to send, already sent) of the reminders the deadlines rule calls for on `on`."""
+    already = set(
+        Notice.objects.filter(municipality=municipality).values_list("period_id", "department_id", "kind")
+    )
+    owed: list[Reminder] = []
+    sent: list[Reminder] = []
+    for reminder in reminders_for(municipality, on):
+        key = (reminder.period.pk, reminder.department.pk, reminder.kind)
+        (sent if key in already else owed).append(reminder)
+    return owed, sent
+
+
 def send_reminders(municipalities, on: dt.date, *, dry_run=False, url="") -> tuple[list[Reminder], list[Reminder]]:
     """(sent, skipped as already sent). A reminder without any address is recorded, so the dashboard shows it."""
     sent, skipped = [], []
     for municipality in municipalities:
-        already = set(
-            Notice.objects.filter(municipality=municipality).values_list("period_id", "department_id", "kind")
-        )
-        for reminder in reminders_for(municipality, on):
-            if (reminder.period.pk, reminder.department.pk, reminder.kind) in already:
-                skipped.append(reminder)
-                continue
-            if not dry_run and not record_and_send(municipality, reminder, url):
-                skipped.append(reminder)
-                continue
-            sent.append(reminder)
+        owed, already = due_today(municipality, on)
+        skipped += already
+        if dry_run:
+            sent += owed
+        elif settings_for(municipality).digest:
+            done = record_and_send_digest(municipality, owed, url)
+            sent += done
+            skipped += [r for r in owed if r not in done]
+        else:
+            for reminder in owed:
+                (sent if record_and_send(municipality, reminder, url) else skipped).append(reminder)
     return sent, skipped
 
 
@@ -139,19 +181,41 @@ def record_and_send(municipality, reminder, url) -> bool:
     runs at once never send the same reminder twice. A failed send rolls the record back for the next run."""
     try:
         with transaction.atomic():
-            Notice.objects.create(
-                municipality=municipality,
-                period=reminder.period,
-                department=reminder.department,
-                kind=reminder.kind,
-                recipients="、".join(reminder.recipients),
-                measures="、".join(m.number for m in reminder.measures),
-            )
-            if reminder.recipients:
-                send_mail(reminder.subject, reminder.body(url), None, reminder.recipients)
+            _record(municipality, reminder)
+            for message in mails_for([reminder], url, digest=False):
+                send_mail(message.subject, message.body, None, message.to)
     except IntegrityError:  # another run recorded it a moment ago
         return False
     return True
+
+
+def record_and_send_digest(municipality, reminders: list[Reminder], url) -> list[Reminder]:
+    """The day's reminders of a town that asked for digests: each recorded (those another run recorded first are
+    left out), then one e-mail per person. A failed send rolls every record back, so the next run sends the day's
+    digest again (a person whose e-mail had already gone may then get it twice, never none)."""
+    recorded = []
+    with transaction.atomic():
+        for reminder in reminders:
+            try:
+                with transaction.atomic():
+                    _record(municipality, reminder)
+            except IntegrityError:
+                continue
+            recorded.append(reminder)
+        for message in mails_for(recorded, url, digest=True):
+            send_mail(message.subject, message.body, None, message.to)
+    return recorded
+
+
+def _record(municipality, reminder) -> None:
+    Notice.objects.create(
+        municipality=municipality,
+        period=reminder.period,
+        department=reminder.department,
+        kind=reminder.kind,
+        recipients="、".join(reminder.recipients),
+        measures="、".join(m.number for m in reminder.measures),
+    )
 
 
 def reporting_towns() -> list[Municipality]:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("m/<str:code>/tracking/periods/<int:period_id>/grid/sheet/", views.grid_download, name="grid_download"),
     path("m/<str:code>/tracking/settings/", views.settings_edit, name="settings"),
     path("m/<str:code>/tracking/reviews/", views.reviews, name="reviews"),
+    path("m/<str:code>/tracking/reminders/", views.reminders_preview, name="reminders"),
     path("m/<str:code>/tracking/updates/<int:update_id>/review/", views.review, name="review"),
     path("m/<str:code>/tracking/updates/<int:update_id>/evidence/", views.evidence, name="evidence"),
     path("m/<str:code>/tracking/publication/", views.publication_edit, name="publication"),

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
@@ -16,7 +17,7 @@ from banso.core.uploads import Problem, UploadError, check_document, check_uploa
 from banso.core.xlsx import table_response
 from banso.orgs.access import municipality_for
 from banso.plans.models import Measure
-from banso.tracking import actual_sources, grid_sheet, selectors, services
+from banso.tracking import actual_sources, grid_sheet, reminders, selectors, services
 from banso.tracking.access import current_plan
 from banso.tracking.forms import (
     GridForm,
@@ -237,6 +238,28 @@ def settings_edit(request, code):
         messages.success(request, _("The reporting settings were saved."))
         return redirect("tracking:periods", code=code)
     return render(request, "tracking/settings_form.html", {"municipality": municipality, "form": form})
+
+
+def reminders_preview(request, code):
+    """The reminder e-mails of today exactly as they go out (or went out), for the DX office to check."""
+    municipality = municipality_for(request, code)
+    require_manage(request, municipality.pk)
+    today = timezone.localdate()
+    owed, sent = reminders.due_today(municipality, today)
+    tracking = selectors.settings_for(municipality)
+    site = settings.BANSO_SITE_URL or request.build_absolute_uri("/")
+    return render(
+        request,
+        "tracking/reminders.html",
+        {
+            "municipality": municipality,
+            "today": today,
+            "tracking": tracking,
+            "mails": reminders.mails_for(owed, site, digest=tracking.digest),
+            "unreachable": [r for r in owed if not r.recipients],
+            "sent": sent,
+        },
+    )
 
 
 def reviews(request, code):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from banso import factories
 from banso.core.fiscal import FiscalYear
-from banso.orgs.models import Role
+from banso.orgs.models import Role, User
 from banso.plans import services as plan_services
 from banso.plans.models import Measure
 from banso.testing import client_for
@@ -276,3 +276,46 @@ def test_the_worker_sends_the_days_reminders_once_from_the_set_hour_without_cron
         assert reminders in jobs.enqueue_daily()  # a new day
         assert daily_reminders_job.call() == 0  # nothing new is late: nothing sent twice
     assert len(mail.outbox) == sent
+
+
+def test_a_digest_brings_one_persons_reminders_of_the_day_in_one_e_mail(small):
+    """On 5 June the staff of 建設課 are late for April and for May at once: two reminders, one e-mail."""
+    from banso.tracking.models import TrackingSettings
+
+    factories.period(small.town, dt.date(2030, 5, 1), dt.date(2030, 5, 31), dt.date(2030, 6, 3))
+    day = dt.date(2030, 6, 5)
+    owed = reminders_for(small.town, day)
+    staff_reminders = [r for r in owed if r.recipients and r.recipients != ["head@example.jp"]]
+    assert len(staff_reminders) >= 2
+    TrackingSettings.objects.update_or_create(municipality=small.town, defaults={"digest": True})
+    small.town.refresh_from_db()
+    del small.town._tracking_settings  # read once per object (selectors.settings_for): read again
+    sent, _skipped = send_reminders([small.town], day)
+    assert len(sent) == len(owed)
+    by_person = {tuple(m.to): m for m in mail.outbox}
+    assert len(mail.outbox) == len(by_person)  # one e-mail per person
+    staff_mail = next(m for to, m in by_person.items() if to != ("head@example.jp",))
+    assert "件）" in staff_mail.subject and staff_mail.body.count("■") == len(staff_reminders)
+    assert Notice.objects.filter(municipality=small.town).count() == len(owed)
+    assert send_reminders([small.town], day)[0] == []  # recorded: nothing twice
+
+
+def test_the_dx_office_previews_todays_reminder_e_mails_as_they_are_sent(small):
+    from banso.tracking.reminders import mails_for
+
+    day = dt.date(2030, 5, 16)
+    with time_machine.travel(dt.datetime(2030, 5, 16, 10, 0, tzinfo=JST)):
+        office = Client()
+        office.force_login(small.officer)
+        page = office.get(reverse("tracking:reminders", args=[small.town.code])).content.decode()
+        expected = mails_for(reminders_for(small.town, day), "http://testserver/", digest=False)
+        assert expected
+        for message in expected:
+            assert message.subject in page
+            assert "1-1" in page
+        send_reminders([small.town], day)
+        page = office.get(reverse("tracking:reminders", args=[small.town.code])).content.decode()
+        assert "今日送る督促はありません" in page and "送信済み" in page
+        staff = Client()
+        staff.force_login(User.objects.get(username="roads-staff"))
+        assert staff.get(reverse("tracking:reminders", args=[small.town.code])).status_code == 403
