@@ -2,6 +2,7 @@
 box). Issue 18 measured the survey round page at 466 px, its analysis at 501 px and the roadmap at 405 px."""
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import SHOTS, log_in
 
@@ -54,3 +55,55 @@ def test_the_menu_folds_behind_a_button_on_a_phone_and_stays_open_on_a_wide_scre
     wide.goto(demo_site + "/")
     wide.wait_for_load_state()
     assert wide.is_visible(".site-nav") and not wide.is_visible("[data-menu-toggle]")
+
+
+PHONE = 360  # the narrowest phone the issue names
+FIRST_PERSONA = ["town_staff", "dept_staff", "pref_staff", "advisor", "executive", "other_town_staff", "resident"]
+
+
+def test_every_page_of_the_url_walk_fits_a_360_px_phone(browser, demo_site):
+    """Every page the URL walk reaches with a GET, as the first persona allowed to see it: no page scrolls
+    sideways. Downloads (files, not pages) and routes whose object the browser world lacks are left out, and
+    counted, so the walk cannot shrink unnoticed."""
+    from django.urls import reverse
+
+    from banso.testing import PERSONAS
+    from tests.test_url_walk import ROUTES
+
+    pages: dict[str, object] = {}
+    walked, too_wide, missing = 0, {}, []
+    for name, route in sorted(ROUTES.items()):
+        if route.method != "get":
+            continue
+        persona = next((p for p in FIRST_PERSONA if p in route.allowed), None)
+        if persona is None:
+            continue
+        try:
+            path = reverse(name, kwargs=route.kwargs("own"))
+        except Exception:  # the object this route needs is not in the browser world
+            missing.append(name)
+            continue
+        if persona not in pages:
+            username = PERSONAS[persona]
+            pages[persona] = (
+                log_in(browser, demo_site, username, width=PHONE)
+                if username
+                else browser.new_page(viewport={"width": PHONE, "height": 800}, locale="ja-JP")
+            )
+        page = pages[persona]
+        try:
+            response = page.goto(demo_site + path)
+        except PlaywrightError as err:  # a file to download, not a page
+            if "Download is starting" in str(err):
+                continue
+            raise
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        page.wait_for_load_state()
+        walked += 1
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE:
+            too_wide[path] = width
+            page.screenshot(path=str(SHOTS / f"too-wide-360{path.replace('/', '_')}.png"), full_page=True)
+    assert walked >= 90, (walked, missing)
+    assert too_wide == {}
