@@ -479,6 +479,8 @@ ROUTES = {
     "tracking:review": Route(pending_update, MANAGERS, method="post", ok=302, forbidden=NOT_EDITORS),
     "tracking:publication": Route(code, MANAGERS, forbidden=READ_ONLY),
     "tracking:automatic": Route(kpi_of_town, MANAGERS, forbidden=NOT_EDITORS),
+    # The signal a typed value would give: whoever may read the KPI (総務課's: not 住民課's staff).
+    "tracking:live_signal": Route(kpi_of_town, TOWN_WIDE),
     # 保健福祉課's update with a file: town-wide readers download it, 住民課's staff cannot see it.
     "tracking:evidence": Route(evidence_update, TOWN_WIDE),
     "training:home": Route(code, READERS),

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +49,7 @@ class UpdateForm(forms.Form):
     evidence_file = forms.FileField(label=_("evidence file"), required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, measure, kpis, actuals, suggestions=None, guides=None, **kwargs):
+    def __init__(self, *args, measure, kpis, actuals, suggestions=None, guides=None, code="", **kwargs):
         super().__init__(*args, **kwargs)
         self.guides = guides or {}  # selectors.KPIGuide by KPI id, shown beside each KPI's box
         allowed = [measure.status, *sorted(STATUS_TRANSITIONS[measure.status])]
@@ -65,6 +66,7 @@ class UpdateForm(forms.Form):
                 label=_("%(kpi)s (in %(unit)s)") % {"kpi": kpi.name, "unit": kpi.unit},
                 required=False,
                 initial=_plain(value),
+                widget=forms.TextInput(attrs=live_signal_attrs(code, kpi, f"#id_as_of_{kpi.pk}")),
                 help_text=_("Taken from Banso: %(source)s") % {"source": suggested.source}
                 if suggested and not actual
                 else "",
@@ -108,7 +110,7 @@ class GridForm(forms.Form):
 
     as_of = forms.DateField(label=_("as of"), widget=DATE)
 
-    def __init__(self, *args, rows, period, **kwargs):
+    def __init__(self, *args, rows, period, code="", **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
         self.fields["as_of"].initial = min(timezone.localdate(), period.ends_on)
@@ -121,7 +123,12 @@ class GridForm(forms.Form):
                 required=False,
                 initial=_plain(row.actual.value if row.actual else None),
                 widget=forms.TextInput(
-                    attrs={"inputmode": "decimal", "data-grid-cell": "", "autocomplete": "off"}
+                    attrs={
+                        "inputmode": "decimal",
+                        "data-grid-cell": "",
+                        "autocomplete": "off",
+                        **live_signal_attrs(code, kpi, "#id_as_of"),
+                    }
                 ),
             )
             self.fields[f"revision_{row.measure.pk}"] = forms.IntegerField(
@@ -147,6 +154,19 @@ class GridForm(forms.Form):
                 revision = data.get(f"revision_{row.measure.pk}") or 0
                 entries.setdefault(row.measure, (revision, {}))[1][row.kpi] = text
         return entries
+
+
+def live_signal_attrs(code: str, kpi, date_field: str) -> dict[str, str]:
+    """A KPI's value box asks, as the owner types, which signal the value would give (htmx; the answer goes to
+    the element `signal-<kpi id>` beside the box). Nothing without a town code (a form used outside a page)."""
+    if not code:
+        return {}
+    return {
+        "hx-get": reverse("tracking:live_signal", args=[code, kpi.pk]),
+        "hx-trigger": "input changed delay:400ms",
+        "hx-target": f"#signal-{kpi.pk}",
+        "hx-include": date_field,
+    }
 
 
 def _plain(value):

@@ -29,4 +29,5 @@ urlpatterns = [
     path("m/<str:code>/tracking/updates/<int:update_id>/evidence/", views.evidence, name="evidence"),
     path("m/<str:code>/tracking/publication/", views.publication_edit, name="publication"),
     path("m/<str:code>/tracking/kpis/<int:kpi_id>/source/", views.automatic_edit, name="automatic"),
+    path("m/<str:code>/tracking/kpis/<int:kpi_id>/signal/", views.live_signal, name="live_signal"),
 ]

@@ -1,5 +1,6 @@
 """Pages of 実行管理: the owner's inbox and update form, the DX office's periods, approvals and publication."""
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,8 @@ from banso.core.forms import add_service_errors, submit
 from banso.core.uploads import Problem, UploadError, check_document, check_upload_size, local_copy
 from banso.core.xlsx import table_response
 from banso.orgs.access import municipality_for
-from banso.plans.models import Measure
+from banso.plans.models import KPI, Measure
+from banso.plans.values import parse_amount
 from banso.tracking import actual_sources, grid_sheet, reminders, selectors, services
 from banso.tracking.access import current_plan
 from banso.tracking.forms import (
@@ -73,6 +75,7 @@ def update_edit(request, code, period_id, measure_id):
         actuals=actuals,
         suggestions=suggestions,
         guides=selectors.kpi_guides(kpis, period, timezone.localdate()),
+        code=code,
         initial={
             "revision": update.revision if update else 0,
             "note": update.note if update else "",
@@ -114,9 +117,9 @@ def grid(request, code, period_id):
     if request.method == "POST" and "sheet" in request.FILES:
         sheet, data = _grid_sheet_values(request, rows, request.FILES["sheet"])
         problems = sheet.problems if sheet else [Problem(data)]
-        form = GridForm(data if sheet else None, rows=rows, period=period)
+        form = GridForm(data if sheet else None, rows=rows, period=period, code=code)
     else:
-        form = GridForm(request.POST or None, rows=rows, period=period)
+        form = GridForm(request.POST or None, rows=rows, period=period, code=code)
     if request.method == "POST" and not problems and form.is_valid():
         try:
             saved = services.grid_save(
@@ -147,6 +150,37 @@ def grid(request, code, period_id):
         "tracking/grid.html",
         {"municipality": municipality, "period": period, "form": form, "problems": problems},
     )
+
+
+def live_signal(request, code, kpi_id):
+    """The signal a value being typed would give, next to its box (htmx, as the owner types): the same rule as
+    the dashboard, on the date given beside the box or today."""
+    municipality = municipality_for(request, code)
+    kpi = get_scoped(
+        request,
+        KPI.objects.prefetch_related("targets").select_related("measure"),
+        pk=kpi_id,
+        measure__plan__municipality=municipality,
+    )
+    text = (request.GET.get(f"kpi_{kpi.pk}") or "").strip()
+    on = _date_param(request.GET.get(f"as_of_{kpi.pk}") or request.GET.get("as_of")) or timezone.localdate()
+    signal, problem = None, ""
+    if text:
+        try:
+            value = parse_amount(text, kpi.unit)
+        except ValidationError as err:
+            problem = " ".join(err.messages)
+        else:
+            targets = {t.fiscal_year: t.value for t in kpi.targets.all()}
+            signal = selectors.kpi_signal(kpi, targets, value, on)
+    return render(request, "tracking/partials/live_signal.html", {"signal": signal, "problem": problem})
+
+
+def _date_param(text):
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _grid_sheet_values(request, rows, upload):

@@ -236,3 +236,22 @@ def test_a_draft_taken_in_from_elsewhere_is_reported_on_only_once_it_is_started(
     measure_start(measure=measure)
     assert f'name="kpi_{kpi.pk}"' in town_staff.get(grid_url(town, period)).content.decode()
     assert town_staff.get(update).status_code == 200
+
+
+def test_a_value_being_typed_shows_the_signal_it_would_give_by_the_dashboards_rule(dept_staff, town, period):
+    from banso.tracking import selectors as tracking_selectors
+
+    kpi = own_kpis(town)[0]
+    page = dept_staff.get(grid_url(town, period)).content.decode()
+    signal_url = reverse("tracking:live_signal", args=[town.code, kpi.pk])
+    assert f'hx-get="{signal_url}"' in page and f'id="signal-{kpi.pk}"' in page
+    today = timezone.localdate()
+    targets = {t.fiscal_year: t.value for t in kpi.targets.all()}
+    for typed in ["0", "1000000"]:
+        expected = tracking_selectors.kpi_signal(kpi, targets, Decimal(typed), today)
+        answer = dept_staff.get(signal_url, {f"kpi_{kpi.pk}": typed, "as_of": str(today)}).content.decode()
+        assert "この値なら" in answer and str(expected.label) in answer
+    wrong = dept_staff.get(signal_url, {f"kpi_{kpi.pk}": "たくさん"}).content.decode()
+    assert "数値ではありません" in wrong
+    other = KPI.objects.filter(measure__plan__municipality=town).exclude(measure__owner__name="住民課").first()
+    assert dept_staff.get(reverse("tracking:live_signal", args=[town.code, other.pk])).status_code == 404
