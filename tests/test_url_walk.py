@@ -463,6 +463,7 @@ ROUTES = {
     # Department staff see their own department's measures on every tracking page.
     "tracking:dashboard": Route(code, READERS),
     "tracking:summary": Route(code, READERS),
+    "tracking:trends": Route(code, READERS),
     "tracking:department": Route(department_of_town, READERS),
     "tracking:annual_review": Route(review_year, TOWN_WIDE, forbidden=frozenset({"dept_staff"})),
     "tracking:inbox": Route(code, READERS),

@@ -175,6 +175,35 @@ def dashboard(request, code):
     return _board_page(request, municipality_for(request, code), "tracking/dashboard.html")
 
 
+def trends(request, code):
+    """Each KPI's actuals against its expected path and targets, chart and figures: for one measure (?measure=,
+    on its page) or for the plan (on the dashboard). Loaded by htmx into those pages; a page of its own
+    without it."""
+    from banso.core.access import id_param
+    from banso.plans.models import Measure
+
+    municipality = municipality_for(request, code)
+    measure = None
+    if measure_id := id_param(request.GET.get("measure")):
+        measure = get_scoped(request, Measure, pk=measure_id, plan__municipality=municipality)
+    plan = measure.plan if measure else current_plan(request, municipality)
+    rows = selectors.measure_rows(request.scope, plan, timezone.localdate(), all_actuals=True)
+    if measure is not None:
+        rows = [r for r in rows if r.measure.pk == measure.pk]
+    template = "tracking/partials/trends.html" if request.htmx else "tracking/trends.html"
+    return render(
+        request,
+        template,
+        {
+            "municipality": municipality,
+            "plan": plan,
+            "rows": rows,
+            "measure": measure,
+            "open": measure is not None,
+        },
+    )
+
+
 def department_dashboard(request, code, department_id):
     municipality = municipality_for(request, code)
     department = get_scoped(request, Department, pk=department_id, municipality=municipality)

@@ -7,6 +7,7 @@ app_name = "tracking"
 urlpatterns = [
     path("m/<str:code>/tracking/", dashboard_views.dashboard, name="dashboard"),
     path("m/<str:code>/tracking/summary/", dashboard_views.summary, name="summary"),
+    path("m/<str:code>/tracking/trends/", dashboard_views.trends, name="trends"),
     path(
         "m/<str:code>/tracking/departments/<int:department_id>/",
         dashboard_views.department_dashboard,

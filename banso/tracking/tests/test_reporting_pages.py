@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from banso.core.templatetags.banso import measured
+from banso.core.templatetags.banso import measured, wareki_day
 
 
 def test_a_counted_unit_is_shown_whole_a_share_with_one_decimal_and_a_multiplier_keeps_its_decimals():
@@ -75,3 +75,22 @@ def test_the_update_form_shows_the_last_reported_value_and_the_value_expected_to
     guide = selectors.kpi_guides([earlier.kpi], period, timezone.localdate())[earlier.kpi.pk]
     assert guide.expected is not None
     assert "今日の期待値" in box and f"{measured(guide.expected, earlier.kpi.unit)}{earlier.kpi.unit}" in box
+
+
+def test_measure_pages_and_the_dashboard_load_each_kpis_trend_with_its_figures(town_staff, town):
+    from banso.tracking.models import KPIActual
+
+    actual = KPIActual.objects.filter(kpi__measure__plan__municipality=town).select_related("kpi__measure").first()
+    measure = actual.kpi.measure
+    trends = reverse("tracking:trends", args=[town.code])
+    measure_page = town_staff.get(reverse("plans:measure", args=[town.code, measure.pk])).content.decode()
+    assert f'hx-get="{trends}?measure={measure.pk}"' in measure_page
+    assert f'hx-get="{trends}"' in town_staff.get(reverse("tracking:dashboard", args=[town.code])).content.decode()
+    part = town_staff.get(trends, {"measure": measure.pk}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in part
+    assert actual.kpi.name in part and "<svg" in part and "実績" in part  # the chart with its legend
+    assert wareki_day(actual.as_of) in part  # and the figures beside it, dated in 令和
+    other = measure.plan.measures.exclude(pk=measure.pk).filter(kpis__isnull=False).first()
+    assert other.kpis.first().name not in part or other.kpis.first().name == actual.kpi.name
+    whole = town_staff.get(trends).content.decode()
+    assert "<html" in whole and other.kpis.first().name in whole
