@@ -302,6 +302,18 @@ def inbox(scope, municipality, user, on: dt.date):
     return period, items, Plan.objects.filter(municipality=municipality).exists()
 
 
+def period_kpis(measures, period: ReportingPeriod | None) -> dict[int, list[tuple[KPI, KPIActual | None]]]:
+    """{measure id: [(KPI, its value for `period` or None)]} for the inbox, in two queries."""
+    kpis = list(KPI.objects.filter(measure__in=list(measures)).order_by("measure_id", "pk"))
+    actuals = (
+        {a.kpi_id: a for a in KPIActual.objects.filter(period=period, kpi__in=kpis)} if period is not None else {}
+    )
+    found: dict[int, list[tuple[KPI, KPIActual | None]]] = {}
+    for kpi in kpis:
+        found.setdefault(kpi.measure_id, []).append((kpi, actuals.get(kpi.pk)))
+    return found
+
+
 @dataclass(frozen=True)
 class GridRow:
     """One KPI on the period grid: what was reported before, what is expected, what this period holds."""

@@ -37,13 +37,14 @@ def inbox(request, code):
     municipality = municipality_for(request, code)
     today = timezone.localdate()
     period, items, has_plan = selectors.inbox(request.scope, municipality, request.user, today)
+    kpis = selectors.period_kpis([measure for measure, _update in items], period)
     return render(
         request,
         "tracking/inbox.html",
         {
             "municipality": municipality,
             "period": period,
-            "items": items,
+            "items": [(measure, update, kpis.get(measure.pk, [])) for measure, update in items],
             "has_plan": has_plan,
             "can_manage": request.scope.can_manage(municipality.pk),
             "can_edit": request.scope.editable_department_ids(municipality.pk) != set(),

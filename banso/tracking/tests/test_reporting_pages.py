@@ -94,3 +94,32 @@ def test_measure_pages_and_the_dashboard_load_each_kpis_trend_with_its_figures(t
     assert other.kpis.first().name not in part or other.kpis.first().name == actual.kpi.name
     whole = town_staff.get(trends).content.decode()
     assert "<html" in whole and other.kpis.first().name in whole
+
+
+def test_the_inbox_lists_each_measures_kpis_with_this_periods_value_or_that_none_is_in(dept_staff, town):
+    from django.utils import timezone
+
+    from banso.orgs.models import User
+    from banso.orgs.scoping import scope_for
+    from banso.tracking import selectors, services
+
+    user = User.objects.get(username="dept-staff")
+    period, items, _has_plan = selectors.inbox(scope_for(user), town, user, timezone.localdate())
+    measure = next(m for m, u in items if u is None and m.kpis.exists())
+    kpi = measure.kpis.first()
+
+    def row():
+        page = dept_staff.get(reverse("tracking:inbox", args=[town.code])).content.decode()
+        found = page[page.index(f"{measure.number} {measure.title}") :]
+        return found[: found.index("</tr>")]
+
+    assert f"{kpi.name}：" in row() and "値が未入力" in row()
+    services.update_save(
+        measure=measure,
+        period=period,
+        user=user,
+        revision=0,
+        status=measure.status,
+        actuals={kpi: ("7", min(timezone.localdate(), period.ends_on), "")},
+    )
+    assert f"{kpi.name}：7{kpi.unit}" in row() and "提出済" in row()
