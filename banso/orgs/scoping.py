@@ -138,6 +138,21 @@ class Scope:
             return set()
         return None if grant.manage else set(grant.departments)
 
+    def editable_condition(self, municipality_path: str, department_path: str) -> Q | None:
+        """Rows the user may edit in every town they work in — all of a town they manage, their departments'
+        elsewhere — as one condition (a fixed number of queries however many towns); None when there are none."""
+        condition, any_town = Q(pk__in=[]), False
+        for municipality_id in self.grants:
+            departments = self.editable_department_ids(municipality_id)
+            if departments is None:
+                condition |= Q(**{municipality_path: municipality_id})
+            elif departments:
+                condition |= Q(**{municipality_path: municipality_id, f"{department_path}__in": departments})
+            else:
+                continue
+            any_town = True
+        return condition if any_town else None
+
 
 def _add(grants: dict[int, Grant], grant: Grant) -> None:
     if grant.municipality_id in grants:

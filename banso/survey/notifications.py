@@ -3,7 +3,7 @@ own imports that stopped on problems and have not been sent again since. Two que
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -31,13 +31,9 @@ def survey_notifications(request) -> list[Notification]:
     if not scope.grants:
         return []
     found: list[Notification] = []
-    editable = Q(pk__in=[])
-    for municipality_id in scope.grants:
-        departments = scope.editable_department_ids(municipality_id)
-        if departments is None:
-            editable |= Q(survey_round__municipality_id=municipality_id)
-        elif departments:
-            editable |= Q(survey_round__municipality_id=municipality_id, department_id__in=departments)
+    editable = scope.editable_condition("survey_round__municipality_id", "department_id")
+    if editable is None:
+        return found
     waiting = (
         SurveyDepartment.objects.filter(editable, survey_round__status=SurveyRound.Status.OPEN, submitted_at=None)
         .select_related("survey_round__municipality", "department")

@@ -4,7 +4,7 @@ periods, however many towns the user works in."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,17 +17,10 @@ from banso.tracking.models import ApprovalState, MeasureUpdate, ReportingPeriod
 
 def tracking_notifications(request) -> list[Notification]:
     scope = request.scope
-    editable, reports = Q(pk__in=[]), False  # the measures the user reports on, town by town
-    for municipality_id in scope.grants:
-        departments = scope.editable_department_ids(municipality_id)
-        if departments is None:
-            editable |= Q(plan__municipality_id=municipality_id)
-        elif departments:
-            editable |= Q(plan__municipality_id=municipality_id, owner_id__in=departments)
-        reports = reports or departments is None or bool(departments)
-    managed = [m for m in scope.grants if scope.can_manage(m)]
-    if not reports:
+    editable = scope.editable_condition("plan__municipality_id", "owner_id")
+    if editable is None:
         return []
+    managed = [m for m in scope.grants if scope.can_manage(m)]
     towns = Municipality.objects.in_bulk(list(scope.grants))
     today = timezone.localdate()
     current: dict[int, ReportingPeriod] = {}
@@ -71,31 +64,20 @@ def tracking_notifications(request) -> list[Notification]:
         .values_list("measure__plan__municipality_id")
         .annotate(n=Count("pk"))
     )
-    for municipality_id, count in returned:
-        town = towns[municipality_id]
-        found.append(
-            Notification(
-                _("Reports returned for correction"),
-                count,
-                reverse("tracking:inbox", args=[town.code]),
-                town.name,
-                urgent=True,
-            )
-        )
+    found += _by_town(returned, towns, _("Reports returned for correction"), "tracking:inbox", urgent=True)
     if managed:
         waiting = (
             MeasureUpdate.objects.filter(state=ApprovalState.SUBMITTED, period__municipality_id__in=managed)
             .values_list("period__municipality_id")
             .annotate(n=Count("pk"))
         )
-        for municipality_id, count in waiting:
-            town = towns[municipality_id]
-            found.append(
-                Notification(
-                    _("Reports waiting for your approval"),
-                    count,
-                    reverse("tracking:reviews", args=[town.code]),
-                    town.name,
-                )
-            )
+        found += _by_town(waiting, towns, _("Reports waiting for your approval"), "tracking:reviews")
     return found
+
+
+def _by_town(counts, towns, label: str, url_name: str, *, urgent=False) -> list[Notification]:
+    """One notification per town from (municipality id, count) rows, linking to the town's page `url_name`."""
+    return [
+        Notification(label, count, reverse(url_name, args=[towns[m].code]), towns[m].name, urgent=urgent)
+        for m, count in counts
+    ]

@@ -55,3 +55,10 @@ document.addEventListener("submit", function (event) {
     });
   });
 })();
+
+// A part of a page asked for by htmx comes back as a whole page only when the request was sent elsewhere (the
+// sign-in page after the session ended, the second factor): that page is not put inside this one.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var text = event.detail.serverResponse || "";
+  if (/^\s*<!doctype html/i.test(text)) event.detail.shouldSwap = false;
+});
