@@ -61,6 +61,10 @@ def adopt_into_latest_plan(
     try:
         measure = adopt(plan, policy)
     except ValidationError as err:
+        made_meanwhile = getattr(err, "measure_id", None)  # a second tab was quicker (AlreadyAdopted)
+        if made_meanwhile:
+            messages.info(request, " ".join(err.messages))
+            return redirect("plans:measure", code=town.code, measure_id=made_meanwhile)
         messages.error(request, " ".join(err.messages))
         return redirect(failure_url)
     messages.success(

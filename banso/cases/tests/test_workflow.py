@@ -179,3 +179,26 @@ def test_it_asks_for_a_source_before_review(town_staff, town):
     assert "確認を依頼する前に" in response.content.decode()
     case.refresh_from_db()
     assert case.status == "draft"
+
+
+def test_a_second_tab_confirming_the_same_adoption_opens_the_draft_the_first_made(town_staff, town, monkeypatch):
+    """Both tabs passed the check before either made the draft: the service refuses the second, and the page
+    opens the first draft instead of showing an error."""
+    from banso.cases import services as case_services
+
+    case = Case.objects.get(seed_key="owani-care-certification-lowcode")
+    policy = town.plans.first().policies.order_by("number").first()
+    url = reverse("cases:case_adopt", args=[case.pk])
+    assert town_staff.post(url, {"municipality": town.code, "policy": policy.pk}).status_code == 302
+    first = Measure.objects.get(plan__municipality=town, adopted_from__case_link__case=case)
+    from banso.programs.services import AlreadyAdopted
+
+    monkeypatch.setattr(case_services, "adopted_case_measure", lambda case, plan: None)  # the page saw nothing yet
+
+    def made_meanwhile(**kwargs):
+        raise AlreadyAdopted(first)  # ... and the service found the first tab's draft
+
+    monkeypatch.setattr(case_services, "case_adopt", made_meanwhile)
+    again = town_staff.post(url, {"municipality": town.code, "policy": policy.pk})
+    assert again["Location"].endswith(f"/measures/{first.pk}/")
+    assert CaseAdoption.objects.filter(case=case).count() == 1
