@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from banso.core.audit import created_in_bulk
 from banso.core.fields import nfkc
 from banso.core.types import M
 from banso.orgs.models import (
@@ -123,6 +124,26 @@ def section_create(*, department: Department, name: str, order: int = 0) -> Sect
             }
         )
     return _save(Section(department=department, name=name, order=order))
+
+
+@transaction.atomic
+def sections_add_missing(named: Iterable[tuple[Department, str]]) -> list[Section]:
+    """The 係 among (department, name) that their departments lack, created together (an import naming a dozen
+    new 係 writes them in two statements, not two dozen). Returns the sections made."""
+    wanted = {(department, nfkc(name)) for department, name in named}
+    known = set(
+        Section.objects.filter(department__in={d.pk for d, _name in wanted}).values_list("department_id", "name")
+    )
+    made = [
+        Section(department=department, name=name)
+        for department, name in sorted(wanted, key=lambda pair: (pair[0].pk, pair[1]))
+        if (department.pk, name) not in known
+    ]
+    for section in made:
+        # The names were checked just above, and the departments were read from the database by the caller.
+        section.full_clean(exclude=["department"], validate_unique=False, validate_constraints=False)
+    created_in_bulk(Section.objects.bulk_create(made))
+    return made
 
 
 @transaction.atomic

@@ -188,8 +188,12 @@ class SurveyTask(TimeStampedModel):
     """
 
     # No index of its own: the (round, department) index below serves every look-up by round, and each index
-    # costs every row of a 50,000-row import.
-    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="tasks", db_index=False)
+    # costs every row of a 50,000-row import. No constraint either (ADR 18): every row of an import names the same
+    # round, the one the import holds, and on PostgreSQL the constraint would look that one row up again at commit
+    # for each of 50,000 tasks; Django applies CASCADE when a round goes.
+    survey_round = models.ForeignKey(
+        SurveyRound, on_delete=models.CASCADE, related_name="tasks", db_index=False, db_constraint=False
+    )
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="survey_tasks")
     # Written into the hidden first column of the sheet, so a returned sheet
     # updates its rows instead of adding new ones.
@@ -256,8 +260,17 @@ class SurveyTask(TimeStampedModel):
         db_index=False,
     )
     marked_at = models.DateTimeField(null=True, blank=True)
+    # Which import last wrote the task: a record kept for people, never looked up by the database. Without a
+    # constraint or an index of its own, because on PostgreSQL each costs every row of a 50,000-row import (the
+    # constraint a look-up at commit per row); Django still applies SET_NULL when a batch goes.
     import_batch = models.ForeignKey(
-        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
 
     scope_municipality_path = "survey_round__municipality"

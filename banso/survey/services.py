@@ -26,7 +26,7 @@ from banso.core.bulk import as_is, column_preparers, rows_insert
 from banso.core.jobs import job_abandoned, progress_update
 from banso.core.uploads import Problem, UploadError, check_upload_size, local_copy
 from banso.orgs.models import Department, Section
-from banso.orgs.services import section_create
+from banso.orgs.services import sections_add_missing
 from banso.survey import sheet
 from banso.survey.models import (
     MEANINGS_OF_KIND,
@@ -602,9 +602,7 @@ def _fresh_row_keys() -> Iterator[str]:
 def _add_sections(named: set[tuple[int, str]]) -> None:
     """The 係 a file names that its department lacks (the check said they would be added)."""
     departments = {d.pk: d for d in Department.objects.filter(pk__in={d for d, _name in named})}
-    known = set(Section.objects.filter(department__in=list(departments)).values_list("department_id", "name"))
-    for department_id, name in sorted(named - known):
-        section_create(department=departments[department_id], name=name)
+    sections_add_missing((departments[department_id], name) for department_id, name in named)
 
 
 def _differs(a, b) -> bool:

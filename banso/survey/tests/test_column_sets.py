@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from banso.core.models import AuditEntry
 from banso.orgs.models import Department
 from banso.survey import selectors, services, sheet
 from banso.survey.models import ColumnMapping, ColumnSet, ImportBatch, SurveyRound, SurveyTask
@@ -228,7 +229,9 @@ def test_a_department_cell_may_name_the_section_and_is_refused_once_when_it_name
     residents = Department.objects.get(municipality=mic_round.municipality, name="住民課")
     tasks = SurveyTask.objects.filter(survey_round=mic_round, department=residents)
     assert sorted(tasks.values_list("section", flat=True)) == ["戸籍住民係", "証明係", "証明係"]
-    assert Section.objects.filter(department=residents, name="証明係").exists()
+    section = Section.objects.get(department=residents, name="証明係")
+    # Made once for both rows, and in the history like a 係 added by hand.
+    assert AuditEntry.objects.filter(object_id=section.pk, object_repr="証明係", action="create").count() == 1
 
 
 def mic_two_row_workbook(path, rows):
