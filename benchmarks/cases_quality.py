@@ -3,7 +3,8 @@
     python benchmarks/cases_quality.py                 # SQLite, then PostgreSQL at $DATABASE_URL or the local test database
     python benchmarks/cases_quality.py --sqlite-only
 
-Prints recall@5 and MRR per database, the queries that missed, and whether the two rankings are identical.
+Prints per database recall@5 and MRR over the questions some case answers, the share of the questions no case
+answers that came back empty (near cases apart), the queries that missed, and whether the two rankings are identical.
 """
 
 import json
@@ -30,13 +31,19 @@ def run_one() -> None:
         call_command("migrate", verbosity=0)
         seeds.load()
         outcomes = quality.evaluate(operator_scope(), quality.labelled())
-        recall, mrr = quality.summary(outcomes)
-        print(f"[{database}] {len(outcomes)} queries: recall@5 {recall:.3f}, MRR {mrr:.3f}")
+        s = quality.summary(outcomes)
+        print(
+            f"[{database}] {s.answerable} answerable queries: recall@5 {s.recall_at_5:.3f} (target ≥ 0.95), "
+            f"MRR {s.mrr:.3f} (≥ 0.9); {s.unanswerable} with no relevant case: {s.flagged:.0%} came back empty "
+            "with near cases apart (≥ 90 %)"
+        )
         for o in outcomes:
-            if o.recall_at_5 < 1:
+            if o.answerable and o.recall_at_5 < 1:
                 print(
                     f"    {o.query!r}: recall@5 {o.recall_at_5:.2f}, first five {o.ranked[:5]}, wanted {o.relevant}"
                 )
+            elif not o.answerable and o.ranked:
+                print(f"    {o.query!r}: no case answers it, yet results came back: {o.ranked[:5]}")
         print("RANKINGS " + json.dumps({o.query: o.ranked for o in outcomes}, ensure_ascii=False))
     finally:
         cleanup()

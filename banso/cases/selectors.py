@@ -16,7 +16,7 @@ from banso.cases.models import Case
 from banso.cases.services import INDEX
 from banso.orgs.models import Role
 from banso.text import highlight
-from banso.text.search import Word, parse, shared_words, text_word
+from banso.text.search import Page, Word, parse, shared_words, text_word
 
 FACETS = ("theme", "tag", "band", "prefecture", "funding")
 # Read with every hit, in the ranking query: the facets, then the profile for recommendations.
@@ -139,47 +139,70 @@ class SearchPage:
     hits: list[CaseHit]
     total: int
     facets: dict[str, list[FacetValue]]
-    unknown_words: list[str] = field(default_factory=list)
-    partial: bool = False  # no case has every word; these have some
+    unknown_words: list[str] = field(default_factory=list)  # the words no case holds (with these filters)
+    near: list[CaseHit] = field(default_factory=list)  # no case has every word: those with some of them
+    near_total: int = 0
+
+    @property
+    def answered(self) -> bool:
+        """Whether some case has every word: a query with no relevant case comes back empty, not with noise."""
+        return bool(self.hits) or not self.query.strip()
+
+
+NEAR_LIMIT = 5  # near misses shown under an empty result: a few to look at, not a second result list
 
 
 def search(scope, query: str, filters: Filters | None = None, *, limit: int = 20, offset: int = 0) -> SearchPage:
-    """Published cases for a query, best first, with facet counts over every hit and highlights on this page."""
+    """Published cases for a query, best first, with facet counts over every hit and highlights on this page.
+
+    A case is a result only when it holds every word of the query. When none does, the page is empty and names
+    the words no case holds; the cases that hold at least one whole word come separately, as near misses."""
     filters = filters or Filters()
     cases = filters.apply(published_cases(scope))
     words = parse(query)
-    unknown, partial = [], False
+    near_page = None
     if words:
         INDEX.prepare(words)
-        unknown = [w.text for w in words if not w.findable]
+        findable = [w for w in words if w.findable]
         counted = range(len(HIT_FIELDS))
-        found = INDEX.page(words, within=cases, fields=HIT_FIELDS, counted=counted, limit=limit, offset=offset)
-        if not found.total and len([w for w in words if w.findable]) > 1:
-            # No case has every word: show those with most of them, and say so.
-            partial = True
-            found = INDEX.page(
-                words, within=cases, fields=HIT_FIELDS, counted=counted, limit=limit, offset=offset, require="any"
+        unknown = [w.text for w in words if not w.findable]
+        found = (
+            INDEX.page(words, within=cases, fields=HIT_FIELDS, counted=counted, limit=limit, offset=offset)
+            if not unknown
+            else Page(0, [], {i: [] for i in counted})
+        )
+        if not found.total and findable and (unknown or len(findable) > 1):
+            near_page = INDEX.page(
+                words, within=cases, fields=HIT_FIELDS, counted=(), limit=NEAR_LIMIT, require="any"
             )
+            # Every word with no case that holds it, whether or not its characters are in the library.
+            unknown = [w.text for w in words if w not in findable] + [
+                w.text for i, w in enumerate(findable) if not near_page.words_found >> i & 1
+            ]
+        elif not found.total:
+            unknown = [w.text for w in words]
         ids, total, counts = [h.obj_id for h in found.hits], found.total, found.counts
         scores = {h.obj_id: h.score for h in found.hits}
     else:  # no query: the library, newest first
+        unknown = []
         ids = list(cases.order_by("-published_on", "-id").values_list("id", flat=True)[offset : offset + limit])
         counts = {
             i: list(cases.order_by().values_list(f).annotate(n=Count("pk"))) for i, f in enumerate(HIT_FIELDS)
         }
         total, scores = sum(n for _value, n in counts[0]), {}
-    by_id = Case.objects.select_related("municipality", "prefecture").in_bulk(ids)
-    terms = highlight.query_terms(query) if words else set()
-    hits = []
-    for obj_id in ids:
-        case = by_id[obj_id]
-        body = " ".join([case.summary, case.actions, case.results_quantitative, case.results_qualitative])
-        hits.append(
-            CaseHit(
-                case, scores.get(obj_id, 0), highlight.highlight(case.title, terms), highlight.snippet(body, terms)
-            )
-        )
-    return SearchPage(query, hits, total, _facets(counts, filters), unknown, partial)
+    near_ids = [h.obj_id for h in near_page.hits] if near_page else []
+    by_id = Case.objects.select_related("municipality", "prefecture").in_bulk(ids + near_ids)
+    terms = highlight.query_terms(query) if words else highlight.QueryTerms()
+    hits = [_hit(by_id[i], scores.get(i, 0), terms) for i in ids]
+    near = [_hit(by_id[h.obj_id], h.score, terms) for h in near_page.hits] if near_page else []
+    return SearchPage(
+        query, hits, total, _facets(counts, filters), unknown, near, near_page.total if near_page else 0
+    )
+
+
+def _hit(case: Case, score: int, terms: highlight.QueryTerms) -> CaseHit:
+    body = " ".join([case.summary, case.actions, case.results_quantitative, case.results_qualitative])
+    return CaseHit(case, score, highlight.highlight(case.title, terms), highlight.snippet(body, terms))
 
 
 def _facets(counts: dict[int, list[tuple]], filters: Filters) -> dict[str, list[FacetValue]]:

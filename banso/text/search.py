@@ -75,7 +75,7 @@ COVERAGE_BONUS = 50  # added to every matched weight, so matching more of the qu
 
 # Raise when the code that cuts text into terms changes in a way the tables below do not show; the fingerprint
 # then changes and the indexes are rebuilt by the next worker that starts.
-RULES_REVISION = 1
+RULES_REVISION = 2
 
 
 def rules_fingerprint() -> str:
@@ -92,8 +92,12 @@ def rules_fingerprint() -> str:
     return hashlib.sha256(repr(rules).encode()).hexdigest()[:16]
 
 
+# A hyphen after katakana is a long-vowel mark typed on the wrong key (ドロ－ン, which NFKC makes ドロ-ン).
+_HYPHEN_AS_LONG_VOWEL = re.compile(r"(?<=[ァ-ヶ])-")
+
+
 def canonical(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = _HYPHEN_AS_LONG_VOWEL.sub("ー", unicodedata.normalize("NFKC", text or "").lower())
     for variant, canonical_form in SYNONYMS:
         text = text.replace(variant, canonical_form)
     return text
@@ -162,6 +166,7 @@ class Word:
     text: str
     alternatives: list[set[int]] = field(default_factory=list)
     prefix: tuple[int, int] | None = None  # a single character: every bigram that starts with it
+    optional: set[int] = field(default_factory=set)  # terms that count when found and are not asked for
     # Filled from the index:
     known: list[dict[int, int]] = field(default_factory=list)  # per alternative: term -> idf, seen terms only
     thresholds: list[int] = field(default_factory=list)
@@ -195,17 +200,39 @@ def parse(query: str) -> list[Word]:
         parts = _split(raw)
         if not parts:
             continue
-        folded, content = set(), set()
+        folded, content, joints = set(), set(), set()
         for part in parts:
-            f, c = chunk_terms(part)
-            folded |= f
-            content |= c
-        word = Word(raw, [folded] if folded == content or not content else [folded, content])
+            folded |= chunk_terms(part)[0]
+            terms, joints_here = run_terms(part)
+            content |= terms
+            joints |= joints_here
+        joints -= content
+        # A word with kanji or katakana is found by those alone: its hiragana are particles, okurigana and endings
+        # (「交付したい」), whose bigrams (した, たい) are in every other case. A word in hiragana alone (ごみ,
+        # どろーん), or with a single kanji (ため池), is looked for whole.
+        word = Word(raw, [content | joints or folded], optional=joints if content else set())
         joined = "".join(streams(p)[0] for p in parts)
         if len(joined) == 1:
             word.prefix = (code(joined), code(joined) | 0x1FFFFF)
         words.append(word)
     return words
+
+
+def run_terms(chunk: str) -> tuple[set[int], set[int]]:
+    """The bigrams of a canonical chunk's runs of kanji and katakana, without its hiragana, and apart the bigrams
+    that join a single kanji to the run beside it. 「ドローンで荷物」 is どろ, ろん, 荷物 and not ん荷, which only
+    a sentence with the same particle holds; 「申し込み」 is the joint 申込, so okurigana fall away, and so is
+    「ため池の水位」's 池水, which no case holds: a joint helps a case that has it, and no case needs it."""
+    runs = [r.translate(SCRIPT_FOLD) for r in _HIRAGANA.split(chunk)]
+    runs = [r for r in runs if r]
+    terms: set[int] = set()
+    joints: set[int] = set()
+    for i, run in enumerate(runs):
+        if len(run) > 1:
+            terms |= _grams(run)
+        if i and (len(run) == 1 or len(runs[i - 1]) == 1):
+            joints.add(code(runs[i - 1][-1], run[0]))
+    return terms, joints - terms
 
 
 def text_word(text: str, *, label: str = "") -> Word:
@@ -280,6 +307,7 @@ class Page:
     total: int
     hits: list[Hit]
     counts: dict[int, list[tuple[Any, int]]]  # field position -> (value, number of hits)
+    words_found: int = 0  # bit i set when some hit holds word i
 
 
 def _sqlite_materializes() -> bool:
@@ -357,7 +385,9 @@ class SearchIndex:
     def prepare(self, words: list[Word], *, max_share: float = 1.0, top: int | None = None) -> int:
         """Look the words' terms up: idf per known term and the weight each word must reach.
         `max_share` drops terms in more than that share of documents, `top` keeps a word's rarest terms
-        (both for long texts, whose common bigrams only cost time). Returns the number of documents."""
+        (both for long texts, whose common bigrams only cost time). Without either, a word must be found in a share
+        of all its terms; with them, in a share of the terms kept. Returns the number of documents."""
+        whole = max_share >= 1.0 and top is None
         wanted = {t for w in words for alt in w.alternatives for t in alt}
         counts = self._frequencies(wanted)
         for word in words:
@@ -376,9 +406,17 @@ class SearchIndex:
                 }
                 if top is not None and len(known) > top:
                     known = dict(sorted(known.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
-                word.known.append(known)
                 share = 0.0 if word.prefix else coverage_needed(len(known))
-                word.thresholds.append(max(1, math.ceil(share * len(known))) if known else 0)
+                threshold = max(1, math.ceil(share * len(known))) if known else 0
+                if whole and not word.prefix and known:
+                    # The share is of every term the word has, found in the library or not: a question whose
+                    # distinctive words no case uses (住民票, コンビニ) must not match on its commonest one (交付).
+                    asked = len(alternative - word.optional)
+                    threshold = max(1, math.ceil(coverage_needed(asked) * asked))
+                    if threshold > len(known):
+                        known, threshold = {}, 0
+                word.known.append(known)
+                word.thresholds.append(threshold)
         return documents
 
     def search(
@@ -469,6 +507,12 @@ class SearchIndex:
             if require == "all"
             else " + ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END" for c in conditions)
         )
+        # Which words the document holds, one bit each: what a page says of the words no document has.
+        mask = (
+            str((1 << len(words)) - 1)
+            if require == "all"
+            else " + ".join(f"CASE WHEN {c} THEN {1 << i} ELSE 0 END" for i, c in enumerate(conditions))
+        )
         obj = f"p.{self._q(self.obj_column)}"
         where = ""
         if require == "all":
@@ -482,7 +526,8 @@ class SearchIndex:
                 where = f"WHERE {obj} IN ({postings}) "
         cte = f"WITH q({', '.join(names)}) AS (VALUES {', '.join(values)})"
         inner = (
-            f"SELECT {obj} AS obj, SUM((p.weight + {COVERAGE_BONUS}) * q.idf) AS score, {found} AS found, {sums} "
+            f"SELECT {obj} AS obj, SUM((p.weight + {COVERAGE_BONUS}) * q.idf) AS score, {found} AS found, "
+            f"{mask} AS mask, {sums} "
             f"FROM {self._q(self.table)} p JOIN q ON q.term = p.term {where}GROUP BY {obj} HAVING {having}"
         )
         return cte, inner
@@ -546,12 +591,13 @@ class SearchIndex:
             f"SELECT * FROM (SELECT 0 AS kind, obj, score, found, {', '.join(columns)} FROM m "
             f"ORDER BY found DESC, score DESC, obj LIMIT {int(limit)} OFFSET {int(offset)}) top",
             f"SELECT 1, NULL, COUNT(*), NULL, {', '.join(blank)} FROM m",
+            f"SELECT -1, NULL, COUNT(*), mask, {', '.join(blank)} FROM m GROUP BY mask",
         ]
         for i in counted:
             row = [*blank[:i], columns[i], *blank[i + 1 :]]
             parts.append(f"SELECT {2 + i}, NULL, COUNT(*), NULL, {', '.join(row)} FROM m GROUP BY {columns[i]}")
         sql = (
-            f"{cte}, m AS {materialized}(SELECT m.obj, m.score, m.found, v.* FROM ({inner}) m "
+            f"{cte}, m AS {materialized}(SELECT m.obj, m.score, m.found, m.mask, v.* FROM ({inner}) m "
             f"JOIN ({view_sql}) v ON v._sid = m.obj) " + " UNION ALL ".join(parts)
         )
         with connection.cursor() as cursor:
@@ -563,6 +609,8 @@ class SearchIndex:
                 result.hits.append(Hit(obj, int(score), [], int(found), tuple(values)))
             elif kind == 1:
                 result.total = int(score)
+            elif kind == -1:
+                result.words_found |= int(found)
             else:
                 result.counts[kind - 2].append((values[kind - 2], int(score)))
         result.hits.sort(key=lambda h: (-h.found, -h.score, h.obj_id))  # UNION ALL keeps no order

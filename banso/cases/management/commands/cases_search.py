@@ -21,30 +21,49 @@ class Command(BansoCommand):
     def handle(self, *args, **options):
         query = " ".join(options["query"])
         page = selectors.search(operator_scope(), query, limit=max(1, options["limit"]))
-        rows = [
-            {
-                "rank": rank,
-                "id": hit.case.pk,
-                "score": hit.score,
-                "title": hit.case.title,
-                "municipality": hit.case.municipality.name,
-                "prefecture": hit.case.prefecture.name,
-                "code": hit.case.municipality.code,
-                "theme": hit.case.get_theme_display(),
-                "highlight": marked(hit.snippet),
-            }
-            for rank, hit in enumerate(page.hits, start=1)
-        ]
+        rows, near = listed(page.hits), listed(page.near)
         if options["json"]:
-            answer = {"query": query, "total": page.total, "results": rows, "unknown_words": page.unknown_words}
+            answer = {
+                "query": query,
+                "total": page.total,
+                "results": rows,
+                "answered": page.answered,
+                "not_found": page.unknown_words,
+                "near": near,
+            }
             self.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2))
             return
         self.stdout.write(_("%(total)s cases for “%(query)s”") % {"total": page.total, "query": query})
+        self.print_rows(rows)
+        if page.unknown_words:
+            self.stdout.write(_("No case holds: %(words)s") % {"words": "、".join(page.unknown_words)})
+        if near:
+            self.stdout.write(_("Near cases (some of the words, not all):"))
+            self.print_rows(near)
+
+    def print_rows(self, rows):
         for row in rows:
             self.stdout.write(
                 f"{row['rank']:>3}. [{row['score']}] {row['prefecture']}{row['municipality']}：{row['title']}"
             )
             self.stdout.write(f"     {row['highlight']}")
+
+
+def listed(hits) -> list[dict]:
+    return [
+        {
+            "rank": rank,
+            "id": hit.case.pk,
+            "score": hit.score,
+            "title": hit.case.title,
+            "municipality": hit.case.municipality.name,
+            "prefecture": hit.case.prefecture.name,
+            "code": hit.case.municipality.code,
+            "theme": hit.case.get_theme_display(),
+            "highlight": marked(hit.snippet),
+        }
+        for rank, hit in enumerate(hits, start=1)
+    ]
 
 
 def marked(segments) -> str:
