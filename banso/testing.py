@@ -134,6 +134,9 @@ def inline_imports_and_private_media(settings, media_root):
     settings.CACHES = TEST_SETTINGS["CACHES"]
     settings.STORAGES = {**settings.STORAGES, **TEST_SETTINGS["STORAGES"]}
     cache.clear()  # the database rolls back after each test; the in-process cache must too
+    from banso.text import vocabulary
+
+    vocabulary.forget()  # and so must the words a test added to the vocabulary
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,13 @@ class CasesConfig(AppConfig):
         from banso.cases import services
         from banso.cases.notifications import cases_notifications
         from banso.core import jobs, notifications
+        from banso.text import vocabulary
 
         notifications.register(cases_notifications)
 
         jobs.register_at_start(services.index_rebuild_if_outdated)
+        # A word added in the back office: the cases are cut under it again, in the worker, with nobody asking.
+        vocabulary.vocabulary_changed.connect(services.vocabulary_changed, dispatch_uid="cases-index-vocabulary")
         for label in services.NAMES_INDEXED:
             model = apps.get_model(label)
             pre_save.connect(services.name_before_save, sender=model, dispatch_uid=f"cases-index-{label}-pre")

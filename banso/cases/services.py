@@ -85,6 +85,11 @@ def index_rebuild_if_outdated() -> bool:
     return True
 
 
+def vocabulary_changed(**kwargs) -> None:
+    """The installation's vocabulary changed: the index is rebuilt under it (queries use it at once)."""
+    index_rebuild_if_outdated()
+
+
 @job()
 def index_cases_job(case_ids: list[int]) -> int:
     """The job: index these cases again (a name they show changed: their town, a plan item, a funding scheme)."""

@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from banso.text.search import LONG_VOWELS, SCRIPT_FOLD, SEPARATORS, SYNONYMS, canonical, chunk_terms, code
+from banso.text import vocabulary
+from banso.text.normalize import SYNONYMS
+from banso.text.search import LONG_VOWELS, SCRIPT_FOLD, SEPARATORS, canonical, chunk_terms, code
 
 Segment = tuple[str, bool]  # (text, marked)
 
@@ -25,7 +27,7 @@ class QueryTerms(set[int]):
 def query_terms(query: str) -> QueryTerms:
     canon = canonical(query)
     typed = unicodedata.normalize("NFKC", query or "").lower()
-    texts = [canon, typed] + [variant for variant, form in SYNONYMS if form in canon]
+    texts = [canon, typed] + [variant for variant, form in (*SYNONYMS, *vocabulary.town_pairs()) if form in canon]
     terms, bridges = QueryTerms(), set[int]()
     for text in texts:
         for chunk in SEPARATORS.split(text):

@@ -10,6 +10,8 @@ explicit so that a person can see why two names matched.
 import re
 import unicodedata
 
+from banso.text import vocabulary
+
 # Longest first: "に関する" must go before "に".
 STOP_WORDS = (
     "に関すること",
@@ -38,7 +40,7 @@ STOP_WORDS = (
     "・",
 )
 # (variant, canonical): applied after width folding, before stop words.
-SYNONYMS = (
+NAME_SYNONYMS = (
     ("写し", "写"),
     ("うつし", "写"),
     ("発行", "交付"),
@@ -59,6 +61,39 @@ SYNONYMS = (
     ("マイナンバーカード", "個人番号カード"),
     ("まいなんばーかーど", "個人番号カード"),
 )
+
+# (variant, canonical) for the vocabulary of DX work (cases, task names, challenges), applied to documents and
+# queries alike. Only
+# replacements that cannot change another word's meaning: 「ライン」 is not LINE (オンライン contains it).
+DOMAIN_SYNONYMS = (
+    ("スマホ", "スマートフォン"),
+    ("お年寄り", "高齢者"),
+    ("シニア", "高齢者"),
+    ("人工知能", "ai"),
+    ("在宅勤務", "テレワーク"),
+    ("リモートワーク", "テレワーク"),
+    ("無人店舗", "スマートストア"),
+    ("無人売店", "スマートストア"),
+    ("キャッシュレス決済", "キャッシュレス"),
+    ("電子決済", "キャッシュレス"),
+    ("証明書コンビニ交付", "コンビニ交付"),
+    ("会議録", "議事録"),
+    ("電子化", "デジタル化"),
+    ("オンライン化", "デジタル化"),
+    ("使用料", "手数料"),
+    ("ウェブサイト", "ホームページ"),
+    ("webサイト", "ホームページ"),
+    ("電子申請", "オンライン申請"),
+    ("物流", "配送"),
+    ("宅配", "配送"),
+    ("乗合タクシー", "デマンド交通"),
+    ("デマンドバス", "デマンド交通"),
+    ("要介護認定", "介護認定"),
+    ("かかない", "書かない"),
+    ("見える化", "可視化"),
+    ("ai乗合バス", "aiデマンド交通・ai乗合バス"),  # both, so either name finds it
+)
+SYNONYMS = NAME_SYNONYMS + DOMAIN_SYNONYMS
 _SPACE_RE = re.compile(r"[\s\u3000()（）\[\]「」『』【】〈〉《》、。,.:：;；!！?？/／\-ー－~〜]+")
 
 
@@ -94,10 +129,7 @@ def normalize_for_matching(text: str) -> str:
     text = text or ""
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    text = text.lower()
-    if _ANY_VARIANT_RE.search(text):
-        for variant, canonical in SYNONYMS:
-            text = text.replace(variant, canonical)
+    text = variants_applied(text.lower())
     for word in _WORDS:
         if word in text:
             text = text.replace(word, "")
@@ -105,6 +137,12 @@ def normalize_for_matching(text: str) -> str:
     if _KATAKANA_RE.search(text):  # fold() without its NFKC and lower case, done above
         text = text.translate(KATAKANA_TO_HIRAGANA)
     return _SPACE_RE.sub("", text)
+
+
+def words_folded(text: str) -> str:
+    """fold() with the vocabulary applied: okurigana and near-synonyms to one form (手続き → 手続, 申し込み → 申込,
+    and the words the installation added), for features that look for whole words in a text (plan tags)."""
+    return variants_applied(unicodedata.normalize("NFKC", text or "").lower()).translate(KATAKANA_TO_HIRAGANA)
 
 
 def ngrams(text: str, n: int = 2) -> set[str]:
@@ -123,4 +161,14 @@ def content_characters(text: str) -> str:
     「文書の受付と回付に時間がかかる」→「文書受付回付時間」. Task names are short and keep
     their kana; challenge sentences are compared this way.
     """
-    return _HIRAGANA_RE.sub("", unicodedata.normalize("NFKC", text or ""))
+    return _HIRAGANA_RE.sub("", variants_applied(unicodedata.normalize("NFKC", text or "").lower()))
+
+
+def variants_applied(text: str) -> str:
+    """The installation's words, then the built-in variants, to one form, in text already NFKC and lower case
+    (in that order, so that a word added as 会議の記録 → 会議録 ends where 会議録 does)."""
+    text = vocabulary.apply(text)
+    if _ANY_VARIANT_RE.search(text):
+        for variant, canonical in SYNONYMS:
+            text = text.replace(variant, canonical)
+    return text

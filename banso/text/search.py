@@ -34,34 +34,8 @@ from django.db import connection, transaction
 from django.db.models import F, QuerySet
 
 from banso.core.bulk import rows_insert
-from banso.text.normalize import KATAKANA_TO_HIRAGANA
-from banso.text.normalize import SYNONYMS as NAME_SYNONYMS
-
-# (variant, canonical) for the vocabulary of DX cases, applied to documents and queries alike. Only
-# replacements that cannot change another word's meaning: 「ライン」 is not LINE (オンライン contains it).
-SEARCH_SYNONYMS = (
-    ("スマホ", "スマートフォン"),
-    ("お年寄り", "高齢者"),
-    ("シニア", "高齢者"),
-    ("人工知能", "ai"),
-    ("在宅勤務", "テレワーク"),
-    ("リモートワーク", "テレワーク"),
-    ("無人店舗", "スマートストア"),
-    ("無人売店", "スマートストア"),
-    ("電子決済", "キャッシュレス決済"),
-    ("ウェブサイト", "ホームページ"),
-    ("webサイト", "ホームページ"),
-    ("電子申請", "オンライン申請"),
-    ("物流", "配送"),
-    ("宅配", "配送"),
-    ("乗合タクシー", "デマンド交通"),
-    ("デマンドバス", "デマンド交通"),
-    ("要介護認定", "介護認定"),
-    ("かかない", "書かない"),
-    ("見える化", "可視化"),
-    ("ai乗合バス", "aiデマンド交通・ai乗合バス"),  # both, so either name finds it
-)
-SYNONYMS = tuple(NAME_SYNONYMS) + SEARCH_SYNONYMS
+from banso.text import vocabulary
+from banso.text.normalize import KATAKANA_TO_HIRAGANA, SYNONYMS, variants_applied
 
 SEPARATORS = re.compile(
     r"[\s、。，．,.!?！？「」『』（）()\[\]【】〈〉《》・:：;；/／\"'“”‘’…‥〜~|｜→⇒=＝+＋*＊#＃%％&＆@＠<>＜＞]+"
@@ -84,6 +58,7 @@ def rules_fingerprint() -> str:
     rules = (
         RULES_REVISION,
         SYNONYMS,
+        vocabulary.town_pairs(),
         SEPARATORS.pattern,
         _HIRAGANA.pattern,
         sorted(SCRIPT_FOLD.items()),
@@ -97,10 +72,7 @@ _HYPHEN_AS_LONG_VOWEL = re.compile(r"(?<=[ァ-ヶ])-")
 
 
 def canonical(text: str) -> str:
-    text = _HYPHEN_AS_LONG_VOWEL.sub("ー", unicodedata.normalize("NFKC", text or "").lower())
-    for variant, canonical_form in SYNONYMS:
-        text = text.replace(variant, canonical_form)
-    return text
+    return variants_applied(_HYPHEN_AS_LONG_VOWEL.sub("ー", unicodedata.normalize("NFKC", text or "").lower()))
 
 
 def code(a: str, b: str = "") -> int:
@@ -163,7 +135,7 @@ def document_terms(fields: Iterable[tuple[str, int]]) -> dict[int, int]:
 class Word:
     """A word the person typed (or a whole text, for recommendations), with its ways of being found."""
 
-    text: str
+    text: str  # as the person typed it, for messages
     alternatives: list[set[int]] = field(default_factory=list)
     prefix: tuple[int, int] | None = None  # a single character: every bigram that starts with it
     optional: set[int] = field(default_factory=set)  # terms that count when found and are not asked for
@@ -195,7 +167,10 @@ _GENERIC_RE = re.compile("|".join(GENERIC_WORDS))
 
 def parse(query: str) -> list[Word]:
     words = []
-    for raw in canonical(query).split():
+    folded_words, typed_words = canonical(query).split(), (query or "").split()
+    if len(typed_words) != len(folded_words):  # a synonym with a space in it: name the words as folded
+        typed_words = folded_words
+    for raw, typed in zip(folded_words, typed_words, strict=True):
         raw = _GENERIC_RE.sub(" ", raw).strip() or raw
         parts = _split(raw)
         if not parts:
@@ -210,7 +185,7 @@ def parse(query: str) -> list[Word]:
         # A word with kanji or katakana is found by those alone: its hiragana are particles, okurigana and endings
         # (「交付したい」), whose bigrams (した, たい) are in every other case. A word in hiragana alone (ごみ,
         # どろーん), or with a single kanji (ため池), is looked for whole.
-        word = Word(raw, [content | joints or folded], optional=joints if content else set())
+        word = Word(typed, [content | joints or folded], optional=joints if content else set())
         joined = "".join(streams(p)[0] for p in parts)
         if len(joined) == 1:
             word.prefix = (code(joined), code(joined) | 0x1FFFFF)

@@ -18,6 +18,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from banso.text.normalize import ngrams, normalize_for_matching
@@ -40,9 +41,10 @@ def dice(a: set[Any], b: set[Any]) -> float:
 
 # Bounds that make the search's time and memory independent of what was uploaded: 20,000 near-identical names
 # would otherwise make every pair a candidate (200 million; the server ran out of memory). Below them, on the
-# names towns write, the search is exact (tested against comparing every pair).
-POSTINGS_SCANNED = 500  # per bigram of a text's prefix: the texts seen most recently with it
-CANDIDATES_VERIFIED = 200  # per text: the candidates sharing the most of its rarest bigrams
+# names towns write, the search is exact (tested against comparing every pair; benchmarks/similarity_bench.py
+# prints the recall on 2,000 generated names, and the time for 50,000).
+POSTINGS_SCANNED = 200  # per bigram of a text's prefix: the texts seen most recently with it
+CANDIDATES_VERIFIED = 100  # per text: the candidates sharing the most of its rarest bigrams
 MAX_PAIRS = 20_000  # the best pairs kept in all
 
 
@@ -65,31 +67,63 @@ def similar_pairs(
         normals.append(normal)
         grams.append(ngrams(normal))
     frequency = Counter(g for gs in grams for g in gs)
+    kept = _search(grams, frequency, threshold, keys, may_pair, limit)
+    matches = [Match(keys[-j], keys[-i], score, normals[-j], normals[-i]) for score, j, i in kept]
+    matches.sort(key=lambda m: (-m.score, str(m.a), str(m.b)))
+    return matches
+
+
+def _search(
+    grams: list[set[str]],
+    frequency: Counter[str],
+    threshold: float,
+    keys: list[Hashable],
+    may_pair: Callable[[Hashable, Hashable], bool] | None,
+    limit: int,
+    *,
+    scanned: int = POSTINGS_SCANNED,
+    verified: int = CANDIDATES_VERIFIED,
+) -> list[tuple[float, int, int]]:
+    """The heap of the best (score, -j, -i), at most `limit`, of the pairs scoring at least `threshold`.
+    Each text is compared with its candidates as soon as it is read, so no list of every candidate pair is built."""
     index: dict[str, list[int]] = defaultdict(list)
-    ratio = threshold / (2 - threshold)
-    kept: list[tuple[float, int, int]] = []  # a heap of the best (score, -j, -i) so far: bounded by `limit`
+    kept: list[tuple[float, int, int]] = []
+    floor = threshold  # the least score that can still be kept: the threshold, then the worst kept once full
     for i, gs in enumerate(grams):
+        if not gs:  # a name with nothing left to compare (only stop words)
+            continue
+        # Once `limit` pairs are kept, a pair must beat the worst of them: the prefix and the size bound tighten
+        # with it, which is what keeps thousands of near-identical names (every pair above the threshold) fast.
+        ratio = floor / (2 - floor)
         ordered = sorted(gs, key=lambda g: (frequency[g], g))
-        prefix = len(ordered) - math.ceil(ratio * len(ordered)) + 1
+        size = len(ordered)
+        prefix = size - math.ceil(ratio * size) + 1
         shared: Counter[int] = Counter()
         for g in ordered[:prefix]:
             postings = index[g]
-            shared.update(postings[-POSTINGS_SCANNED:])
+            shared.update(postings[-scanned:])
             postings.append(i)
-        for j, _count in shared.most_common(CANDIDATES_VERIFIED):
-            a, b = len(grams[j]), len(gs)
-            if min(a, b) < ratio * max(a, b):  # sizes too different to reach the threshold
+        candidates = (
+            shared.items()
+            if len(shared) <= verified
+            else sorted(shared.items(), key=itemgetter(1), reverse=True)[:verified]
+        )
+        for j, _count in candidates:
+            other = grams[j]
+            a = len(other)
+            if (a if a < size else size) * 2 < floor * (a + size):  # sizes too different to reach the floor
                 continue
             if may_pair is not None and not may_pair(keys[j], keys[i]):
                 continue
-            score = 1.0 if normals[j] == normals[i] else dice(grams[j], gs)
-            if score < threshold:
+            score = 2 * len(other & gs) / (a + size)  # equal names have equal sets: 1.0
+            if score < floor:
                 continue
             entry = (round(score, 3), -j, -i)
             if len(kept) < limit:
                 heapq.heappush(kept, entry)
+                if len(kept) == limit:
+                    floor = max(floor, kept[0][0])
             elif entry > kept[0]:
                 heapq.heapreplace(kept, entry)
-    matches = [Match(keys[-j], keys[-i], score, normals[-j], normals[-i]) for score, j, i in kept]
-    matches.sort(key=lambda m: (-m.score, str(m.a), str(m.b)))
-    return matches
+                floor = max(floor, kept[0][0])
+    return kept

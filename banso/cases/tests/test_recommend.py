@@ -109,6 +109,17 @@ def test_it_answers_the_commands_in_json(db):
     answer = json.loads(out.getvalue())
     assert answer["results"][0]["municipality"] == "豊岡市"
     assert "【ドローン】" in answer["results"][0]["highlight"] or "【ドローン" in answer["results"][0]["highlight"]
+    assert answer["answered"] and answer["not_found"] == [] and answer["near"] == []
+    out = StringIO()
+    call_command("cases_search", "住民票の写しをコンビニで交付したい", "--json", stdout=out)
+    answer = json.loads(out.getvalue())
+    assert not answer["answered"] and answer["results"] == [] and answer["total"] == 0
+    assert answer["not_found"] == ["住民票の写しをコンビニで交付したい"]
+    out = StringIO()
+    call_command("cases_search", "ため池", "サテライトオフィス", "--json", stdout=out)
+    answer = json.loads(out.getvalue())
+    assert answer["results"] == [] and answer["not_found"] == ["サテライトオフィス"]
+    assert answer["near"][0]["municipality"] == "小国町"
     out = StringIO()
     call_command("cases_recommend", "--municipality", "99999", "--json", "--limit", "5", stdout=out)
     answer = json.loads(out.getvalue())

@@ -20,7 +20,7 @@ def test_it_finds_the_drone_cases_whatever_the_width_or_script(db, query):
 
 def test_a_word_no_case_holds_is_named_and_the_cases_with_the_others_come_as_near_cases(db):
     page = selectors.search(operator_scope(), "ＤＲＯＮＥ ドローン", limit=10)
-    assert page.hits == [] and page.unknown_words == ["drone"]
+    assert page.hits == [] and page.unknown_words == ["ＤＲＯＮＥ"]
     assert {h.case.seed_key for h in page.near[:2]} == {"toyooka-drone-delivery", "oguni-snow-removal-drone"}
 
 
@@ -118,6 +118,14 @@ def test_it_searches_from_the_page_with_highlights_and_facets(town_staff, django
     assert "保健・福祉・介護" in html  # the theme facet, in Japanese
     response = town_staff.get(reverse("cases:library"), {"q": "介護認定", "prefecture": "abc", "theme": "nope"})
     assert response.status_code == 200  # hand-edited filters are ignored, not an error
+
+
+def test_the_page_says_when_no_case_answers_and_shows_near_cases_apart(town_staff):
+    html = town_staff.get(reverse("cases:library"), {"q": "ため池 サテライトオフィス"}).content.decode()
+    assert "次の言葉を含む事例はありません：サテライトオフィス" in html
+    near = html.split('id="near-title"')[1]
+    assert "近い事例" in near and "ため池" in near
+    assert 'class="results__list" start=' not in html  # no result list: the near cases are not results
 
 
 def test_it_exports_the_results_without_formulas(town_staff):
