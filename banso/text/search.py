@@ -185,12 +185,26 @@ def parse(query: str) -> list[Word]:
         # A word with kanji or katakana is found by those alone: its hiragana are particles, okurigana and endings
         # (「交付したい」), whose bigrams (した, たい) are in every other case. A word in hiragana alone (ごみ,
         # どろーん), or with a single kanji (ため池), is looked for whole.
+        runs = [run for part in parts for run in _RUN.findall(part) if len(run.translate(SCRIPT_FOLD)) > 1]
+        if len(runs) > 1 and not _HIRAGANA.search(raw):
+            # A compound of katakana and kanji (オンライン診療, 乗合バス): each part must be found, so that a case
+            # about オンライン申請 does not answer a question about オンライン診療. A phrase with hiragana in it is
+            # looked for whole, in a share of its bigrams: its parts are often said otherwise in a case.
+            for n, run in enumerate(runs):
+                terms = _grams(run.translate(SCRIPT_FOLD))
+                extra = (joints - terms) if n == 0 else set()
+                words.append(Word(run, [terms | extra], optional=extra))
+            continue
         word = Word(typed, [content | joints or folded], optional=joints if content else set())
         joined = "".join(streams(p)[0] for p in parts)
         if len(joined) == 1:
             word.prefix = (code(joined), code(joined) | 0x1FFFFF)
         words.append(word)
     return words
+
+
+# A run of one script: kanji, katakana, or Latin letters and digits (hiragana are the particles between them).
+_RUN = re.compile(r"[一-龥々〆ヵヶ]+|[ァ-ヺー]+|[a-z0-9]+")
 
 
 def run_terms(chunk: str) -> tuple[set[int], set[int]]:
