@@ -51,14 +51,14 @@ def index_case(case: Case) -> None:
     INDEX.replace(case.pk, search_fields(case))
 
 
-def _with_search_fields():
+def cases_for_index():
     return Case.objects.select_related("municipality", "prefecture").prefetch_related("tags", "funding")
 
 
 def index_rebuild() -> int:
     """Index every case again (after a bulk load, or to apply a change of the folding rules). Returns the
     number of postings."""
-    postings = INDEX.rebuild((c.pk, search_fields(c)) for c in _with_search_fields().iterator(chunk_size=500))
+    postings = INDEX.rebuild((c.pk, search_fields(c)) for c in cases_for_index().iterator(chunk_size=500))
     IndexBuild.objects.create(rules=rules_fingerprint(), cases=Case.objects.count(), postings=postings)
     return postings
 
@@ -94,7 +94,7 @@ def vocabulary_changed(**kwargs) -> None:
 def index_cases_job(case_ids: list[int]) -> int:
     """The job: index these cases again (a name they show changed: their town, a plan item, a funding scheme)."""
     found = 0
-    for case in _with_search_fields().filter(pk__in=case_ids):
+    for case in cases_for_index().filter(pk__in=case_ids):
         index_case(case)
         found += 1
     return found
