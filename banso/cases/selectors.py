@@ -165,7 +165,7 @@ def search(scope, query: str, filters: Filters | None = None, *, limit: int = 20
         INDEX.prepare(words)
         findable = [w for w in words if w.findable]
         counted = range(len(HIT_FIELDS))
-        unknown = [w.text for w in words if not w.findable]
+        unknown = [part for w in words if not w.findable for part in w.missing()]
         found = (
             INDEX.page(words, within=cases, fields=HIT_FIELDS, counted=counted, limit=limit, offset=offset)
             if not unknown
@@ -176,11 +176,11 @@ def search(scope, query: str, filters: Filters | None = None, *, limit: int = 20
                 words, within=cases, fields=HIT_FIELDS, counted=(), limit=NEAR_LIMIT, require="any"
             )
             # Every word with no case that holds it, whether or not its characters are in the library.
-            unknown = [w.text for w in words if w not in findable] + [
-                w.text for i, w in enumerate(findable) if not near_page.words_found >> i & 1
+            unknown = [part for w in words if w not in findable for part in w.missing()] + [
+                part for i, w in enumerate(findable) if not near_page.words_found >> i & 1 for part in w.missing()
             ]
         elif not found.total:
-            unknown = [w.text for w in words]
+            unknown = [part for w in words for part in w.missing()]
         ids, total, counts = [h.obj_id for h in found.hits], found.total, found.counts
         scores = {h.obj_id: h.score for h in found.hits}
     else:  # no query: the library, newest first

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from banso.core.models import AuditedModel
 
@@ -23,7 +24,7 @@ class Synonym(AuditedModel):
 
     variant = models.CharField(_("variant"), max_length=40, unique=True)
     form = models.CharField(_("matched as"), max_length=40)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(pgettext_lazy("synonym", "note"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["variant"]

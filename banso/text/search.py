@@ -139,6 +139,7 @@ class Word:
     alternatives: list[set[int]] = field(default_factory=list)
     prefix: tuple[int, int] | None = None  # a single character: every bigram that starts with it
     optional: set[int] = field(default_factory=set)  # terms that count when found and are not asked for
+    parts: list[tuple[str, set[int]]] = field(default_factory=list)  # its runs of one script, with their terms
     # Filled from the index:
     known: list[dict[int, int]] = field(default_factory=list)  # per alternative: term -> idf, seen terms only
     thresholds: list[int] = field(default_factory=list)
@@ -157,6 +158,15 @@ class Word:
     @property
     def findable(self) -> bool:
         return any(self.known)
+
+    def missing(self) -> list[str]:
+        """What to name when no case holds the word: its parts that no case has (a bigram of them is in no case:
+        住民票 and コンビニ of 「住民票の写しをコンビニで交付したい」), or the word itself when every part is
+        somewhere, only not together."""
+        if len(self.parts) < 2:
+            return [self.text]  # as the person typed it (ＤＲＯＮＥ, not drone)
+        absent = [run for run, terms in self.parts if any(t not in self.frequencies for t in terms)]
+        return absent or [self.text]
 
 
 # Words that nearly every DX case uses: in a query they rank but do not have to be found (「窓口DX」 is about
@@ -196,6 +206,7 @@ def parse(query: str) -> list[Word]:
                 words.append(Word(run, [terms | extra], optional=extra))
             continue
         word = Word(typed, [content | joints or folded], optional=joints if content else set())
+        word.parts = [(run, _grams(run.translate(SCRIPT_FOLD))) for run in runs]
         joined = "".join(streams(p)[0] for p in parts)
         if len(joined) == 1:
             word.prefix = (code(joined), code(joined) | 0x1FFFFF)
