@@ -196,10 +196,11 @@ def parse(query: str) -> list[Word]:
         # (「交付したい」), whose bigrams (した, たい) are in every other case. A word in hiragana alone (ごみ,
         # どろーん), or with a single kanji (ため池), is looked for whole.
         runs = [run for part in parts for run in _RUN.findall(part) if len(run.translate(SCRIPT_FOLD)) > 1]
-        if len(runs) > 1 and not _HIRAGANA.search(raw):
+        if len(runs) > 1 and len(parts) == 1 and not _HIRAGANA.search(raw):
             # A compound of katakana and kanji (オンライン診療, 乗合バス): each part must be found, so that a case
             # about オンライン申請 does not answer a question about オンライン診療. A phrase with hiragana in it is
-            # looked for whole, in a share of its bigrams: its parts are often said otherwise in a case.
+            # looked for whole, in a share of its bigrams: its parts are often said otherwise in a case. So is a
+            # word a synonym made two (ai乗合バス → aiデマンド交通・ai乗合バス: either name finds it).
             for n, run in enumerate(runs):
                 terms = _grams(run.translate(SCRIPT_FOLD))
                 extra = (joints - terms) if n == 0 else set()

@@ -141,3 +141,8 @@ def test_it_exports_the_results_without_formulas(town_staff):
 def test_it_keeps_the_page_query_count_flat(town_staff, django_assert_max_num_queries):
     with django_assert_max_num_queries(16):
         town_staff.get(reverse("cases:library"))
+
+
+def test_either_name_of_a_service_finds_the_cases_of_both(db):
+    found = keys("AI乗合バス")
+    assert "iwanuma-ai-shared-bus" in found and "natori-ai-demand-transport" in found
