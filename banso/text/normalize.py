@@ -4,7 +4,9 @@ Staff write the same work in different ways: 住民票の写しの交付 / 住�
 ｼﾞｭｳﾐﾝﾋｮｳ. Before comparing, we fold width (NFKC), case and katakana/hiragana,
 drop filler words that every task name carries (業務, 事務, の, に関する …), and
 map near-synonyms to one form (発行→交付, 写し→写). The tables are small and
-explicit so that a person can see why two names matched.
+explicit so that a person can see why two names matched; the installation adds
+its own words in the back office (banso.text.vocabulary, ADR 23). Every feature
+that matches text goes through `variants_applied()`.
 """
 
 import re
@@ -62,9 +64,9 @@ NAME_SYNONYMS = (
     ("まいなんばーかーど", "個人番号カード"),
 )
 
-# (variant, canonical) for the vocabulary of DX work (cases, task names, challenges), applied to documents and
-# queries alike. Only
-# replacements that cannot change another word's meaning: 「ライン」 is not LINE (オンライン contains it).
+# (variant, canonical) for the vocabulary of DX work (cases, task names, challenges, plan tags), applied to
+# documents and queries alike. Only replacements that cannot change another word's meaning: 「ライン」 is not LINE
+# (オンライン contains it).
 DOMAIN_SYNONYMS = (
     ("スマホ", "スマートフォン"),
     ("お年寄り", "高齢者"),
