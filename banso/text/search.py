@@ -140,6 +140,7 @@ class Word:
     prefix: tuple[int, int] | None = None  # a single character: every bigram that starts with it
     optional: set[int] = field(default_factory=set)  # terms that count when found and are not asked for
     parts: list[tuple[str, set[int]]] = field(default_factory=list)  # its runs of one script, with their terms
+    least_share: float = 0.0  # the share of its terms a case must hold, when more than coverage_needed() asks
     # Filled from the index:
     known: list[dict[int, int]] = field(default_factory=list)  # per alternative: term -> idf, seen terms only
     thresholds: list[int] = field(default_factory=list)
@@ -206,8 +207,17 @@ def parse(query: str) -> list[Word]:
                 extra = (joints - terms) if n == 0 else set()
                 words.append(Word(run, [terms | extra], optional=extra))
             continue
+        # A long katakana word in a phrase names a thing (ガバメントクラウド, サテライトオフィス): it must be found
+        # itself, not a share of the phrase's bigrams through its common half (クラウド).
+        named = [run for run in runs if _LONG_KATAKANA.fullmatch(run)] if _HIRAGANA.search(raw) else []
+        for run in named:
+            terms = _grams(run.translate(SCRIPT_FOLD))
+            words.append(Word(run, [terms], least_share=NAMED_SHARE))
+            content -= terms
+        if named and not content:
+            continue
         word = Word(typed, [content | joints or folded], optional=joints if content else set())
-        word.parts = [(run, _grams(run.translate(SCRIPT_FOLD))) for run in runs]
+        word.parts = [(run, _grams(run.translate(SCRIPT_FOLD))) for run in runs if run not in named]
         joined = "".join(streams(p)[0] for p in parts)
         if len(joined) == 1:
             word.prefix = (code(joined), code(joined) | 0x1FFFFF)
@@ -217,6 +227,8 @@ def parse(query: str) -> list[Word]:
 
 # A run of one script: kanji, katakana, or Latin letters and digits (hiragana are the particles between them).
 _RUN = re.compile(r"[一-龥々〆ヵヶ]+|[ァ-ヺー]+|[a-z0-9]+")
+_LONG_KATAKANA = re.compile(r"[ァ-ヺー]{6,}")
+NAMED_SHARE = 0.7  # of a long katakana word's bigrams: one typo (two bigrams) passes, half the word does not
 
 
 def run_terms(chunk: str) -> tuple[set[int], set[int]]:
@@ -413,7 +425,7 @@ class SearchIndex:
                     # The share is of every term the word has, found in the library or not: a question whose
                     # distinctive words no case uses (住民票, コンビニ) must not match on its commonest one (交付).
                     asked = len(alternative - word.optional)
-                    threshold = max(1, math.ceil(coverage_needed(asked) * asked))
+                    threshold = max(1, math.ceil(max(coverage_needed(asked), word.least_share) * asked))
                     if threshold > len(known):
                         known, threshold = {}, 0
                 word.known.append(known)

@@ -99,6 +99,9 @@ def test_kana_fragments_and_verb_endings_find_nothing_by_themselves(db):
     page = selectors.search(operator_scope(), "サテライトオフィス 職員の働き方", limit=10)
     assert not page.answered and "サテライトオフィス" in page.unknown_words
     assert all("サテライト" not in h.case.title for h in page.near)
+    # A long katakana word in a phrase must be found itself, not through its common half (クラウド).
+    page = selectors.search(operator_scope(), "ガバメントクラウドへの移行", limit=10)
+    assert not page.answered and page.unknown_words == ["ガバメントクラウド"]
     # A compound of katakana and kanji: オンライン申請 does not answer オンライン診療.
     page = selectors.search(operator_scope(), "オンライン診療", limit=10)
     assert not page.answered and page.unknown_words == ["診療"]
