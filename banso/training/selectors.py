@@ -13,7 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from banso.core.fiscal import FiscalYear
-from banso.text.normalize import fold
+from banso.text.normalize import words_folded
 from banso.training.models import Attendance, Consultation, Designation, Question, ResidentCount, StaffMember
 
 
@@ -116,8 +116,8 @@ def questionnaire_summary(questionnaire):
 def themed(answers: list[str]) -> list[tuple[str, list[str]]]:
     groups: dict[str, list[str]] = defaultdict(list)
     for answer in answers:
-        folded = fold(answer)
-        theme = next((name for name, words in THEMES if any(fold(w) in folded for w in words)), "その他")
+        folded = words_folded(answer)  # the shared vocabulary: 申し込み meets 申込, スマホ meets スマートフォン
+        theme = next((name for name, words in THEMES if any(words_folded(w) in folded for w in words)), "その他")
         groups[theme].append(answer)
     order = [name for name, _words in THEMES] + ["その他"]
     return [(name, groups[name]) for name in order if groups.get(name)]
@@ -211,10 +211,8 @@ def similar_topics(used: list[dict]) -> list[dict]:
     """Pairs of the town's topics that look like one topic written twice: one inside the other once widths, kana
     and punctuation are set aside (「マイナポータル」 and 「マイナンバーカード・マイナポータル」). Each pair says
     which to keep: the more used one. `used`: `topic_counts`."""
-    from banso.text.normalize import fold
-
     counts = [(row["topic"], row["n"]) for row in used]
-    bare = {topic: re.sub(r"[\s・、,/／()（）]+", "", fold(topic)) for topic, _n in counts}
+    bare = {topic: re.sub(r"[\s・、,/／()（）]+", "", words_folded(topic)) for topic, _n in counts}
     pairs = []
     for i, (first, first_n) in enumerate(counts):  # most used first: the one to keep comes first
         for second, second_n in counts[i + 1 :]:
