@@ -119,6 +119,9 @@ _ANY_VARIANT_RE = re.compile("|".join(re.escape(variant) for variant, _canonical
 
 
 _KATAKANA_RE = re.compile("[ァ-ヶ]")
+# Okurigana inside a compound, whatever the table lists: one or two kana between two kanji (取り消し → 取消し,
+# 差し押さえ → 差押さえ), so that a name written with them meets the same name written without.
+_OKURIGANA_RE = re.compile(r"(?<=[一-龥々])[ぁ-ゖ]{1,2}(?=[一-龥々])")
 
 
 def normalize_for_matching(text: str) -> str:
@@ -136,6 +139,7 @@ def normalize_for_matching(text: str) -> str:
         if word in text:
             text = text.replace(word, "")
     text = _PARTICLE_RE.sub("", text)
+    text = _OKURIGANA_RE.sub("", text)
     if _KATAKANA_RE.search(text):  # fold() without its NFKC and lower case, done above
         text = text.translate(KATAKANA_TO_HIRAGANA)
     return _SPACE_RE.sub("", text)

@@ -116,3 +116,16 @@ def test_a_particle_is_dropped_where_it_joins_two_words():
     )
     assert normalize_for_matching("申請書を受け付ける") == "申請受付る"
     assert normalize_for_matching("まちづくりと連携") == "まちづくり連携"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("補助金交付決定の取り消し", "補助金交付決定の取消し"),
+        ("滞納処分の差し押さえ", "滞納処分の差押さえ"),
+        ("運転免許証の書き換え案内", "運転免許証の書換え案内"),
+    ],
+)
+def test_okurigana_inside_a_compound_do_not_keep_two_names_apart(a, b):
+    # Not in the table of variants: one or two kana between two kanji are dropped wherever they stand.
+    assert normalize_for_matching(a) == normalize_for_matching(b)
