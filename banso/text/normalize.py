@@ -119,9 +119,11 @@ _ANY_VARIANT_RE = re.compile("|".join(re.escape(variant) for variant, _canonical
 
 
 _KATAKANA_RE = re.compile("[ァ-ヶ]")
-# Okurigana inside a compound, whatever the table lists: one or two kana between two kanji (取り消し → 取消し,
-# 差し押さえ → 差押さえ), so that a name written with them meets the same name written without.
-_OKURIGANA_RE = re.compile(r"(?<=[一-龥々])[ぁ-ゖ]{1,2}(?=[一-龥々])")
+# Okurigana inside a compound, whatever the table lists: one kana between two kanji (取り消し → 取消し,
+# 差し押さえ → 差押さえ), so that a name written with them meets the same name written without. Not two: から in
+# 国からの報告 is not okurigana, and 国への報告 is another task. Nor the particles that are never okurigana: 県が実施
+# and 県で実施 stay two.
+_OKURIGANA_RE = re.compile(r"(?<=[一-龥々])(?![がではもや])[ぁ-ゖ](?=[一-龥々])")
 
 
 def normalize_for_matching(text: str) -> str:

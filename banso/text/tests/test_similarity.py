@@ -129,3 +129,8 @@ def test_a_particle_is_dropped_where_it_joins_two_words():
 def test_okurigana_inside_a_compound_do_not_keep_two_names_apart(a, b):
     # Not in the table of variants: one or two kana between two kanji are dropped wherever they stand.
     assert normalize_for_matching(a) == normalize_for_matching(b)
+
+
+def test_particles_between_kanji_are_words_and_keep_two_tasks_apart():
+    assert normalize_for_matching("国からの報告") != normalize_for_matching("国への報告")
+    assert normalize_for_matching("県が実施する調査") != normalize_for_matching("県で実施する調査")
