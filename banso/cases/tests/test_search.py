@@ -149,3 +149,27 @@ def test_it_keeps_the_page_query_count_flat(town_staff, django_assert_max_num_qu
 def test_either_name_of_a_service_finds_the_cases_of_both(db):
     found = keys("AI乗合バス")
     assert "iwanuma-ai-shared-bus" in found and "natori-ai-demand-transport" in found
+
+
+def test_an_unanswered_search_with_near_cases_keeps_its_query_count_as_the_library_grows(
+    town_staff, town, django_assert_num_queries
+):
+    url, query = reverse("cases:library"), {"q": "ため池 サテライトオフィス"}
+    town_staff.get(url, query)  # the session and the scope, read once
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert "近い事例" in town_staff.get(url, query).content.decode()
+    for n in range(30):
+        case = services.case_save(
+            municipality=town,
+            title=f"ため池の点検 {n}",
+            summary="ため池を見回る。",
+            theme="disaster",
+            kind="pilot",
+        )
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.PUBLISHED)
+    with django_assert_num_queries(len(small.captured_queries)):
+        html = town_staff.get(url, query).content.decode()
+    assert "近い事例" in html and "31件の事例" in html and "の点検 0" in html
