@@ -165,22 +165,28 @@ def search(scope, query: str, filters: Filters | None = None, *, limit: int = 20
         INDEX.prepare(words)
         findable = [w for w in words if w.findable]
         counted = range(len(HIT_FIELDS))
-        unknown = [part for w in words if not w.findable for part in w.missing()]
+        # A word no case holds at all: no case has every word, without asking.
         found = (
             INDEX.page(words, within=cases, fields=HIT_FIELDS, counted=counted, limit=limit, offset=offset)
-            if not unknown
+            if len(findable) == len(words)
             else Page(0, [], {i: [] for i in counted})
         )
-        if not found.total and findable and (unknown or len(findable) > 1):
+        if not found.total and findable and len(words) > 1:
             near_page = INDEX.page(
                 words, within=cases, fields=HIT_FIELDS, counted=(), limit=NEAR_LIMIT, require="any"
             )
-            # Every word with no case that holds it, whether or not its characters are in the library.
-            unknown = [part for w in words if w not in findable for part in w.missing()] + [
-                part for i, w in enumerate(findable) if not near_page.words_found >> i & 1 for part in w.missing()
+        unknown = []
+        if not found.total:
+            # Every word no case holds, whether or not its characters are in the library (bit i of words_found:
+            # some near case holds the i-th findable word).
+            held = near_page.words_found if near_page else 0
+            position = {id(w): i for i, w in enumerate(findable)}
+            unknown = [
+                part
+                for w in words
+                if id(w) not in position or not held >> position[id(w)] & 1
+                for part in w.missing()
             ]
-        elif not found.total:
-            unknown = [part for w in words for part in w.missing()]
         ids, total, counts = [h.obj_id for h in found.hits], found.total, found.counts
         scores = {h.obj_id: h.score for h in found.hits}
     else:  # no query: the library, newest first

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from banso.core.fields import nfkc
 from banso.text import vocabulary
 from banso.text.models import Synonym
 
 
 def folded(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip().lower()
+    """A word as matching compares it: NFKC, trimmed, lower case."""
+    return nfkc(text or "").lower()
 
 
 @transaction.atomic

@@ -67,22 +67,19 @@ def similar_pairs(
         normals.append(normal)
         grams.append(ngrams(normal))
     frequency = Counter(g for gs in grams for g in gs)
-    kept = _search(grams, frequency, threshold, keys, may_pair, limit)
+    kept = _best_pairs(grams, frequency, threshold, keys, may_pair, limit)
     matches = [Match(keys[-j], keys[-i], score, normals[-j], normals[-i]) for score, j, i in kept]
     matches.sort(key=lambda m: (-m.score, str(m.a), str(m.b)))
     return matches
 
 
-def _search(
+def _best_pairs(
     grams: list[set[str]],
     frequency: Counter[str],
     threshold: float,
     keys: list[Hashable],
     may_pair: Callable[[Hashable, Hashable], bool] | None,
     limit: int,
-    *,
-    scanned: int = POSTINGS_SCANNED,
-    verified: int = CANDIDATES_VERIFIED,
 ) -> list[tuple[float, int, int]]:
     """The heap of the best (score, -j, -i), at most `limit`, of the pairs scoring at least `threshold`.
     Each text is compared with its candidates as soon as it is read, so no list of every candidate pair is built."""
@@ -101,12 +98,12 @@ def _search(
         shared: Counter[int] = Counter()
         for g in ordered[:prefix]:
             postings = index[g]
-            shared.update(postings[-scanned:])
+            shared.update(postings[-POSTINGS_SCANNED:])
             postings.append(i)
         candidates = (
             shared.items()
-            if len(shared) <= verified
-            else sorted(shared.items(), key=itemgetter(1), reverse=True)[:verified]
+            if len(shared) <= CANDIDATES_VERIFIED
+            else sorted(shared.items(), key=itemgetter(1), reverse=True)[:CANDIDATES_VERIFIED]
         )
         for j, _count in candidates:
             other = grams[j]
