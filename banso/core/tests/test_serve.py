@@ -74,3 +74,23 @@ def test_a_process_count_that_is_not_a_number_is_refused_with_what_to_write(tmp_
     assert refused.returncode != 0
     assert "BANSO_WEB_WORKERS は 1 以上の整数にしてください（いまは「four」）" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_a_second_start_on_the_same_data_folder_collects_nothing_when_no_static_file_changed(
+    tmp_path, monkeypatch
+):
+    from django.test import override_settings
+
+    from banso.core.management.commands import serve
+
+    collected: list[str] = []
+    monkeypatch.setattr(serve, "call_command", lambda name, **options: collected.append(name))
+    with override_settings(STATIC_ROOT=tmp_path / "static"):
+        (tmp_path / "static").mkdir()
+        serve._collect_static_and_load()
+        serve._collect_static_and_load()  # a second web process, or the same one restarted
+        assert collected == ["collectstatic"]
+        # A Banso update brings other files: the next start collects them.
+        (tmp_path / ".collectstatic.sources").write_text("older files", encoding="utf-8")
+        serve._collect_static_and_load()
+        assert collected == ["collectstatic", "collectstatic"]

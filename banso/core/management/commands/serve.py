@@ -75,9 +75,7 @@ class Command(BansoCommand):
                 )
                 % {"host": host}
             )
-        # Collect before the app loads: whitenoise indexes the files once, at start-up (in every process).
-        _collect_static()
-        from banso.wsgi import application
+        application = _collect_static_and_load()
 
         # What is loaded by now (Django, the URL map, compiled templates) lives as long as the process. Frozen, the
         # collector's full passes no longer walk it (a dashboard's p95 was twice its median from those pauses), and
@@ -109,15 +107,41 @@ class Command(BansoCommand):
                 worker.wait(timeout=60)
 
 
-def _collect_static() -> None:
-    """collectstatic, one `banso serve` at a time: two started together on one data folder (several web processes
-    of one machine) would otherwise hash and compress the same files under each other's feet."""
-    lock_path = Path(settings.STATIC_ROOT).parent / ".collectstatic.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("w") as lock:
+def _collect_static_and_load() -> Any:
+    """collectstatic, then the app, one `banso serve` at a time.
+
+    Whitenoise indexes the collected files once, as the app loads (in every process). Two `banso serve` started
+    together on one data folder (several web processes of one machine) would otherwise hash and compress the same
+    files under each other's feet, or one would index the folder while the other rewrote it (a temporary file
+    listed and gone a moment later stopped a process at start). So the second waits for the first to have
+    loaded, and collects nothing when the sources have not changed since the last collection.
+    """
+    data_dir = Path(settings.STATIC_ROOT).parent
+    data_dir.mkdir(parents=True, exist_ok=True)
+    sources_path = data_dir / ".collectstatic.sources"
+    with (data_dir / ".collectstatic.lock").open("w") as lock:
         if fcntl is not None:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        call_command("collectstatic", interactive=False, verbosity=0)
+        sources = _static_sources()
+        collected = sources_path.read_text(encoding="utf-8") if sources_path.exists() else ""
+        if sources != collected or not Path(settings.STATIC_ROOT).is_dir():
+            call_command("collectstatic", interactive=False, verbosity=0)
+            sources_path.write_text(sources, encoding="utf-8")
+        from banso.wsgi import application
+
+        return application
+
+
+def _static_sources() -> str:
+    """What collectstatic would read: every source file's path, size and time, and the storage that writes them."""
+    from django.contrib.staticfiles.finders import get_finders
+
+    lines = [settings.STORAGES["staticfiles"]["BACKEND"]]
+    for finder in get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            stat = os.stat(storage.path(path))
+            lines.append(f"{path}\t{stat.st_size}\t{stat.st_mtime_ns}")
+    return "\n".join(sorted(lines))
 
 
 def _start_worker() -> subprocess.Popen[bytes] | None:
