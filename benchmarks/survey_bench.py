@@ -487,6 +487,7 @@ def near_identical(database, count=20_000):
 
 
 def similar_child(count):
+    django_setup()  # the names are compared with the installation's own synonyms as well
     from banso.text.similarity import similar_pairs
 
     items = [(i, f"住民票の写しの交付（{i}）") for i in range(count)]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -75,14 +75,19 @@ def rows_insert(model: type[models.Model], names: Sequence[str], rows: Iterable[
                     copy.write_row(row)
                     written += 1
         else:
-            listed = rows if isinstance(rows, list) else list(rows)
-            # sqlite3's own executemany: Django's wrapper walks the rows in Python first.
+
+            def counted() -> Iterator[Sequence[Any]]:
+                nonlocal written
+                for row in rows:
+                    written += 1
+                    yield row
+
+            # sqlite3's own executemany, which takes the rows as they come: Django's wrapper makes a list first.
             connection.ensure_connection()
             connection.connection.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(names))})",  # noqa: S608 (quoted names)
-                listed,
+                counted(),
             )
-            written = len(listed)
     return written
 
 

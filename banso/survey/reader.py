@@ -8,6 +8,7 @@ database: services.apply_import() writes only what this accepted.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import operator
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from banso.core.fiscal import FiscalYear
 from banso.core.uploads import Problem, XlsxInfo, column_letter, open_xlsx, rows_with_cells, scan_sheet
 from banso.survey import sheet
-from banso.text.normalize import fold, normalize_for_matching
+from banso.text.normalize import fold, normalize_for_matching, normalize_many
 
 MAX_DATA_ROWS = 100_000
 HEADER_SEARCH_ROWS = 15  # rows searched for a header below a title, a date or a note
@@ -41,7 +42,7 @@ class ParsedRow:
     values: dict
     errors: int = 0
     missing_answers: int = 0
-    match_name: str = ""  # the name as duplicates are matched (normalize_for_matching), worked out once
+    match_name: str = ""  # the name as duplicates are matched (normalize_for_matching), worked out once for all
 
 
 @dataclass
@@ -58,6 +59,7 @@ class ReadResult:
     sheet_name: str = ""
     total_rows: int = 0
     samples: dict[str, list[str]] = field(default_factory=dict)  # header -> the first answers under it
+    new_sections: set[tuple[int, str]] = field(default_factory=set)  # (department, 係) the import will add
 
     @property
     def errors(self) -> list[Problem]:
@@ -113,7 +115,9 @@ class Context:
     options: dict[str, list[str]]  # CategoryKind -> allowed values
     annual_hours_per_fte: int
     staff_counts: dict[int, int | None]
-    known_row_keys: dict[str, int] = field(default_factory=dict)  # row_key -> department id
+    # row_key -> department id of the round's tasks; asked only by a file with Banso's hidden ids (a round of
+    # 50,000 tasks need not read them all for a file in another layout).
+    row_keys: Callable[[], dict[str, int]] = dict
     sections: dict[int, set[str]] = field(default_factory=dict)  # department id -> its 係 by name
     # {column: required} of what the round asks for (sheet.asked_columns); Banso's full sheet when not given.
     columns: dict[str, bool] = field(default_factory=lambda: sheet.asked_columns(sheet.ColumnSet.FULL))
@@ -282,6 +286,7 @@ def _read_sheet(
             validator.validate(row, excel_row, found[0], section=found[1])
         if progress and offset % 1000 == 999:
             progress(offset + 1, total)
+    validator.same_names_refused()
     if progress:
         progress(total, total)
 
@@ -297,9 +302,10 @@ def _sheet_rows(found_sheet) -> Iterator[list]:
     """The sheet's rows from row 1 and column A, as `to_python(skip_empty_area=False)` gives them, one at a time
     (calamine's iter_rows starts at the first used column)."""
     start = found_sheet.start
-    pad = [""] * start[1] if start and start[1] else None
-    for row in found_sheet.iter_rows():
-        yield pad + row if pad else row
+    if not (start and start[1]):
+        return found_sheet.iter_rows()  # calamine's own iterator: no Python step per row
+    pad = [""] * start[1]
+    return (pad + row for row in found_sheet.iter_rows())
 
 
 def _row_count(found_sheet) -> int:
@@ -380,12 +386,12 @@ class RowValidator:
         self.ctx, self.result, self.sheet_name, self.columns = ctx, result, sheet_name, columns
         self.headers = {k: " ".join(h.split()) for k, h in (headers or {}).items() if h.strip()}
         self.allowed = {kind: {fold(v): v for v in values} for kind, values in ctx.options.items()}
-        self.seen_names: dict[tuple[int, str], int] = {}
         self.seen_keys: dict[str, int] = {}
         self.department_names = {fold(normalize_for_matching(n)): i for n, i in ctx.department_by_name.items()}
         self.department_column: tuple[int, str] | None = None  # (index, the file's header) of a department column
         self.departments_found: dict[str, tuple[int, str]] = {}  # a department cell's text -> (department, 係)
-        self.new_sections: set[tuple[int, str]] = set()
+        self.new_sections = result.new_sections
+        self.known_row_keys = functools.cache(ctx.row_keys)
         self.extras: dict[int, str] = {}  # index -> the file's header, of the columns with no field
         self.read_as: dict[str, dict[str, str]] = {}  # list -> {their value folded: the round's value}
         self.formulas: dict[int, set[int]] = {}  # 0-based row -> columns holding a formula
@@ -503,20 +509,14 @@ class RowValidator:
         before = len(problems)
         values: dict[str, Any] = {}
         formulas = self.formulas.get(excel_row - 1)
-        for (key, index, convert, optional), raw in zip(self.plan, cells):  # noqa: B905 (one length by making)
-            if formulas and index in formulas:
-                self.problem(
-                    _("This cell holds a formula. Enter the value instead (copy, then paste as values)."),
-                    excel_row,
-                    key,
-                )
-            elif optional and (raw is None or raw == ""):  # most cells of a long sheet: no call for them
-                values[key] = None
-            else:
-                values[key] = convert(raw, excel_row)
+        if not formulas:  # nearly every row: the loop below without its question
+            for (key, _index, convert, optional), raw in zip(self.plan, cells):  # noqa: B905 (one length by making)
+                values[key] = None if optional and (raw is None or raw == "") else convert(raw, excel_row)
+        else:
+            self._formula_row_read(values, cells, formulas, excel_row)
         # The fields whose cell was refused: every message about a cell names its field.
         failed = (
-            {p.field for p in problems[before:] if p.severity == "error"} if len(problems) != before else set()
+            {p.field for p in problems[before:] if p.severity == "error"} if len(problems) != before else _NONE_FAILED
         )
         if self.extras:
             values["extra"] = {
@@ -527,14 +527,27 @@ class RowValidator:
         if section:
             values["section"] = section
             self.note_section(department_id, section, excel_row)
-        match_name = self.check_row(values, excel_row, department_id, failed)
+        self.check_row(values, excel_row, department_id, failed)
         errors = sum(1 for p in problems[before:] if p.severity == "error") if len(problems) != before else 0
-        missing = sum(1 for key in self.expected if values.get(key) in _NO_ANSWER)  # converted: stripped text
+        missing = sum([values.get(key) in _NO_ANSWER for key in self.expected])  # converted: stripped text
         if self.counts_fte_alone and values.get("fte") is None:
             missing += 1  # 担当職員数 left blank where the round asks for no minutes: the row has no hours
-        self.result.rows.append(ParsedRow(excel_row, department_id, values, errors, missing, match_name))
+        self.result.rows.append(ParsedRow(excel_row, department_id, values, errors, missing))
         if not errors:
             self.result.department_ids.add(department_id)
+
+    def _formula_row_read(self, values: dict[str, Any], cells, formulas: set[int], excel_row: int) -> None:
+        """A row with formulas: each formula's cell refused (its value would be the last one Excel computed), the
+        others read as in any row."""
+        for (key, index, convert, optional), raw in zip(self.plan, cells):  # noqa: B905 (one length by making)
+            if index in formulas:
+                self.problem(
+                    _("This cell holds a formula. Enter the value instead (copy, then paste as values)."),
+                    excel_row,
+                    key,
+                )
+            else:
+                values[key] = None if optional and (raw is None or raw == "") else convert(raw, excel_row)
 
     def _converter(self, column: sheet.Column) -> Callable[[Any, int], Any]:
         """How one column's cells become values, chosen once per column rather than per cell.
@@ -809,8 +822,8 @@ class RowValidator:
                 "warning",
             )
 
-    def check_row(self, values, row, department_id, failed) -> str:
-        """Checks across a row's cells and against earlier rows; the row's name as duplicates are matched."""
+    def check_row(self, values, row, department_id, failed) -> None:
+        """Checks across a row's cells and against earlier rows (but for the name: same_names_refused())."""
         if (
             values.get("volume_normal") is not None
             or values.get("volume_busy") is not None
@@ -828,19 +841,6 @@ class RowValidator:
         ):
             self.problem(_("Enter the cases a year and the minutes per case, or the FTE."), row, "annual_count")
 
-        name = values.get("name")
-        match_name = normalize_for_matching(name) if name else ""
-        if name:
-            key = (department_id, match_name)
-            if key in self.seen_names:
-                self.problem(
-                    _("The same task appears twice (also on row %(row)s). Merge the two rows.")
-                    % {"row": self.seen_names[key]},
-                    row,
-                    "name",
-                )
-            else:
-                self.seen_names[key] = row
         row_key = values.get("row_key")
         if row_key:
             if row_key in self.seen_keys:
@@ -853,11 +853,32 @@ class RowValidator:
                     "row_key",
                 )
                 values["row_key"] = None
-            elif self.ctx.known_row_keys.get(row_key, department_id) != department_id:
+            elif self.known_row_keys().get(row_key, department_id) != department_id:
                 self.problem(_("This row belongs to another department's sheet."), row, "row_key")
             self.seen_keys.setdefault(row_key, row)
         values["annual_hours"] = task_hours(values, self.ctx.annual_hours_per_fte)
-        return match_name
+
+    def same_names_refused(self) -> None:
+        """Every row's name as duplicates are matched, worked out for all the rows at once (one pass over 50,000
+        names costs a fraction of a call for each); a task named twice in one department is refused where it
+        appears the second time."""
+        rows = self.result.rows
+        named = [row for row in rows if row.values.get("name")]
+        seen: dict[tuple[int, str], int] = {}
+        refused = False
+        for row, match_name in zip(named, normalize_many([row.values["name"] for row in named]), strict=True):
+            row.match_name = match_name
+            first = seen.setdefault((row.department_id, match_name), row.excel_row)
+            if first != row.excel_row:
+                self.problem(
+                    _("The same task appears twice (also on row %(row)s). Merge the two rows.") % {"row": first},
+                    row.excel_row,
+                    "name",
+                )
+                row.errors += 1
+                refused = True
+        if refused:
+            self.result.department_ids = {row.department_id for row in rows if not row.errors}
 
 
 def time_columns_found(asked: dict[str, bool], found) -> bool:
@@ -1005,6 +1026,7 @@ def parse_months(text: str) -> list[int] | None:
 
 
 _NO_ANSWER = (None, "")
+_NONE_FAILED: frozenset[str] = frozenset()
 
 
 def _cells_at(indices: list[int]) -> Callable[[list], Sequence[Any]]:

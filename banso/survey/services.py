@@ -49,7 +49,7 @@ from banso.survey.reader import (
     read_workbook,
     time_columns_found,
 )
-from banso.text.normalize import normalize_for_matching
+from banso.text.normalize import normalize_many
 
 log = logging.getLogger(__name__)
 IMPORT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind != "id"] + [
@@ -60,7 +60,6 @@ IMPORT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind != "id"] + [
 ]
 DECIMAL_FIELDS = {"minutes_per_case", "staff_per_case", "fte", "annual_hours"}
 TEXT_FIELDS = [c.key for c in sheet.COLUMNS if c.kind in ("text", "long_text", "choice", "months")] + ["section"]
-CHUNK = 1000
 PROGRESS_INTERVAL_SECONDS = 0.5
 
 
@@ -274,7 +273,7 @@ def build_context(survey_round) -> Context:
         options=options_of(survey_round),
         annual_hours_per_fte=survey_round.annual_hours_per_fte,
         staff_counts={d.pk: d.staff_count for d in departments},
-        known_row_keys={str(k): d for k, d in survey_round.tasks.values_list("row_key", "department_id")},
+        row_keys=lambda: {str(k): d for k, d in survey_round.tasks.values_list("row_key", "department_id")},
         columns=sheet.asked_columns(survey_round.column_set, survey_round.custom_columns),
         sections=_sections_of(departments),
     )
@@ -437,7 +436,7 @@ def import_run(batch, *, accept_valid_rows=False, allowed_department_ids=None) -
         )
     status = ImportBatch.Status.PARTIAL if result.errors else ImportBatch.Status.APPLIED
     with transaction.atomic():  # the answers and the import's status are written together, or neither
-        _apply(batch, result.valid_rows)
+        _apply(batch, result.valid_rows, result.new_sections)
         return _finish(batch, status, result.problems)
 
 
@@ -479,8 +478,8 @@ def _json(values: dict) -> dict:
     return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in values.items()}
 
 
-@transaction.atomic
-def _apply(batch, rows) -> None:
+@transaction.atomic(savepoint=False)  # called inside the import's transaction: a failure undoes it all
+def _apply(batch, rows, new_sections: set[tuple[int, str]]) -> None:
     survey_round = batch.survey_round
     department_ids = sorted({r.department_id for r in rows})
     # Lock the departments' links so two imports of one department run one after the other.
@@ -489,40 +488,48 @@ def _apply(batch, rows) -> None:
             survey_round=survey_round, department_id__in=department_ids
         )
     )
-    _add_sections({(r.department_id, r.values["section"]) for r in rows if r.values.get("section")})
+    _add_sections({(r.department_id, r.values["section"]) for r in rows if r.values.get("section")} & new_sections)
     existing = list(SurveyTask.objects.filter(survey_round=survey_round, department_id__in=department_ids))
     by_key = {str(t.row_key): t for t in existing}
-    by_name = {(t.department_id, normalize_for_matching(t.name)): t for t in existing}
+    by_name = {
+        (t.department_id, name): t
+        for t, name in zip(existing, normalize_many([t.name for t in existing]), strict=True)
+    }
     new_task = _NewTaskRows(batch, set().union(*(row.values.keys() for row in rows)))
-    creates, created_keys, updates, previous = [], [], [], []
+    created_keys, updates, previous = [], [], []
     now = timezone.now()
-    for row in rows:
-        task = (
-            (by_key.get(row.values.get("row_key") or "") or by_name.get((row.department_id, row.match_name)))
-            if existing
-            else None
-        )
-        if task is None:
-            new_values, row_key = new_task(row)
-            creates.append(new_values)
-            created_keys.append(row_key)
-            if len(creates) >= CHUNK:  # write as we go: every row's values at once would double the memory
-                rows_insert(SurveyTask, new_task.names, creates)
-                creates = []
-            continue
-        values = _task_values(row)
-        # A column the file does not have (a round asking fewer columns than before, another layout) leaves what
-        # the task holds: nothing entered earlier is lost.
-        values = {k: v for k, v in values.items() if k in row.values or k in ("annual_hours", "missing_answers")}
-        current = {k: getattr(task, k) for k in IMPORT_FIELDS}
-        if any(_differs(current[k], values[k]) for k in values):
-            previous.append({"row_key": str(task.row_key), **_json(current)})
-            for key, value in values.items():
-                setattr(task, key, value)
-            task.import_batch = batch
-            task.updated_at = now  # bulk_update does not apply auto_now
-            updates.append(task)
-    rows_insert(SurveyTask, new_task.names, creates)
+
+    def new_tasks() -> Iterator[list]:
+        """The new tasks' rows, written as they are made (one COPY on PostgreSQL: every row's values at once would
+        double the memory, and a statement per thousand rows waited each time for the database to catch up); the
+        rows that change an existing task are kept for one bulk update after."""
+        for row in rows:
+            task = (
+                (by_key.get(row.values.get("row_key") or "") or by_name.get((row.department_id, row.match_name)))
+                if existing
+                else None
+            )
+            if task is None:
+                new_values, row_key = new_task(row)
+                created_keys.append(row_key)
+                yield new_values
+                continue
+            values = _task_values(row)
+            # A column the file does not have (a round asking fewer columns than before, another layout) leaves
+            # what the task holds: nothing entered earlier is lost.
+            values = {
+                k: v for k, v in values.items() if k in row.values or k in ("annual_hours", "missing_answers")
+            }
+            current = {k: getattr(task, k) for k in IMPORT_FIELDS}
+            if any(_differs(current[k], values[k]) for k in values):
+                previous.append({"row_key": str(task.row_key), **_json(current)})
+                for key, value in values.items():
+                    setattr(task, key, value)
+                task.import_batch = batch
+                task.updated_at = now  # bulk_update does not apply auto_now
+                updates.append(task)
+
+    rows_insert(SurveyTask, new_task.names, new_tasks())
     SurveyTask.objects.bulk_update(updates, [*IMPORT_FIELDS, "import_batch", "updated_at"], batch_size=1000)
     SurveyDepartment.objects.filter(survey_round=survey_round, department_id__in=department_ids).update(
         submitted_at=timezone.now()
@@ -601,6 +608,8 @@ def _fresh_row_keys() -> Iterator[str]:
 
 def _add_sections(named: set[tuple[int, str]]) -> None:
     """The 係 a file names that its department lacks (the check said they would be added)."""
+    if not named:
+        return
     departments = {d.pk: d for d in Department.objects.filter(pk__in={d for d, _name in named})}
     sections_add_missing((departments[department_id], name) for department_id, name in named)
 

@@ -11,6 +11,7 @@ that matches text goes through `variants_applied()`.
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from banso.text import vocabulary
 
@@ -118,7 +119,13 @@ _PARTICLE_RE = re.compile(f"[{''.join(PARTICLES)}](?![ぁ-ゖ])")
 _ANY_VARIANT_RE = re.compile("|".join(re.escape(variant) for variant, _canonical in SYNONYMS))
 
 
-_KATAKANA_RE = re.compile("[ァ-ヶ]")
+_KATAKANA_RE = re.compile("[ァ-ヶ]+")
+
+
+def _katakana_run_folded(run: re.Match[str]) -> str:
+    return run.group().translate(KATAKANA_TO_HIRAGANA)
+
+
 # Okurigana inside a compound, whatever the table lists: one kana between two kanji (取り消し → 取消し,
 # 差し押さえ → 差押さえ), so that a name written with them meets the same name written without. Not two: から in
 # 国からの報告 is not okurigana, and 国への報告 is another task. Nor the particles that are never okurigana: 県が実施
@@ -142,9 +149,26 @@ def normalize_for_matching(text: str) -> str:
             text = text.replace(word, "")
     text = _PARTICLE_RE.sub("", text)
     text = _OKURIGANA_RE.sub("", text)
-    if _KATAKANA_RE.search(text):  # fold() without its NFKC and lower case, done above
-        text = text.translate(KATAKANA_TO_HIRAGANA)
+    # fold() without its NFKC and lower case, done above; run by run, as most of a name is kanji, which translate()
+    # would look up one by one.
+    text = _KATAKANA_RE.sub(_katakana_run_folded, text)
     return _SPACE_RE.sub("", text)
+
+
+# Between the texts normalize_many() joins: a private-use character, which NFKC, lower case and every pattern above
+# leave as it is (a control character would be taken for a space and removed).
+_SEPARATOR = "\ue000"
+
+
+def normalize_many(texts: Sequence[str]) -> list[str]:
+    """normalize_for_matching() of each text, in one pass over them all joined: the same results, at a fraction of
+    the cost of a call per text for the 50,000 names of a survey. Every step stops at the separator (it is no
+    kana, kanji, space or variant), so no text changes its neighbour."""
+    joined = _SEPARATOR.join(texts)
+    normals = normalize_for_matching(joined).split(_SEPARATOR) if texts else []
+    if len(normals) != len(texts):  # a text held the separator itself
+        return [normalize_for_matching(text) for text in texts]
+    return normals
 
 
 def words_folded(text: str) -> str:

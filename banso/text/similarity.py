@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from banso.text.normalize import ngrams, normalize_for_matching
+from banso.text.normalize import ngrams, normalize_many
 
 
 @dataclass(frozen=True)
@@ -60,12 +60,12 @@ def similar_pairs(
     `may_pair` filters pairs before scoring (e.g. only across departments). Each text is compared with its
     candidates as soon as it is read, so no list of every candidate pair is ever built.
     """
-    keys, normals, grams = [], [], []
+    keys, texts = [], []
     for key, text in items:
-        normal = normalize_for_matching(text)
         keys.append(key)
-        normals.append(normal)
-        grams.append(ngrams(normal))
+        texts.append(text or "")
+    normals = normalize_many(texts)
+    grams = [ngrams(normal) for normal in normals]
     frequency = Counter(g for gs in grams for g in gs)
     kept = _best_pairs(grams, frequency, threshold, keys, may_pair, limit)
     matches = [Match(keys[-j], keys[-i], score, normals[-j], normals[-i]) for score, j, i in kept]
