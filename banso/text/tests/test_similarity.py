@@ -134,3 +134,26 @@ def test_okurigana_inside_a_compound_do_not_keep_two_names_apart(a, b):
 def test_particles_between_kanji_are_words_and_keep_two_tasks_apart():
     assert normalize_for_matching("国からの報告") != normalize_for_matching("国への報告")
     assert normalize_for_matching("県が実施する調査") != normalize_for_matching("県で実施する調査")
+
+
+def test_names_normalised_together_come_out_as_each_would_alone():
+    # A survey's names go through normalize_many() in one pass; no name may change its neighbour, whatever it
+    # ends or starts with (a particle, okurigana, katakana, a space, a combining mark, nothing at all).
+    names = [
+        "住民票の写しの",
+        "交付",
+        "取り",
+        "消し",
+        "ノートパソコン",
+        "の貸出",
+        "",
+        "　会議録の作成　",
+        "\u3099か",
+        "が",
+        "ＡＩ乗合バス",
+        "区切り\ue000を含む名前",
+    ]
+    from banso.text.normalize import normalize_many
+
+    assert normalize_many(names) == [normalize_for_matching(name) for name in names]
+    assert normalize_many([]) == []
