@@ -1,6 +1,6 @@
 import pytest
 
-from banso.text.normalize import fold, normalize_for_matching
+from banso.text.normalize import fold, normalize_for_matching, normalize_many
 from banso.text.similarity import similar_pairs
 
 
@@ -153,7 +153,5 @@ def test_names_normalised_together_come_out_as_each_would_alone():
         "ＡＩ乗合バス",
         "区切り\ue000を含む名前",
     ]
-    from banso.text.normalize import normalize_many
-
     assert normalize_many(names) == [normalize_for_matching(name) for name in names]
     assert normalize_many([]) == []
