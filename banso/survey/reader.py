@@ -516,7 +516,9 @@ class RowValidator:
             self._formula_row_read(values, cells, formulas, excel_row)
         # The fields whose cell was refused: every message about a cell names its field.
         failed = (
-            {p.field for p in problems[before:] if p.severity == "error"} if len(problems) != before else _NONE_FAILED
+            {p.field for p in problems[before:] if p.severity == "error"}
+            if len(problems) != before
+            else _NONE_FAILED
         )
         if self.extras:
             values["extra"] = {
