@@ -68,7 +68,7 @@ def build():
 
 
 def index_bytes() -> int:
-    """What the case index takes on disk: the postings table with its indexes."""
+    """What the case index takes on disk: the postings with their indexes."""
     from django.db import connection
 
     from banso.cases.models import CasePosting
@@ -77,11 +77,11 @@ def index_bytes() -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_total_relation_size(%s)", [table])
-        else:
+        else:  # the FTS5 tables (their shadow tables hold the data) and the table of rows, empty on SQLite
             cursor.execute(
-                "SELECT SUM(pgsize) FROM dbstat WHERE name = %s OR name IN "
+                "SELECT SUM(pgsize) FROM dbstat WHERE name = %s OR name LIKE %s OR name IN "
                 "(SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s)",
-                [table, table],
+                [table, f"{table}_fts%", table],
             )
         return int(cursor.fetchone()[0] or 0)
 

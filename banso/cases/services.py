@@ -51,6 +51,13 @@ def index_case(case: Case) -> None:
     INDEX.replace(case.pk, search_fields(case))
 
 
+def case_deleted(sender, instance, **kwargs) -> None:
+    """post_delete of a case (from the back office, or with its municipality): out of the index. PostgreSQL's
+    postings go with the case; SQLite's FTS5 knows nothing of the case and would count it among the documents
+    every idf is computed from, and rank unlike PostgreSQL."""
+    INDEX.remove(instance.pk)
+
+
 def cases_for_index():
     return Case.objects.select_related("municipality", "prefecture").prefetch_related("tags", "funding")
 

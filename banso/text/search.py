@@ -20,13 +20,15 @@ and PostgreSQL return the same ranking on the same data.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import math
 import re
 import unicodedata
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,7 +51,7 @@ COVERAGE_BONUS = 50  # added to every matched weight, so matching more of the qu
 
 # Raise when the code that cuts text into terms changes in a way the tables below do not show; the fingerprint
 # then changes and the indexes are rebuilt by the next worker that starts.
-RULES_REVISION = 2
+RULES_REVISION = 3
 
 
 def rules_fingerprint() -> str:
@@ -63,6 +65,7 @@ def rules_fingerprint() -> str:
         _HIRAGANA.pattern,
         sorted(SCRIPT_FOLD.items()),
         SATURATION,
+        WEIGHT_STEPS,
     )
     return hashlib.sha256(repr(rules).encode()).hexdigest()[:16]
 
@@ -113,19 +116,62 @@ def chunk_terms(chunk: str) -> tuple[set[int], set[int]]:
     return (_grams(folded) if folded else set()), (_grams(content) if content else set())
 
 
-def document_terms(fields: Iterable[tuple[str, int]]) -> dict[int, int]:
-    """term -> stored weight for a document made of (text, field weight) pairs; title-like fields weigh more."""
+def _term_counts(fields: Iterable[tuple[str, int]]) -> tuple[Counter[int], int]:
+    """For each term, the number of chunks holding it times the weight of their field; and the document's
+    length. What chunk_terms does chunk by chunk is done here field by field (a rebuild cuts half a million
+    chunks): the chunks joined by a newline, which neither folding nor removing hiragana touches, are folded
+    once and split again in step."""
     counts: Counter[int] = Counter()
     length = 0
     for text, field_weight in fields:
-        for chunk in chunks(text):
-            length += len(chunk)
-            folded, content = chunk_terms(chunk)
-            for term in folded | content:
-                counts[term] += field_weight
-    weights = {term: round(100 * tf / (tf + SATURATION)) for term, tf in counts.items()}
+        pieces = chunks(text)
+        if not pieces:
+            continue
+        joined = "\n".join(pieces)
+        length += len(joined) - len(pieces) + 1
+        seen: list[int] = []
+        folded_pieces = joined.translate(SCRIPT_FOLD).split("\n")
+        content_pieces = _HIRAGANA.sub("", joined).translate(SCRIPT_FOLD).split("\n")
+        for folded, content in zip(folded_pieces, content_pieces, strict=True):
+            if folded == content or not content:  # no hiragana (a third of the chunks), or nothing else
+                if folded:
+                    seen.extend(_grams(folded))
+            elif not folded:
+                seen.extend(_grams(content))
+            else:
+                seen.extend(_grams(folded) | _grams(content))
+        counts.update(seen * field_weight)  # counted in C, as often as the field weighs
+    return counts, length
+
+
+def _steps(counts: Counter[int]) -> dict[int, int]:
+    """count -> the step of its weight, 100·tf/(tf+SATURATION) rounded to one of WEIGHT_STEPS."""
+    return {
+        tf: bisect.bisect_left(_STEP_LIMITS, round(100 * tf / (tf + SATURATION))) for tf in set(counts.values())
+    }
+
+
+def document_terms(fields: Iterable[tuple[str, int]]) -> dict[int, int]:
+    """term -> stored weight for a document made of (text, field weight) pairs; title-like fields weigh more."""
+    counts, length = _term_counts(fields)
+    step = _steps(counts)
+    weights = {term: WEIGHT_STEPS[step[tf]] for term, tf in counts.items()}
     weights[MARKER] = min(length, 32767)
     return weights
+
+
+def document_tokens(fields: Iterable[tuple[str, int]]) -> list[int]:
+    """What document_terms says, as FTS5 keeps it: term × 8 + the step of its weight. The marker goes alone (its
+    weight is the length, which the ranking does not read): the number of documents is then its count."""
+    counts, _length = _term_counts(fields)
+    step = _steps(counts)
+    return [MARKER, *(term << 3 | step[tf] for term, tf in counts.items())]
+
+
+# A stored weight is one of eight steps, so that on SQLite it fits in the term FTS5 keeps (term × 8 + step) and
+# PostgreSQL, which stores it as it is, ranks the same: the first four are one, two, three and four occurrences.
+WEIGHT_STEPS = (33, 50, 60, 67, 73, 80, 87, 95)
+_STEP_LIMITS = (33, 50, 60, 67, 76, 83, 91)
 
 
 # -- the query ---------------------------------------------------------------------------------------
@@ -337,11 +383,20 @@ class SearchIndex:
         self.model = posting_model
         self.table = posting_model._meta.db_table
         self.obj_column = posting_model._meta.get_field("obj").column
+        # On SQLite the postings live in FTS5 (fts5_tables_sql): the table of the model stays empty there.
+        self.fts = Fts5Postings(self.table)
+
+    @staticmethod
+    def _on_fts5() -> bool:
+        return connection.vendor == "sqlite"
 
     # -- writing ---------------------------------------------------------------------------------
     def replace(self, obj_id: int, fields: Iterable[tuple[str, int]]) -> None:
         """(Re)index one object."""
         with transaction.atomic():
+            if self._on_fts5():
+                self.fts.replace(obj_id, document_tokens(fields))
+                return
             self.model.objects.filter(obj_id=obj_id).delete()
             self.model.objects.bulk_create(
                 [self.model(obj_id=obj_id, term=t, weight=w) for t, w in document_terms(fields).items()],
@@ -349,12 +404,20 @@ class SearchIndex:
             )
 
     def remove(self, obj_id: int) -> None:
+        if self._on_fts5():
+            with transaction.atomic():
+                self.fts.remove(obj_id)
+            return
         self.model.objects.filter(obj_id=obj_id).delete()
 
     def rebuild(self, documents: Iterable[tuple[int, Iterable[tuple[str, int]]]]) -> int:
         """Index every (id, fields) from scratch in one transaction. Returns the number of postings."""
-        written = 0
         documents = iter(documents)
+        if self._on_fts5():
+            with transaction.atomic():
+                self.model.objects.all().delete()  # left by a version that kept them in this table
+                return self.fts.rebuild(documents)
+        written = 0
         indexes = [
             (i.name, [self.model._meta.get_field(f).column for f in i.fields]) for i in self.model._meta.indexes
         ]
@@ -474,6 +537,8 @@ class SearchIndex:
 
     # -- SQL -------------------------------------------------------------------------------------
     def _frequencies(self, wanted: set[int]) -> Counter[int]:
+        if self._on_fts5():
+            return self.fts.frequencies(wanted)
         terms = sorted(wanted | {MARKER})
         counts: Counter[int] = Counter()
         with connection.cursor() as cursor:
@@ -486,6 +551,8 @@ class SearchIndex:
         return counts
 
     def _prefix_terms(self, low: int, high: int) -> list[int]:
+        if self._on_fts5():
+            return self.fts.commonest_between(low, high, MAX_PREFIX_TERMS)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT term FROM {self._q(self.table)} WHERE term BETWEEN {int(low)} AND {int(high)} "
@@ -498,13 +565,18 @@ class SearchIndex:
         found, a0…): one row per document that holds enough of every word ("all") or of any word ("any")."""
         alternatives = [(w, ai) for w in words for ai in range(len(w.known))]
         terms = sorted({t for w in words for known in w.known for t in known})
-        values = []
+        fts5 = self._on_fts5()
+        values: list[str] = []
         for term in terms:
-            weight = next(k[term] for w in words for k in w.known if term in k)
+            idf = next(k[term] for w in words for k in w.known if term in k)
             # Per alternative: 1 when the term is one of its terms, so the sums count matched terms.
-            columns = [term, weight] + [int(term in w.known[ai]) for w, ai in alternatives]
-            values.append("(" + ",".join(str(int(c)) for c in columns) + ")")
-        names = ["term", "idf"] + [f"a{i}" for i in range(len(alternatives))]
+            columns = ",".join(str(int(c)) for c in [idf] + [int(term in w.known[ai]) for w, ai in alternatives])
+            if fts5:  # one row per token FTS5 may hold for the term, with the weight its step stands for
+                values += (f"('{token}',{step_weight},{columns})" for token, step_weight in self.fts.tokens(term))
+            else:
+                values.append(f"({int(term)},{columns})")
+        names = ["token", "weight"] if fts5 else ["term"]
+        names += ["idf"] + [f"a{i}" for i in range(len(alternatives))]
         sums = ", ".join(f"SUM(q.a{i}) AS a{i}" for i in range(len(alternatives)))
         conditions, i = [], 0
         for word in words:
@@ -526,22 +598,32 @@ class SearchIndex:
             if require == "all"
             else " + ".join(f"CASE WHEN {c} THEN {1 << i} ELSE 0 END" for i, c in enumerate(conditions))
         )
-        obj = f"p.{self._q(self.obj_column)}"
+        if fts5:
+            # q first, then FTS5 looked up token by token (CROSS JOIN keeps that order: the planner would
+            # otherwise read all of FTS5 and look each posting up in q); the weight is the token's step.
+            source, obj, posting_weight = (
+                f"q CROSS JOIN {self.fts.instances} p ON p.term = q.token",
+                "p.doc",
+                "q.weight",
+            )
+        else:
+            source = f"{self._q(self.table)} p JOIN q ON q.term = p.term"
+            obj, posting_weight = f"p.{self._q(self.obj_column)}", "p.weight"
         where = ""
-        if require == "all":
+        if require == "all" and not fts5:  # FTS5 reads only the documents of q's tokens anyway
             # Every word must be found, so only documents holding a necessary term of the most selective word
             # can match: aggregate those, not every posting of a common bigram such as 地域 — when that is
             # much less to read (otherwise the filter costs more than it saves).
             frequency = {t: f for w in words for t, f in w.frequencies.items()}
             needed = min((w.necessary_terms() for w in words), key=lambda found: sum(frequency[t] for t in found))
             if 4 * sum(frequency[t] for t in needed) < sum(frequency[t] for t in terms):
-                postings = f"SELECT {self._q(self.obj_column)} FROM {self._q(self.table)} WHERE term IN ({_ints(sorted(needed))})"
-                where = f"WHERE {obj} IN ({postings}) "
+                holders = f"SELECT {self._q(self.obj_column)} FROM {self._q(self.table)} WHERE term IN ({_ints(sorted(needed))})"
+                where = f"WHERE {obj} IN ({holders}) "
         cte = f"WITH q({', '.join(names)}) AS (VALUES {', '.join(values)})"
         inner = (
-            f"SELECT {obj} AS obj, SUM((p.weight + {COVERAGE_BONUS}) * q.idf) AS score, {found} AS found, "
+            f"SELECT {obj} AS obj, SUM(({posting_weight} + {COVERAGE_BONUS}) * q.idf) AS score, {found} AS found, "
             f"{mask} AS mask, {sums} "
-            f"FROM {self._q(self.table)} p JOIN q ON q.term = p.term {where}GROUP BY {obj} HAVING {having}"
+            f"FROM {source} {where}GROUP BY {obj} HAVING {having}"
         )
         return cte, inner
 
@@ -636,3 +718,101 @@ class SearchIndex:
 
 def _ints(values: Iterable[int]) -> str:
     return ",".join(str(int(v)) for v in values)
+
+
+# -- SQLite: the postings in FTS5 ------------------------------------------------------------------------
+
+
+def _packed(text: str) -> bytes:
+    """A document's tokens as kept for removing it: compressed fast (hex digits compress well at any level)."""
+    return zlib.compress(text.encode("ascii"), 1)
+
+
+class Fts5Postings:
+    """The postings of one collection on SQLite, in FTS5 (ADR 15): a fraction of the size of a table of rows.
+
+    The tables are made by a migration of the app that owns the collection (cases 0003). A contentless table
+    with no positions (detail=none: which document has which token, nothing more) holds the postings;
+    fts5vocab tables read them back by token (`_row`: documents per token; `_instance`: each document of a
+    token). FTS5 forgets what it was given, and removing a document means giving its tokens again, so each
+    document's tokens are kept beside it, compressed (`_doc`)."""
+
+    def __init__(self, table: str) -> None:
+        self.fts, self.rows = f"{table}_fts", f"{table}_fts_row"
+        self.instances, self.docs = f"{table}_fts_instance", f"{table}_fts_doc"
+
+    @staticmethod
+    def _text(tokens: Sequence[int]) -> str:
+        """A document's tokens as FTS5 is given them: twelve hexadecimal digits each, so that FTS5's ascii
+        tokenizer takes each whole and the order of the texts is the order of the numbers."""
+        return ("%012x " * len(tokens) % tuple(tokens)).rstrip()
+
+    def _forget(self, cursor: Any, obj_id: int) -> None:
+        cursor.execute(f"SELECT tokens FROM {self.docs} WHERE obj = %s", [obj_id])
+        row = cursor.fetchone()
+        if row is not None:
+            cursor.execute(
+                f"INSERT INTO {self.fts}({self.fts}, rowid, tokens) VALUES ('delete', %s, %s)",
+                [obj_id, zlib.decompress(row[0]).decode("ascii")],
+            )
+            cursor.execute(f"DELETE FROM {self.docs} WHERE obj = %s", [obj_id])
+
+    def replace(self, obj_id: int, tokens: list[int]) -> None:
+        text = self._text(tokens)
+        with connection.cursor() as cursor:
+            self._forget(cursor, obj_id)
+            cursor.execute(f"INSERT INTO {self.fts}(rowid, tokens) VALUES (%s, %s)", [obj_id, text])
+            cursor.execute(f"INSERT INTO {self.docs}(obj, tokens) VALUES (%s, %s)", [obj_id, _packed(text)])
+
+    def remove(self, obj_id: int) -> None:
+        with connection.cursor() as cursor:
+            self._forget(cursor, obj_id)
+
+    def rebuild(self, documents: Iterator[tuple[int, Iterable[tuple[str, int]]]]) -> int:
+        written = 0
+        connection.ensure_connection()
+        raw = connection.connection  # sqlite3's own executemany: the rows go in as they are made
+        raw.execute(f"INSERT INTO {self.fts}({self.fts}) VALUES ('delete-all')")
+        raw.execute(f"DELETE FROM {self.docs}")
+        while batch := list(itertools.islice(documents, 500)):
+            texts = [(obj_id, self._text(document_tokens(fields))) for obj_id, fields in batch]
+            written += sum((len(text) + 1) // 13 for _obj_id, text in texts)
+            raw.executemany(f"INSERT INTO {self.fts}(rowid, tokens) VALUES (?, ?)", texts)
+            raw.executemany(
+                f"INSERT INTO {self.docs}(obj, tokens) VALUES (?, ?)",
+                [(obj_id, _packed(text)) for obj_id, text in texts],
+            )
+        raw.execute(f"INSERT INTO {self.fts}({self.fts}) VALUES ('optimize')")  # one segment: smaller, faster
+        return written
+
+    @classmethod
+    def _all_steps(cls, terms: Iterable[int]) -> str:
+        return ",".join(f"'{token}'" for term in sorted(terms) for token, _weight in cls.tokens(term))
+
+    def frequencies(self, wanted: set[int]) -> Counter[int]:
+        counts: Counter[int] = Counter()
+        terms = sorted(wanted | {MARKER})
+        with connection.cursor() as cursor:
+            for start in range(0, len(terms), 200):
+                cursor.execute(
+                    f"SELECT term, doc FROM {self.rows} WHERE term IN ({self._all_steps(terms[start : start + 200])})"
+                )
+                for text, documents in cursor.fetchall():
+                    counts[int(text, 16) >> 3] += documents
+        return counts
+
+    def commonest_between(self, low: int, high: int, limit: int) -> list[int]:
+        counts: Counter[int] = Counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term, doc FROM {self.rows} WHERE term >= %s AND term <= %s",
+                [f"{low << 3:012x}", f"{high << 3 | 7:012x}"],
+            )
+            for text, documents in cursor.fetchall():
+                counts[int(text, 16) >> 3] += documents
+        return [t for t, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+    @staticmethod
+    def tokens(term: int) -> list[tuple[str, int]]:
+        """The tokens FTS5 may hold for a term, one per step, each with the weight it stands for."""
+        return [(f"{term << 3 | step:012x}", weight) for step, weight in enumerate(WEIGHT_STEPS)]

@@ -50,3 +50,29 @@ def test_renaming_a_funding_scheme_indexes_its_cases_again(db, town, django_capt
         scheme.save()
 
     assert case.title in keys("地方経済 生活環境創生")
+
+
+def test_a_rewritten_case_is_found_by_its_new_words_and_no_longer_by_its_old(db, town):
+    case = _published(town, title="窓口の呼び出し番号を表示", summary="番号札の呼び出しを画面に出した。")
+    services.index_case(case)
+    assert case.title in keys("番号札")
+
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.DRAFT)  # withdrawn to be rewritten
+    case.refresh_from_db()
+    case = services.case_save(case=case, title="除雪車の位置を地図で公開", summary="除雪車にGPSを載せた。")
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.PUBLISHED)
+
+    assert case.title in keys("除雪車")
+    assert keys("番号札") == []
+
+
+def test_a_deleted_case_no_longer_counts_among_the_documents_words_are_weighed_by(db, town):
+    kept = _published(town, title="除雪車の位置を地図で公開", summary="除雪車にGPSを載せた。")
+    deleted = _published(town, title="除雪の出動をメールで知らせる", summary="出動を登録者に送る。")
+    services.index_rebuild()
+    assert {kept.title, deleted.title} <= set(keys("除雪"))
+
+    deleted.delete()  # from the back office
+
+    assert services.INDEX.prepare([]) == Case.objects.count()
+    assert deleted.title not in keys("除雪")
