@@ -68,21 +68,19 @@ def build():
 
 
 def index_bytes() -> int:
-    """What the case index takes on disk: the postings with their indexes."""
+    """What the case index takes on disk: its tables with their indexes (FTS5's shadow tables on SQLite)."""
     from django.db import connection
 
-    from banso.cases.models import CasePosting
+    from banso.cases.services import INDEX
 
-    table = CasePosting._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_total_relation_size(%s)", [table])
-        else:  # the FTS5 tables (their shadow tables hold the data) and the table of rows, empty on SQLite
             cursor.execute(
-                "SELECT SUM(pgsize) FROM dbstat WHERE name = %s OR name LIKE %s OR name IN "
-                "(SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = %s)",
-                [table, f"{table}_fts%", table],
+                "SELECT SUM(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' AND c.relname LIKE %s",
+                [f"{INDEX.name}%"],
             )
+        else:
+            cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE %s", [f"{INDEX.name}%"])
         return int(cursor.fetchone()[0] or 0)
 
 

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from banso.core.fields import FiscalYearField
 from banso.core.models import AuditedModel, ends_after_starts
 from banso.orgs.models import HasDensity, Municipality, Prefecture
-from banso.text.models import Posting
 
 
 class Case(HasDensity, AuditedModel):
@@ -218,18 +217,6 @@ class CaseAdoption(models.Model):
 
     def __str__(self) -> str:
         return str(self.adoption)
-
-
-class CasePosting(Posting):
-    # Derived data, rewritten by banso.text.search only. The key (obj, term) is the table's own order, so
-    # rows written case by case are appended; no database constraint is checked for each of millions of rows
-    # (Django still deletes a case's postings with the case). The term index is dropped and rebuilt around a
-    # full rebuild.
-    pk = models.CompositePrimaryKey("obj", "term")
-    obj = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
-
-    class Meta:
-        indexes = [models.Index(fields=["term", "obj", "weight"], name="case_posting_term")]
 
 
 class IndexBuild(models.Model):

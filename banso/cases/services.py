@@ -9,12 +9,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task as job
 
-from banso.cases.models import Case, CaseAdoption, CasePosting, CaseSource, CaseTransition, IndexBuild, band_for
+from banso.cases.models import Case, CaseAdoption, CaseSource, CaseTransition, IndexBuild, band_for
 from banso.core.fiscal import FiscalYear
 from banso.core.services import save_validated
 from banso.text.search import SearchIndex, rules_fingerprint
 
-INDEX = SearchIndex(CasePosting)
+# The tables keep the name of the table of rows the index once was (cases 0003, 0004).
+INDEX = SearchIndex("cases_caseposting")
 
 # from -> the statuses it may move to
 TRANSITIONS: dict[str, set[str]] = {
@@ -52,9 +53,8 @@ def index_case(case: Case) -> None:
 
 
 def case_deleted(sender, instance, **kwargs) -> None:
-    """post_delete of a case (from the back office, or with its municipality): out of the index. PostgreSQL's
-    postings go with the case; SQLite's FTS5 knows nothing of the case and would count it among the documents
-    every idf is computed from, and rank unlike PostgreSQL."""
+    """post_delete of a case (from the back office, or with its municipality): out of the index, which knows
+    nothing of cases and would otherwise count it among the documents every idf is computed from."""
     INDEX.remove(instance.pk)
 
 

@@ -11,11 +11,12 @@ folded so that what a person means the same is the same:
 - okurigana: each chunk is indexed a second time without its hiragana, so 「申し込み」 also yields
   申込 and meets 「申込」.
 
-Terms are integers (the two code points side by side), so postings are three small integers per row and
-the whole index is one table per collection with an index on (term, obj, weight). A query is one SQL
-aggregation over the postings of its terms; every number in it is an integer computed the same way on
-both databases (idf from document counts, weights from term counts), and ties are broken by id, so SQLite
-and PostgreSQL return the same ranking on the same data.
+Terms are integers (the two code points side by side). A document's terms, each with the step of its weight,
+are kept as tokens in each database's own full-text machinery — FTS5 on SQLite, a GIN index on PostgreSQL —
+which keeps the documents of each token as a compressed list. A query is one SQL aggregation over the
+documents of its tokens; every number in it is an integer computed the same way on both databases (idf from
+document counts, weights from the steps), and ties are broken by id, so SQLite and PostgreSQL return the same
+ranking on the same data.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 
-from banso.core.bulk import rows_insert
 from banso.text import vocabulary
 from banso.text.normalize import KATAKANA_TO_HIRAGANA, SYNONYMS, variants_applied
 
@@ -43,7 +43,7 @@ SEPARATORS = re.compile(
     r"[\s、。，．,.!?！？「」『』（）()\[\]【】〈〉《》・:：;；/／\"'“”‘’…‥〜~|｜→⇒=＝+＋*＊#＃%％&＆@＠<>＜＞]+"
 )
 _HIRAGANA = re.compile(r"[ぁ-ゖ]+")
-MARKER = 0  # the term every indexed object has once; its weight is the object's length
+MARKER = 0  # the token every indexed object has once: how many hold it is the number of objects
 MAX_PREFIX_TERMS = 64  # a one-character word stands for the commonest bigrams that start with it
 SATURATION = 2  # stored weight = 100·tf/(tf+SATURATION): repeating a word helps, but less and less
 COVERAGE_BONUS = 50  # added to every matched weight, so matching more of the query beats repeating part of it
@@ -116,19 +116,16 @@ def chunk_terms(chunk: str) -> tuple[set[int], set[int]]:
     return (_grams(folded) if folded else set()), (_grams(content) if content else set())
 
 
-def _term_counts(fields: Iterable[tuple[str, int]]) -> tuple[Counter[int], int]:
-    """For each term, the number of chunks holding it times the weight of their field; and the document's
-    length. What chunk_terms does chunk by chunk is done here field by field (a rebuild cuts half a million
+def _term_counts(fields: Iterable[tuple[str, int]]) -> Counter[int]:
+    """For each term, the number of chunks holding it times the weight of their field. What chunk_terms does chunk by chunk is done here field by field (a rebuild cuts half a million
     chunks): the chunks joined by a newline, which neither folding nor removing hiragana touches, are folded
     once and split again in step."""
     counts: Counter[int] = Counter()
-    length = 0
     for text, field_weight in fields:
         pieces = chunks(text)
         if not pieces:
             continue
         joined = "\n".join(pieces)
-        length += len(joined) - len(pieces) + 1
         seen: list[int] = []
         folded_pieces = joined.translate(SCRIPT_FOLD).split("\n")
         content_pieces = _HIRAGANA.sub("", joined).translate(SCRIPT_FOLD).split("\n")
@@ -141,7 +138,7 @@ def _term_counts(fields: Iterable[tuple[str, int]]) -> tuple[Counter[int], int]:
             else:
                 seen.extend(_grams(folded) | _grams(content))
         counts.update(seen * field_weight)  # counted in C, as often as the field weighs
-    return counts, length
+    return counts
 
 
 def _steps(counts: Counter[int]) -> dict[int, int]:
@@ -151,25 +148,16 @@ def _steps(counts: Counter[int]) -> dict[int, int]:
     }
 
 
-def document_terms(fields: Iterable[tuple[str, int]]) -> dict[int, int]:
-    """term -> stored weight for a document made of (text, field weight) pairs; title-like fields weigh more."""
-    counts, length = _term_counts(fields)
-    step = _steps(counts)
-    weights = {term: WEIGHT_STEPS[step[tf]] for term, tf in counts.items()}
-    weights[MARKER] = min(length, 32767)
-    return weights
-
-
 def document_tokens(fields: Iterable[tuple[str, int]]) -> list[int]:
-    """What document_terms says, as FTS5 keeps it: term × 8 + the step of its weight. The marker goes alone (its
-    weight is the length, which the ranking does not read): the number of documents is then its count."""
-    counts, _length = _term_counts(fields)
+    """A document made of (text, field weight) pairs as the index keeps it: per term, term × 8 + the step of its
+    weight (title-like fields weigh more); and the marker, whose count is the number of documents."""
+    counts = _term_counts(fields)
     step = _steps(counts)
     return [MARKER, *(term << 3 | step[tf] for term, tf in counts.items())]
 
 
-# A stored weight is one of eight steps, so that on SQLite it fits in the term FTS5 keeps (term × 8 + step) and
-# PostgreSQL, which stores it as it is, ranks the same: the first four are one, two, three and four occurrences.
+# A weight is one of eight steps, kept in the token itself (term × 8 + step) in FTS5 on SQLite and in the GIN
+# index on PostgreSQL alike: the first four are one, two, three and four occurrences, then bands.
 WEIGHT_STEPS = (33, 50, 60, 67, 73, 80, 87, 95)
 _STEP_LIMITS = (33, 50, 60, 67, 76, 83, 91)
 
@@ -191,16 +179,6 @@ class Word:
     known: list[dict[int, int]] = field(default_factory=list)  # per alternative: term -> idf, seen terms only
     thresholds: list[int] = field(default_factory=list)
     frequencies: dict[int, int] = field(default_factory=dict)  # term -> number of documents with it
-
-    def necessary_terms(self) -> set[int]:
-        """Terms of which a matching document has at least one: to reach k of an alternative's n terms it must
-        contain one of any n - k + 1 of them, so we take its rarest (the prefix filter)."""
-        needed: set[int] = set()
-        for known, threshold in zip(self.known, self.thresholds, strict=True):
-            if known:
-                rarest = sorted(known, key=lambda t: (self.frequencies[t], t))
-                needed |= set(rarest[: len(known) - threshold + 1])
-        return needed
 
     @property
     def findable(self) -> bool:
@@ -377,84 +355,35 @@ def _sqlite_materializes() -> bool:
 
 
 class SearchIndex:
-    """The postings of one collection: a concrete `banso.text.models.Posting` with its `obj` foreign key."""
+    """The postings of one collection, in the database's own full-text machinery (ADR 15): FTS5 on SQLite,
+    a GIN-indexed array of tokens per document on PostgreSQL. `name` prefixes the tables, which a migration of
+    the app that owns the collection makes."""
 
-    def __init__(self, posting_model: Any) -> None:  # a concrete Posting: its manager and `obj` are its own
-        self.model = posting_model
-        self.table = posting_model._meta.db_table
-        self.obj_column = posting_model._meta.get_field("obj").column
-        # On SQLite the postings live in FTS5 (fts5_tables_sql): the table of the model stays empty there.
-        self.fts = Fts5Postings(self.table)
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.fts5, self.gin = Fts5Postings(name), GinPostings(name)
 
-    @staticmethod
-    def _on_fts5() -> bool:
-        return connection.vendor == "sqlite"
+    def _store(self) -> Fts5Postings | GinPostings:
+        return self.fts5 if connection.vendor == "sqlite" else self.gin
 
     # -- writing ---------------------------------------------------------------------------------
     def replace(self, obj_id: int, fields: Iterable[tuple[str, int]]) -> None:
         """(Re)index one object."""
+        tokens = document_tokens(fields)
         with transaction.atomic():
-            if self._on_fts5():
-                self.fts.replace(obj_id, document_tokens(fields))
-                return
-            self.model.objects.filter(obj_id=obj_id).delete()
-            self.model.objects.bulk_create(
-                [self.model(obj_id=obj_id, term=t, weight=w) for t, w in document_terms(fields).items()],
-                batch_size=2000,
-            )
+            self._store().replace(obj_id, tokens)
 
     def remove(self, obj_id: int) -> None:
-        if self._on_fts5():
-            with transaction.atomic():
-                self.fts.remove(obj_id)
-            return
-        self.model.objects.filter(obj_id=obj_id).delete()
+        with transaction.atomic():
+            self._store().remove(obj_id)
 
     def rebuild(self, documents: Iterable[tuple[int, Iterable[tuple[str, int]]]]) -> int:
-        """Index every (id, fields) from scratch in one transaction. Returns the number of postings."""
-        documents = iter(documents)
-        if self._on_fts5():
-            with transaction.atomic():
-                self.model.objects.all().delete()  # left by a version that kept them in this table
-                return self.fts.rebuild(documents)
-        written = 0
-        indexes = [
-            (i.name, [self.model._meta.get_field(f).column for f in i.fields]) for i in self.model._meta.indexes
-        ]
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                # The whole rebuild is one transaction: let its pages stay in memory rather than spill to the
-                # write-ahead log (256 MB for this connection, for the length of the rebuild).
-                cursor.execute("PRAGMA cache_size")
-                cache_size = cursor.fetchone()[0]
-                cursor.execute("PRAGMA cache_size = -262144")
-            # Millions of rows: drop the indexes, empty and load the table, and build the indexes once at the
-            # end, several times faster than keeping them up to date row by row. Both databases run DDL in a
-            # transaction, so a failed rebuild leaves the old index as it was.
-            for name, _columns in indexes:
-                cursor.execute(f"DROP INDEX {self._q(name)}")
-            cursor.execute(
-                f"{'TRUNCATE' if connection.vendor == 'postgresql' else 'DELETE FROM'} {self._q(self.table)}"
-            )
-            # In batches: reading the next documents must not happen while a COPY holds the connection.
-            while batch := list(itertools.islice(documents, 500)):
-                rows = [
-                    (obj_id, t, w) for obj_id, fields in batch for t, w in sorted(document_terms(fields).items())
-                ]
-                written += rows_insert(
-                    self.model, [self.model._meta.get_field("obj").attname, "term", "weight"], rows
-                )
-            for name, columns in indexes:
-                cursor.execute(
-                    f"CREATE INDEX {self._q(name)} ON {self._q(self.table)} ({', '.join(map(self._q, columns))})"
-                )
-            if connection.vendor == "sqlite":
-                cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+        """Index every (id, fields) from scratch in one transaction: a failed rebuild leaves the old index as it
+        was. Returns the number of postings."""
+        with transaction.atomic():
+            written = self._store().rebuild(iter(documents))
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            # VACUUM sets the visibility map, so queries read postings from the index alone (index-only
-            # scans); ANALYZE gives the planner the new term frequencies. Neither may run in a transaction.
-            with connection.cursor() as cursor:
-                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(self.table)}")
+            self.gin.analyze()
         return written
 
     # -- reading ---------------------------------------------------------------------------------
@@ -537,46 +466,25 @@ class SearchIndex:
 
     # -- SQL -------------------------------------------------------------------------------------
     def _frequencies(self, wanted: set[int]) -> Counter[int]:
-        if self._on_fts5():
-            return self.fts.frequencies(wanted)
-        terms = sorted(wanted | {MARKER})
-        counts: Counter[int] = Counter()
-        with connection.cursor() as cursor:
-            for start in range(0, len(terms), 500):
-                part = terms[start : start + 500]
-                cursor.execute(
-                    f"SELECT term, COUNT(*) FROM {self._q(self.table)} WHERE term IN ({_ints(part)}) GROUP BY term"
-                )
-                counts.update(dict(cursor.fetchall()))
-        return counts
+        return self._store().frequencies(wanted | {MARKER})
 
     def _prefix_terms(self, low: int, high: int) -> list[int]:
-        if self._on_fts5():
-            return self.fts.commonest_between(low, high, MAX_PREFIX_TERMS)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT term FROM {self._q(self.table)} WHERE term BETWEEN {int(low)} AND {int(high)} "
-                f"GROUP BY term ORDER BY COUNT(*) DESC, term LIMIT {MAX_PREFIX_TERMS}"
-            )
-            return [t for (t,) in cursor.fetchall()]
+        return self._store().commonest_between(low, high, MAX_PREFIX_TERMS)
 
     def _aggregate(self, words: list[Word], require: str) -> tuple[str, str]:
         """The query's terms as a VALUES table q, and the aggregation of their postings into (obj, score,
         found, a0…): one row per document that holds enough of every word ("all") or of any word ("any")."""
         alternatives = [(w, ai) for w in words for ai in range(len(w.known))]
         terms = sorted({t for w in words for known in w.known for t in known})
-        fts5 = self._on_fts5()
+        store = self._store()
         values: list[str] = []
         for term in terms:
             idf = next(k[term] for w in words for k in w.known if term in k)
             # Per alternative: 1 when the term is one of its terms, so the sums count matched terms.
             columns = ",".join(str(int(c)) for c in [idf] + [int(term in w.known[ai]) for w, ai in alternatives])
-            if fts5:  # one row per token FTS5 may hold for the term, with the weight its step stands for
-                values += (f"('{token}',{step_weight},{columns})" for token, step_weight in self.fts.tokens(term))
-            else:
-                values.append(f"({int(term)},{columns})")
-        names = ["token", "weight"] if fts5 else ["term"]
-        names += ["idf"] + [f"a{i}" for i in range(len(alternatives))]
+            # One row per token the store may hold for the term, with the weight its step stands for.
+            values += (f"({token},{step_weight},{columns})" for token, step_weight in store.tokens(term))
+        names = ["token", "weight", "idf"] + [f"a{i}" for i in range(len(alternatives))]
         sums = ", ".join(f"SUM(q.a{i}) AS a{i}" for i in range(len(alternatives)))
         conditions, i = [], 0
         for word in words:
@@ -598,32 +506,12 @@ class SearchIndex:
             if require == "all"
             else " + ".join(f"CASE WHEN {c} THEN {1 << i} ELSE 0 END" for i, c in enumerate(conditions))
         )
-        if fts5:
-            # q first, then FTS5 looked up token by token (CROSS JOIN keeps that order: the planner would
-            # otherwise read all of FTS5 and look each posting up in q); the weight is the token's step.
-            source, obj, posting_weight = (
-                f"q CROSS JOIN {self.fts.instances} p ON p.term = q.token",
-                "p.doc",
-                "q.weight",
-            )
-        else:
-            source = f"{self._q(self.table)} p JOIN q ON q.term = p.term"
-            obj, posting_weight = f"p.{self._q(self.obj_column)}", "p.weight"
-        where = ""
-        if require == "all" and not fts5:  # FTS5 reads only the documents of q's tokens anyway
-            # Every word must be found, so only documents holding a necessary term of the most selective word
-            # can match: aggregate those, not every posting of a common bigram such as 地域 — when that is
-            # much less to read (otherwise the filter costs more than it saves).
-            frequency = {t: f for w in words for t, f in w.frequencies.items()}
-            needed = min((w.necessary_terms() for w in words), key=lambda found: sum(frequency[t] for t in found))
-            if 4 * sum(frequency[t] for t in needed) < sum(frequency[t] for t in terms):
-                holders = f"SELECT {self._q(self.obj_column)} FROM {self._q(self.table)} WHERE term IN ({_ints(sorted(needed))})"
-                where = f"WHERE {obj} IN ({holders}) "
+        source, obj = store.postings_of_q()
         cte = f"WITH q({', '.join(names)}) AS (VALUES {', '.join(values)})"
         inner = (
-            f"SELECT {obj} AS obj, SUM(({posting_weight} + {COVERAGE_BONUS}) * q.idf) AS score, {found} AS found, "
+            f"SELECT {obj} AS obj, SUM((q.weight + {COVERAGE_BONUS}) * q.idf) AS score, {found} AS found, "
             f"{mask} AS mask, {sums} "
-            f"FROM {source} {where}GROUP BY {obj} HAVING {having}"
+            f"FROM {source} GROUP BY {obj} HAVING {having}"
         )
         return cte, inner
 
@@ -711,13 +599,18 @@ class SearchIndex:
         result.hits.sort(key=lambda h: (-h.found, -h.score, h.obj_id))  # UNION ALL keeps no order
         return result
 
-    @staticmethod
-    def _q(name: str) -> str:
-        return connection.ops.quote_name(name)
+
+# -- the stores: tokens are term × 8 + the step of its weight -------------------------------------------
 
 
-def _ints(values: Iterable[int]) -> str:
-    return ",".join(str(int(v)) for v in values)
+def _add_per_term(counts: Counter[int], token_documents: Iterable[tuple[int, int]]) -> None:
+    """Documents per token, added up per term (its steps)."""
+    for token, documents in token_documents:
+        counts[token >> 3] += documents
+
+
+def _commonest(counts: Counter[int], limit: int) -> list[int]:
+    return [t for t, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
 # -- SQLite: the postings in FTS5 ------------------------------------------------------------------------
@@ -776,7 +669,7 @@ class Fts5Postings:
         raw.execute(f"DELETE FROM {self.docs}")
         while batch := list(itertools.islice(documents, 500)):
             texts = [(obj_id, self._text(document_tokens(fields))) for obj_id, fields in batch]
-            written += sum((len(text) + 1) // 13 for _obj_id, text in texts)
+            written += sum((len(text) + 1) // 13 - 1 for _obj_id, text in texts)  # not the marker
             raw.executemany(f"INSERT INTO {self.fts}(rowid, tokens) VALUES (?, ?)", texts)
             raw.executemany(
                 f"INSERT INTO {self.docs}(obj, tokens) VALUES (?, ?)",
@@ -787,18 +680,18 @@ class Fts5Postings:
 
     @classmethod
     def _all_steps(cls, terms: Iterable[int]) -> str:
-        return ",".join(f"'{token}'" for term in sorted(terms) for token, _weight in cls.tokens(term))
+        return ",".join(token for term in sorted(terms) for token, _weight in cls.tokens(term))
 
     def frequencies(self, wanted: set[int]) -> Counter[int]:
+        """Documents per term (per token, added over the steps)."""
         counts: Counter[int] = Counter()
-        terms = sorted(wanted | {MARKER})
+        terms = sorted(wanted)
         with connection.cursor() as cursor:
             for start in range(0, len(terms), 200):
                 cursor.execute(
                     f"SELECT term, doc FROM {self.rows} WHERE term IN ({self._all_steps(terms[start : start + 200])})"
                 )
-                for text, documents in cursor.fetchall():
-                    counts[int(text, 16) >> 3] += documents
+                _add_per_term(counts, ((int(text, 16), documents) for text, documents in cursor.fetchall()))
         return counts
 
     def commonest_between(self, low: int, high: int, limit: int) -> list[int]:
@@ -808,11 +701,127 @@ class Fts5Postings:
                 f"SELECT term, doc FROM {self.rows} WHERE term >= %s AND term <= %s",
                 [f"{low << 3:012x}", f"{high << 3 | 7:012x}"],
             )
-            for text, documents in cursor.fetchall():
-                counts[int(text, 16) >> 3] += documents
-        return [t for t, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+            _add_per_term(counts, ((int(text, 16), documents) for text, documents in cursor.fetchall()))
+        return _commonest(counts, limit)
 
     @staticmethod
     def tokens(term: int) -> list[tuple[str, int]]:
-        """The tokens FTS5 may hold for a term, one per step, each with the weight it stands for."""
-        return [(f"{term << 3 | step:012x}", weight) for step, weight in enumerate(WEIGHT_STEPS)]
+        """The tokens FTS5 may hold for a term, one per step, as SQL literals, each with the weight it stands for."""
+        return [(f"'{term << 3 | step:012x}'", weight) for step, weight in enumerate(WEIGHT_STEPS)]
+
+    def postings_of_q(self) -> tuple[str, str]:
+        """The FROM clause joining the query's tokens (q) to the documents holding them, and the document column.
+        q first, then FTS5 looked up token by token: CROSS JOIN keeps that order, where the planner would
+        otherwise read all of FTS5 and look each posting up in q."""
+        return f"q CROSS JOIN {self.instances} p ON p.term = q.token", "p.doc"
+
+
+# -- PostgreSQL: the postings in a GIN index -------------------------------------------------------------
+
+
+class GinPostings:
+    """The postings of one collection on PostgreSQL (ADR 15): each document's tokens (term × 8 + the step of
+    its weight, as FTS5 has them on SQLite) in one `bigint[]` under a GIN index, which keeps a compressed list
+    of documents per token; and the number of documents per token (`_vocab`), which the idf and the commonest
+    terms of a prefix are read from (GIN answers which documents, not how many, nor a range of tokens).
+
+    The tables are made by a migration of the app that owns the collection (cases 0004)."""
+
+    def __init__(self, name: str) -> None:
+        self.docs, self.vocab, self.gin = f"{name}_tokens", f"{name}_vocab", f"{name}_tokens_gin"
+
+    def _write(self, obj_id: int, tokens: list[int] | None) -> None:
+        """The document's tokens replaced (None: removed), and the documents per token moved by the difference
+        only, in one statement in token order: two saves at once wait for each other rather than deadlock.
+        Two saves of the same document take turns (a lock for the transaction, on this collection and id), so the
+        second reads what the first wrote, even when there was nothing before."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s), %s)", [self.docs, obj_id])
+            cursor.execute(f"DELETE FROM {self.docs} WHERE obj = %s RETURNING tokens", [obj_id])
+            row = cursor.fetchone()
+            old, new = set(row[0] if row else ()), set(tokens or ())
+            if tokens is not None:
+                cursor.execute(f"INSERT INTO {self.docs}(obj, tokens) VALUES (%s, %s::bigint[])", [obj_id, tokens])
+            changes = sorted([(t, 1) for t in new - old] + [(t, -1) for t in old - new])
+            if not changes:
+                return
+            cursor.execute(
+                f"INSERT INTO {self.vocab}(token, documents) SELECT token, change "
+                f"FROM unnest(%s::bigint[], %s::integer[]) AS c(token, change) ORDER BY token "
+                f"ON CONFLICT (token) DO UPDATE SET documents = {self.vocab}.documents + EXCLUDED.documents",
+                [[t for t, _c in changes], [c for _t, c in changes]],
+            )
+            gone = sorted(old - new)
+            if gone:
+                cursor.execute(
+                    f"DELETE FROM {self.vocab} WHERE token = ANY(%s::bigint[]) AND documents <= 0", [gone]
+                )
+
+    def replace(self, obj_id: int, tokens: list[int]) -> None:
+        self._write(obj_id, tokens)
+
+    def remove(self, obj_id: int) -> None:
+        self._write(obj_id, None)
+
+    def rebuild(self, documents: Iterator[tuple[int, Iterable[tuple[str, int]]]]) -> int:
+        """Empty, load with COPY, then build the GIN index and count the documents per token once: several
+        times faster than keeping them up to date document by document. In the caller's transaction."""
+        written = 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP INDEX IF EXISTS {self.gin}")
+            cursor.execute(f"TRUNCATE {self.docs}, {self.vocab}")
+            # In batches, cut before the COPY: neither reading the next documents nor cutting them (which may
+            # read the town's vocabulary) may use the connection while a COPY holds it.
+            while batch := [
+                (obj_id, document_tokens(fields)) for obj_id, fields in itertools.islice(documents, 500)
+            ]:
+                with cursor.copy(f"COPY {self.docs}(obj, tokens) FROM STDIN") as copy:
+                    for row in batch:
+                        copy.write_row(row)
+                written += sum(len(tokens) - 1 for _obj_id, tokens in batch)  # not the marker
+            cursor.execute(f"CREATE INDEX {self.gin} ON {self.docs} USING gin (tokens)")
+            cursor.execute(
+                f"INSERT INTO {self.vocab}(token, documents) "
+                f"SELECT token, COUNT(*) FROM {self.docs}, unnest(tokens) token GROUP BY token"
+            )
+        return written
+
+    def analyze(self) -> None:
+        """After a rebuild, outside its transaction: the planner's statistics of the new tables."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM (ANALYZE) {self.docs}, {self.vocab}")
+
+    @staticmethod
+    def _tokens_of(terms: Iterable[int]) -> list[int]:
+        return [term << 3 | step for term in terms for step in range(len(WEIGHT_STEPS))]
+
+    def frequencies(self, wanted: set[int]) -> Counter[int]:
+        """Documents per term (per token, added over the steps)."""
+        counts: Counter[int] = Counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT token, documents FROM {self.vocab} WHERE token = ANY(%s::bigint[])",
+                [self._tokens_of(sorted(wanted))],
+            )
+            _add_per_term(counts, cursor.fetchall())
+        return counts
+
+    def commonest_between(self, low: int, high: int, limit: int) -> list[int]:
+        counts: Counter[int] = Counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT token, documents FROM {self.vocab} WHERE token BETWEEN %s AND %s",
+                [low << 3, high << 3 | 7],
+            )
+            _add_per_term(counts, cursor.fetchall())
+        return _commonest(counts, limit)
+
+    @staticmethod
+    def tokens(term: int) -> list[tuple[str, int]]:
+        """The tokens a document may hold for a term, one per step, as SQL literals, with the weight of each."""
+        return [(f"{term << 3 | step}::bigint", weight) for step, weight in enumerate(WEIGHT_STEPS)]
+
+    def postings_of_q(self) -> tuple[str, str]:
+        """The FROM clause joining the query's tokens (q) to the documents holding them, and the document column:
+        for each token of q, the GIN index's documents."""
+        return f"q JOIN {self.docs} p ON p.tokens @> ARRAY[q.token]", "p.obj"

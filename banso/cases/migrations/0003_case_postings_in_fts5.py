@@ -1,4 +1,4 @@
-"""On SQLite the case index moves into FTS5 (ADR 15); PostgreSQL keeps its table of postings. The index is
+"""On SQLite the case index moves into FTS5 (ADR 15); PostgreSQL's moves into a GIN index in 0004. The index is
 rebuilt by the next worker that starts: the rules fingerprint changed with the weights' steps."""
 
 from django.db import migrations
