@@ -3,13 +3,14 @@ highlights, recommendations with their reasons, and who may do what with a case.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case as SqlCase  # Case is the model
+from django.db.models import Count, FloatField, QuerySet, Value, When
+from django.db.models.functions import Abs, Cast, Greatest, Ln
 from django.utils.translation import gettext as _
 
 from banso.cases.models import Case
@@ -340,6 +341,45 @@ def profile_similarity(ours: Profile, theirs: Profile, *, explain: bool = True) 
     return score, reasons
 
 
+def profile_score_sql(ours: Profile) -> Any:
+    """profile_similarity()'s score as an SQL expression over a case's snapshot, for ranking a whole library in
+    the database: each part counts only where the case has the figure, as there."""
+    zero = Value(0.0)
+
+    def near(distance: Any, scale: float) -> Any:  # max(0, 1 − distance / scale)
+        return Greatest(zero, Value(1.0) - distance / Value(scale))
+
+    parts: list[Any] = []
+    if ours.population:
+        log_ratio = Abs(Ln(Cast("population", FloatField())) - Value(math.log(ours.population)))
+        parts.append(
+            SqlCase(When(population__gt=0, then=Value(0.35) * near(log_ratio, math.log(10))), default=zero)
+        )
+    if ours.aged is not None:
+        gap = Abs(Cast("aged_65_share", FloatField()) - Value(ours.aged))
+        parts.append(SqlCase(When(aged_65_share__isnull=False, then=Value(0.25) * near(gap, 0.15)), default=zero))
+    if ours.density:
+        log_ratio = Abs(
+            Ln(Cast("population", FloatField()))
+            - Ln(Cast("area_km2", FloatField()))
+            - Value(math.log(ours.density))
+        )
+        parts.append(
+            SqlCase(
+                When(population__gt=0, area_km2__gt=0, then=Value(0.2) * near(log_ratio, math.log(30))),
+                default=zero,
+            )
+        )
+    region = region_of(ours.prefecture_number)
+    numbers = next((list(n) for n, name in REGIONS if name == region), [])
+    place = [When(prefecture_id=ours.prefecture_id, then=Value(0.2))] if ours.prefecture_id else []
+    if numbers:
+        place.append(When(prefecture__number__in=numbers, then=Value(0.12)))
+    if place:
+        parts.append(SqlCase(*place, default=zero))
+    return sum(parts[1:], parts[0]) if parts else zero
+
+
 def profile_of(municipality) -> Profile:
     return Profile(
         municipality.population,
@@ -376,12 +416,10 @@ def recommend(scope, municipality, *, texts: list[tuple[str, str]] | None = None
         top_score = max((h.score for h in hits), default=1)
         scored = [_scored(h.obj_id, h.row, ours, words, h.coverage, h.score / top_score) for h in hits]
     else:
-        # Only the profile speaks: rank every case by its score alone, then explain the few shown.
-        rows = candidates.values_list("id", *PROFILE_FIELDS)
-        best = heapq.nlargest(
-            limit, rows, key=lambda r: (profile_similarity(ours, _profile(r[1:]), explain=False)[0], -r[0])
-        )
-        scored = [_scored(r[0], r[1:], ours, [], [], 0.0) for r in best]
+        # Only the profile speaks: the database ranks every case by the same score (profile_score_sql), and
+        # the few it puts first are scored again here, exactly, and explained.
+        best = candidates.annotate(profile=profile_score_sql(ours)).order_by("-profile", "pk")[: limit * 3]
+        scored = [_scored(r[0], r[1:], ours, [], [], 0.0) for r in best.values_list("id", *PROFILE_FIELDS)]
     scored.sort(key=lambda s: (-s[1], s[0]))
     top = scored[:limit]
     by_id = Case.objects.select_related("municipality", "prefecture").in_bulk([s[0] for s in top])

@@ -43,6 +43,27 @@ def test_it_falls_back_to_the_profile_without_challenges(town):
     assert "見本町" in names
 
 
+@pytest.mark.parametrize("code", ["999997", "012297", "032051", "063614"])  # サンプル町, 富良野市, 花巻市, 金山町
+def test_without_challenges_the_nearest_towns_come_first_as_the_profile_score_ranks_them(db, code):
+    from banso.cases.models import Case
+    from banso.orgs.models import Municipality
+
+    town = Municipality.objects.get(code=code)
+    ours = selectors.profile_of(town)
+    # The database scores each case as profile_similarity() does in Python (size, ageing, density, place) …
+    others = Case.objects.filter(status=Case.Status.PUBLISHED).exclude(municipality=town)
+    rows = others.annotate(profile=selectors.profile_score_sql(ours)).values_list(
+        "id", "profile", *selectors.PROFILE_FIELDS
+    )
+    by_hand = {
+        pk: selectors.profile_similarity(ours, selectors._profile(r), explain=False)[0] for pk, _s, *r in rows
+    }
+    assert {pk: score for pk, score, *_r in rows} == pytest.approx(by_hand)
+    # … so the five shown are the best five of them.
+    shown = selectors.recommend(operator_scope([town.pk]), town, texts=[], limit=5)
+    assert [r.case.pk for r in shown] == sorted(by_hand, key=lambda pk: (-by_hand[pk], pk))[:5]
+
+
 def test_it_explains_profile_similarity():
     ours = selectors.Profile(5000, 0.40, 500.0, 1, 1, "北海道")
     theirs = selectors.Profile(4800, 0.41, 480.0, 1, 1, "北海道")
