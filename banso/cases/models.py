@@ -117,11 +117,25 @@ class Case(HasDensity, AuditedModel):
         ]
         indexes = [
             models.Index(fields=["status", "theme"]),
-            # Covers what a search reads of each hit (visibility and facets), so the ranking query joins the
-            # index and not the wide rows with their texts.
+            # Covers what a search reads of each hit (visibility, facets) and a recommendation of each candidate
+            # (the profile), so the ranking query joins the index and not the wide rows with their texts: the
+            # town too, which visibility asks for (without it every hit was read from the table: 30 ms, not 20,
+            # for a word found in 6,500 cases).
             models.Index(
-                fields=["id", "status", "theme", "population_band", "prefecture", "tag_list", "funding_list"],
-                name="case_facets",
+                fields=[
+                    "id",
+                    "status",
+                    "municipality",
+                    "theme",
+                    "population_band",
+                    "prefecture",
+                    "tag_list",
+                    "funding_list",
+                    "population",
+                    "aged_65_share",
+                    "area_km2",
+                ],
+                name="case_hit_fields",
             ),
         ]
 
