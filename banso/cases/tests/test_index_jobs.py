@@ -76,3 +76,20 @@ def test_a_deleted_case_no_longer_counts_among_the_documents_words_are_weighed_b
 
     assert services.INDEX.prepare([]) == Case.objects.count()
     assert deleted.title not in keys("除雪")
+
+
+def test_a_rebuild_reads_the_library_in_as_many_queries_however_many_cases_it_holds(db, town):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def rebuild_queries():
+        with CaptureQueriesContext(connection) as queries:
+            services.index_rebuild()
+        return len(queries)
+
+    before = rebuild_queries()
+    scheme = FundingScheme.objects.create(name="デジタル田園都市国家構想交付金", kind="national")
+    for n in range(30):
+        _published(town, title=f"書かない窓口 その{n}", summary="申請書を職員が作る。").funding.set([scheme])
+    assert rebuild_queries() == before
+    assert "書かない窓口 その29" in keys("書かない窓口 その29")
