@@ -395,11 +395,13 @@ class SearchIndex:
         whole = max_share >= 1.0 and top is None
         wanted = {t for w in words for alt in w.alternatives for t in alt}
         counts = self._frequencies(wanted)
+        documents = counts.pop(MARKER, 0)
         for word in words:
             if word.prefix:
                 word.alternatives = [set(self._prefix_terms(*word.prefix))]
-                counts.update(self._frequencies(word.alternatives[0] - counts.keys()))
-        documents = counts.pop(MARKER, 0)
+                more = self._frequencies(word.alternatives[0] - counts.keys())
+                more.pop(MARKER, None)  # counted once above (it was added twice, which doubled every idf's N)
+                counts.update(more)
         for word in words:
             word.known, word.thresholds = [], []
             word.frequencies = {t: counts[t] for alt in word.alternatives for t in alt if counts.get(t)}

@@ -93,3 +93,9 @@ def test_a_rebuild_reads_the_library_in_as_many_queries_however_many_cases_it_ho
         _published(town, title=f"書かない窓口 その{n}", summary="申請書を職員が作る。").funding.set([scheme])
     assert rebuild_queries() == before
     assert "書かない窓口 その29" in keys("書かない窓口 その29")
+
+
+def test_a_one_character_word_is_weighed_against_the_number_of_cases_once(db):
+    words = search.parse("雪")
+    assert [w.prefix is not None for w in words] == [True]
+    assert services.INDEX.prepare(words) == Case.objects.count()
