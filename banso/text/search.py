@@ -387,6 +387,10 @@ class SearchIndex:
         return written
 
     # -- reading ---------------------------------------------------------------------------------
+    def documents(self) -> int:
+        """How many objects the index holds."""
+        return self._frequencies(set())[MARKER]
+
     def prepare(self, words: list[Word], *, max_share: float = 1.0, top: int | None = None) -> int:
         """Look the words' terms up: idf per known term and the weight each word must reach.
         `max_share` drops terms in more than that share of documents, `top` keeps a word's rarest terms
