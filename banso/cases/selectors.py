@@ -176,7 +176,7 @@ def search(scope, query: str, filters: Filters | None = None, *, limit: int = 20
             near_page = INDEX.page(
                 words, within=cases, fields=HIT_FIELDS, counted=(), limit=NEAR_LIMIT, require="any"
             )
-        unknown = []
+        unknown, near_query = [], ""
         if not found.total:
             # Every word no case holds, whether or not its characters are in the library (bit i of words_found:
             # some near case holds the i-th findable word).
@@ -188,10 +188,13 @@ def search(scope, query: str, filters: Filters | None = None, *, limit: int = 20
                 if id(w) not in position or not held >> position[id(w)] & 1
                 for part in w.missing()
             ]
+            # Near cases mark only the words some of them hold: the fragments of a word no case has (ライ, テラ
+            # of サテライトオフィス) are in many texts and would be marked all over them.
+            near_query = " ".join(w.text for w in findable if held >> position[id(w)] & 1)
         ids, total, counts = [h.obj_id for h in found.hits], found.total, found.counts
         scores = {h.obj_id: h.score for h in found.hits}
     else:  # no query: the library, newest first
-        unknown = []
+        unknown, near_query = [], ""
         ids = list(cases.order_by("-published_on", "-id").values_list("id", flat=True)[offset : offset + limit])
         counts = {
             i: list(cases.order_by().values_list(f).annotate(n=Count("pk"))) for i, f in enumerate(HIT_FIELDS)
@@ -201,7 +204,8 @@ def search(scope, query: str, filters: Filters | None = None, *, limit: int = 20
     by_id = Case.objects.select_related("municipality", "prefecture").in_bulk(ids + near_ids)
     terms = highlight.query_terms(query) if words else highlight.QueryTerms()
     hits = [_hit(by_id[i], scores.get(i, 0), terms) for i in ids]
-    near = [_hit(by_id[h.obj_id], h.score, terms) for h in near_page.hits] if near_page else []
+    near_terms = highlight.query_terms(near_query)
+    near = [_hit(by_id[h.obj_id], h.score, near_terms) for h in near_page.hits] if near_page else []
     return SearchPage(
         query, hits, total, _facets(counts, filters), unknown, near, near_page.total if near_page else 0
     )

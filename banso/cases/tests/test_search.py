@@ -1,5 +1,7 @@
 """Search as a DX officer types: width, kana, okurigana, near-synonyms, partial words, typos; facets, highlights."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -173,3 +175,13 @@ def test_an_unanswered_search_with_near_cases_keeps_its_query_count_as_the_libra
     with django_assert_num_queries(len(small.captured_queries)):
         html = town_staff.get(url, query).content.decode()
     assert "近い事例" in html and "31件の事例" in html and "の点検 0" in html
+
+
+def test_near_cases_mark_only_the_words_they_hold_not_fragments_of_a_word_no_case_has(db):
+    page = selectors.search(operator_scope(), "サテライトオフィス 職員の働き方", limit=10)
+    assert page.hits == [] and page.unknown_words == ["サテライトオフィス"]
+    assert page.near
+    marked = [text for h in page.near for text, on in [*h.title, *h.snippet] if on]
+    assert any("職員" in text for text in marked)
+    # ライ, テラ, フィ … of サテライトオフィス are in many cases; no case holds the word, so none is marked.
+    assert not [text for text in marked if re.search("[ァ-ヶ]", text)]
