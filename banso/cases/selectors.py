@@ -307,39 +307,47 @@ class Recommendation:
     matched: str = ""  # the challenge (or text) it answers
 
 
+# The parts of a profile's similarity: what each weighs when the figures are equal, and the distance at which it
+# falls to nothing (population and density as log ratios: ten times, thirty times; the share aged 65+ in points).
+SIZE_WEIGHT, SIZE_SCALE = 0.35, math.log(10)
+AGEING_WEIGHT, AGEING_SCALE = 0.25, 0.15
+DENSITY_WEIGHT, DENSITY_SCALE = 0.2, math.log(30)
+SAME_PREFECTURE, SAME_REGION = 0.2, 0.12
+
+
 def profile_similarity(ours: Profile, theirs: Profile, *, explain: bool = True) -> tuple[float, list[str]]:
     """0–1 with the reasons a person can check: size, ageing, density, place. Without `explain`, the score alone
     (ranking 10,000 cases by profile writes no sentence for the 9,990 not shown)."""
     score, reasons = 0.0, []
     if ours.population and theirs.population:
-        near = max(0.0, 1 - abs(math.log(theirs.population / ours.population)) / math.log(10))
-        score += 0.35 * near
+        near = max(0.0, 1 - abs(math.log(theirs.population / ours.population)) / SIZE_SCALE)
+        score += SIZE_WEIGHT * near
         if explain and near >= 0.7:
             reasons.append(
                 _("Population of a similar size (%(theirs)s / yours %(ours)s)")
                 % {"theirs": f"{theirs.population:,}", "ours": f"{ours.population:,}"}
             )
     if ours.aged is not None and theirs.aged is not None:
-        near = max(0.0, 1 - abs(theirs.aged - ours.aged) / 0.15)
-        score += 0.25 * near
+        near = max(0.0, 1 - abs(theirs.aged - ours.aged) / AGEING_SCALE)
+        score += AGEING_WEIGHT * near
         if explain and abs(theirs.aged - ours.aged) <= 0.03:
             reasons.append(
                 _("Similar share aged 65 and over (%(theirs)s%% / yours %(ours)s%%)")
                 % {"theirs": f"{theirs.aged * 100:.1f}", "ours": f"{ours.aged * 100:.1f}"}
             )
     if ours.density and theirs.density:
-        near = max(0.0, 1 - abs(math.log(theirs.density / ours.density)) / math.log(30))
-        score += 0.2 * near
+        near = max(0.0, 1 - abs(math.log(theirs.density / ours.density)) / DENSITY_SCALE)
+        score += DENSITY_WEIGHT * near
         if explain and near >= 0.8:
             reasons.append(_("Similar population density"))
     if ours.prefecture_id and ours.prefecture_id == theirs.prefecture_id:
-        score += 0.2
+        score += SAME_PREFECTURE
         if explain:
             reasons.append(_("Same prefecture (%(name)s)") % {"name": ours.prefecture_name})
     elif region_of(ours.prefecture_number) and region_of(ours.prefecture_number) == region_of(
         theirs.prefecture_number
     ):
-        score += 0.12
+        score += SAME_REGION
         if explain:
             reasons.append(_("Same region (%(name)s)") % {"name": region_of(theirs.prefecture_number)})
     return score, reasons
@@ -357,11 +365,16 @@ def profile_score_sql(ours: Profile) -> Any:
     if ours.population:
         log_ratio = Abs(Ln(Cast("population", FloatField())) - Value(math.log(ours.population)))
         parts.append(
-            SqlCase(When(population__gt=0, then=Value(0.35) * near(log_ratio, math.log(10))), default=zero)
+            SqlCase(When(population__gt=0, then=Value(SIZE_WEIGHT) * near(log_ratio, SIZE_SCALE)), default=zero)
         )
     if ours.aged is not None:
         gap = Abs(Cast("aged_65_share", FloatField()) - Value(ours.aged))
-        parts.append(SqlCase(When(aged_65_share__isnull=False, then=Value(0.25) * near(gap, 0.15)), default=zero))
+        parts.append(
+            SqlCase(
+                When(aged_65_share__isnull=False, then=Value(AGEING_WEIGHT) * near(gap, AGEING_SCALE)),
+                default=zero,
+            )
+        )
     if ours.density:
         log_ratio = Abs(
             Ln(Cast("population", FloatField()))
@@ -370,15 +383,16 @@ def profile_score_sql(ours: Profile) -> Any:
         )
         parts.append(
             SqlCase(
-                When(population__gt=0, area_km2__gt=0, then=Value(0.2) * near(log_ratio, math.log(30))),
+                When(
+                    population__gt=0, area_km2__gt=0, then=Value(DENSITY_WEIGHT) * near(log_ratio, DENSITY_SCALE)
+                ),
                 default=zero,
             )
         )
-    region = region_of(ours.prefecture_number)
-    numbers = next((list(n) for n, name in REGIONS if name == region), [])
-    place = [When(prefecture_id=ours.prefecture_id, then=Value(0.2))] if ours.prefecture_id else []
+    numbers = next((list(n) for n, _name in REGIONS if ours.prefecture_number in n), [])
+    place = [When(prefecture_id=ours.prefecture_id, then=Value(SAME_PREFECTURE))] if ours.prefecture_id else []
     if numbers:
-        place.append(When(prefecture__number__in=numbers, then=Value(0.12)))
+        place.append(When(prefecture__number__in=numbers, then=Value(SAME_REGION)))
     if place:
         parts.append(SqlCase(*place, default=zero))
     return sum(parts[1:], parts[0]) if parts else zero

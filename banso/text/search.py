@@ -117,9 +117,9 @@ def chunk_terms(chunk: str) -> tuple[set[int], set[int]]:
 
 
 def _term_counts(fields: Iterable[tuple[str, int]]) -> Counter[int]:
-    """For each term, the number of chunks holding it times the weight of their field. What chunk_terms does chunk by chunk is done here field by field (a rebuild cuts half a million
-    chunks): the chunks joined by a newline, which neither folding nor removing hiragana touches, are folded
-    once and split again in step."""
+    """For each term, the number of chunks holding it times the weight of their field. What chunk_terms does
+    chunk by chunk is done here field by field (a rebuild cuts half a million chunks): the chunks joined by a
+    newline, which neither folding nor removing hiragana touches, are folded once and split again in step."""
     counts: Counter[int] = Counter()
     for text, field_weight in fields:
         pieces = chunks(text)
@@ -153,13 +153,24 @@ def document_tokens(fields: Iterable[tuple[str, int]]) -> list[int]:
     weight (title-like fields weigh more); and the marker, whose count is the number of documents."""
     counts = _term_counts(fields)
     step = _steps(counts)
-    return [MARKER, *(term << 3 | step[tf] for term, tf in counts.items())]
+    return [MARKER, *(term << STEP_BITS | step[tf] for term, tf in counts.items())]
 
 
 # A weight is one of eight steps, kept in the token itself (term × 8 + step) in FTS5 on SQLite and in the GIN
 # index on PostgreSQL alike: the first four are one, two, three and four occurrences, then bands.
 WEIGHT_STEPS = (33, 50, 60, 67, 73, 80, 87, 95)
 _STEP_LIMITS = (33, 50, 60, 67, 76, 83, 91)
+STEP_BITS = 3
+
+
+def term_tokens(term: int) -> list[tuple[int, int]]:
+    """The tokens an index may hold for a term, one per step, each with the weight it stands for."""
+    return [(term << STEP_BITS | step, weight) for step, weight in enumerate(WEIGHT_STEPS)]
+
+
+def tokens_between(low: int, high: int) -> tuple[int, int]:
+    """The first and last token of the terms from low to high."""
+    return low << STEP_BITS, (high << STEP_BITS) + len(WEIGHT_STEPS) - 1
 
 
 # -- the query ---------------------------------------------------------------------------------------
@@ -609,14 +620,31 @@ class SearchIndex:
 # -- the stores: tokens are term × 8 + the step of its weight -------------------------------------------
 
 
-def _add_per_term(counts: Counter[int], token_documents: Iterable[tuple[int, int]]) -> None:
-    """Documents per token, added up per term (its steps)."""
-    for token, documents in token_documents:
-        counts[token >> 3] += documents
+class _TokenStore:
+    """What both stores read the same way: documents per term and the commonest terms of a range, from the
+    documents per token each store counts its own way (`_documents_of` and `_documents_between` return
+    (token, documents) pairs)."""
 
+    def _documents_of(self, tokens: list[int]) -> Iterable[tuple[int, int]]:
+        raise NotImplementedError
 
-def _commonest(counts: Counter[int], limit: int) -> list[int]:
-    return [t for t, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+    def _documents_between(self, first: int, last: int) -> Iterable[tuple[int, int]]:
+        raise NotImplementedError
+
+    def frequencies(self, wanted: set[int]) -> Counter[int]:
+        """Documents per term (per token, added over the steps)."""
+        return self._per_term(self._documents_of([t for term in sorted(wanted) for t, _w in term_tokens(term)]))
+
+    def commonest_between(self, low: int, high: int, limit: int) -> list[int]:
+        counts = self._per_term(self._documents_between(*tokens_between(low, high)))
+        return [t for t, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+    @staticmethod
+    def _per_term(token_documents: Iterable[tuple[int, int]]) -> Counter[int]:
+        counts: Counter[int] = Counter()
+        for token, documents in token_documents:
+            counts[token >> STEP_BITS] += documents
+        return counts
 
 
 # -- SQLite: the postings in FTS5 ------------------------------------------------------------------------
@@ -627,7 +655,7 @@ def _packed(text: str) -> bytes:
     return zlib.compress(text.encode("ascii"), 1)
 
 
-class Fts5Postings:
+class Fts5Postings(_TokenStore):
     """The postings of one collection on SQLite, in FTS5 (ADR 15): a fraction of the size of a table of rows.
 
     The tables are made by a migration of the app that owns the collection (cases 0003). A contentless table
@@ -684,36 +712,27 @@ class Fts5Postings:
         raw.execute(f"INSERT INTO {self.fts}({self.fts}) VALUES ('optimize')")  # one segment: smaller, faster
         return written
 
-    @classmethod
-    def _all_steps(cls, terms: Iterable[int]) -> str:
-        return ",".join(token for term in sorted(terms) for token, _weight in cls.tokens(term))
-
-    def frequencies(self, wanted: set[int]) -> Counter[int]:
-        """Documents per term (per token, added over the steps)."""
-        counts: Counter[int] = Counter()
-        terms = sorted(wanted)
+    def _documents_of(self, tokens: list[int]) -> Iterable[tuple[int, int]]:
+        found: list[tuple[int, int]] = []
         with connection.cursor() as cursor:
-            for start in range(0, len(terms), 200):
-                cursor.execute(
-                    f"SELECT term, doc FROM {self.rows} WHERE term IN ({self._all_steps(terms[start : start + 200])})"
-                )
-                _add_per_term(counts, ((int(text, 16), documents) for text, documents in cursor.fetchall()))
-        return counts
+            for start in range(0, len(tokens), 1600):  # a statement of reasonable length
+                part = ",".join(f"'{token:012x}'" for token in tokens[start : start + 1600])
+                cursor.execute(f"SELECT term, doc FROM {self.rows} WHERE term IN ({part})")
+                found += ((int(text, 16), documents) for text, documents in cursor.fetchall())
+        return found
 
-    def commonest_between(self, low: int, high: int, limit: int) -> list[int]:
-        counts: Counter[int] = Counter()
+    def _documents_between(self, first: int, last: int) -> Iterable[tuple[int, int]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT term, doc FROM {self.rows} WHERE term >= %s AND term <= %s",
-                [f"{low << 3:012x}", f"{high << 3 | 7:012x}"],
+                [f"{first:012x}", f"{last:012x}"],
             )
-            _add_per_term(counts, ((int(text, 16), documents) for text, documents in cursor.fetchall()))
-        return _commonest(counts, limit)
+            return [(int(text, 16), documents) for text, documents in cursor.fetchall()]
 
     @staticmethod
     def tokens(term: int) -> list[tuple[str, int]]:
-        """The tokens FTS5 may hold for a term, one per step, as SQL literals, each with the weight it stands for."""
-        return [(f"'{term << 3 | step:012x}'", weight) for step, weight in enumerate(WEIGHT_STEPS)]
+        """The tokens FTS5 may hold for a term, as SQL literals, each with the weight it stands for."""
+        return [(f"'{token:012x}'", weight) for token, weight in term_tokens(term)]
 
     def postings_of_q(self) -> tuple[str, str]:
         """The FROM clause joining the query's tokens (q) to the documents holding them, and the document column.
@@ -725,7 +744,7 @@ class Fts5Postings:
 # -- PostgreSQL: the postings in a GIN index -------------------------------------------------------------
 
 
-class GinPostings:
+class GinPostings(_TokenStore):
     """The postings of one collection on PostgreSQL (ADR 15): each document's tokens (term × 8 + the step of
     its weight, as FTS5 has them on SQLite) in one `bigint[]` under a GIN index, which keeps a compressed list
     of documents per token; and the number of documents per token (`_vocab`), which the idf and the commonest
@@ -800,35 +819,22 @@ class GinPostings:
         with connection.cursor() as cursor:
             cursor.execute(f"VACUUM (ANALYZE) {self.docs}, {self.vocab}")
 
-    @staticmethod
-    def _tokens_of(terms: Iterable[int]) -> list[int]:
-        return [term << 3 | step for term in terms for step in range(len(WEIGHT_STEPS))]
+    def _documents_of(self, tokens: list[int]) -> Iterable[tuple[int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT token, documents FROM {self.vocab} WHERE token = ANY(%s::bigint[])", [tokens])
+            return [(token, documents) for token, documents in cursor.fetchall()]
 
-    def frequencies(self, wanted: set[int]) -> Counter[int]:
-        """Documents per term (per token, added over the steps)."""
-        counts: Counter[int] = Counter()
+    def _documents_between(self, first: int, last: int) -> Iterable[tuple[int, int]]:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT token, documents FROM {self.vocab} WHERE token = ANY(%s::bigint[])",
-                [self._tokens_of(sorted(wanted))],
+                f"SELECT token, documents FROM {self.vocab} WHERE token BETWEEN %s AND %s", [first, last]
             )
-            _add_per_term(counts, cursor.fetchall())
-        return counts
-
-    def commonest_between(self, low: int, high: int, limit: int) -> list[int]:
-        counts: Counter[int] = Counter()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT token, documents FROM {self.vocab} WHERE token BETWEEN %s AND %s",
-                [low << 3, high << 3 | 7],
-            )
-            _add_per_term(counts, cursor.fetchall())
-        return _commonest(counts, limit)
+            return [(token, documents) for token, documents in cursor.fetchall()]
 
     @staticmethod
     def tokens(term: int) -> list[tuple[str, int]]:
-        """The tokens a document may hold for a term, one per step, as SQL literals, with the weight of each."""
-        return [(f"{term << 3 | step}::bigint", weight) for step, weight in enumerate(WEIGHT_STEPS)]
+        """The tokens a document may hold for a term, as SQL literals, each with the weight it stands for."""
+        return [(f"{token}::bigint", weight) for token, weight in term_tokens(term)]
 
     def postings_of_q(self) -> tuple[str, str]:
         """The FROM clause joining the query's tokens (q) to the documents holding them, and the document column:
