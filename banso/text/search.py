@@ -21,16 +21,23 @@ ranking on the same data.
 
 from __future__ import annotations
 
+import array
 import bisect
 import hashlib
 import itertools
 import math
+import multiprocessing
+import operator
+import os
 import re
+import sys
 import unicodedata
 import zlib
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from django.db import connection, transaction
@@ -51,7 +58,7 @@ COVERAGE_BONUS = 50  # added to every matched weight, so matching more of the qu
 
 # Raise when the code that cuts text into terms changes in a way the tables below do not show; the fingerprint
 # then changes and the indexes are rebuilt by the next worker that starts.
-RULES_REVISION = 3
+RULES_REVISION = 4
 
 
 def rules_fingerprint() -> str:
@@ -75,7 +82,13 @@ _HYPHEN_AS_LONG_VOWEL = re.compile(r"(?<=[ァ-ヶ])-")
 
 
 def canonical(text: str) -> str:
-    return variants_applied(_HYPHEN_AS_LONG_VOWEL.sub("ー", unicodedata.normalize("NFKC", text or "").lower()))
+    text = text or ""
+    if not unicodedata.is_normalized("NFKC", text):  # a fast check: most fields need nothing
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
+    if "-" in text:
+        text = _HYPHEN_AS_LONG_VOWEL.sub("ー", text)
+    return variants_applied(text)
 
 
 def code(a: str, b: str = "") -> int:
@@ -116,44 +129,87 @@ def chunk_terms(chunk: str) -> tuple[set[int], set[int]]:
     return (_grams(folded) if folded else set()), (_grams(content) if content else set())
 
 
-def _term_counts(fields: Iterable[tuple[str, int]]) -> Counter[int]:
-    """For each term, the number of chunks holding it times the weight of their field. What chunk_terms does
-    chunk by chunk is done here field by field (a rebuild cuts half a million chunks): the chunks joined by a
-    newline, which neither folding nor removing hiragana touches, are folded once and split again in step."""
-    counts: Counter[int] = Counter()
-    for text, field_weight in fields:
-        pieces = chunks(text)
-        if not pieces:
-            continue
-        joined = "\n".join(pieces)
-        seen: list[int] = []
-        folded_pieces = joined.translate(SCRIPT_FOLD).split("\n")
-        content_pieces = _HIRAGANA.sub("", joined).translate(SCRIPT_FOLD).split("\n")
-        for folded, content in zip(folded_pieces, content_pieces, strict=True):
-            if folded == content or not content:  # no hiragana (a third of the chunks), or nothing else
-                if folded:
-                    seen.extend(_grams(folded))
-            elif not folded:
-                seen.extend(_grams(content))
-            else:
-                seen.extend(_grams(folded) | _grams(content))
-        counts.update(seen * field_weight)  # counted in C, as often as the field weighs
-    return counts
+# What _term_counts() looks for in a field's text once its chunks stand one per line (C-level passes over the whole
+# text rather than a loop over half a million chunks).
+_LONG_VOWEL_RUNS = re.compile(f"[{LONG_VOWELS}]+")
+_KATAKANA_RUNS = re.compile("[ァ-ヶ]+")
+_ACROSS_HIRAGANA = re.compile(
+    r"([^ぁ-ゖ\n])[ぁ-ゖ]+(?=([^ぁ-ゖ\n]))"
+)  # 申し込 → 申込: what the content stream joins
+_ONE_CHARACTER = re.compile(r"(?m)^(.)$")  # a chunk of one character is its own term
+_ONE_CONTENT_CHARACTER = re.compile(r"(?m)^(?:[ぁ-ゖ]+([^ぁ-ゖ\n])[ぁ-ゖ]*|([^ぁ-ゖ\n])[ぁ-ゖ]+)$")  # 写し → 写
+_ACROSS_LINES = re.compile(r"(?=([^\n]\n|\n[^\n]|\n\n))")  # the pairs that join two chunks, which are no terms
 
 
-def _steps(counts: Counter[int]) -> dict[int, int]:
+def _katakana_folded(run: re.Match[str]) -> str:
+    return run.group().translate(KATAKANA_TO_HIRAGANA)
+
+
+def _pairs_folded(pairs: list[tuple[str, str]]) -> str:
+    return _KATAKANA_RUNS.sub(_katakana_folded, "".join(map("".join, pairs)))
+
+
+def _term_counts(fields: Iterable[tuple[str, int]]) -> tuple[Counter[str], Counter[str]]:
+    """How often each term occurs in the fields, times the weight of its field: the two-character terms and the
+    one-character ones apart, as text. The terms are those chunk_terms() gives each chunk (folded, and folded
+    without hiragana), found here by C-level passes over each weight's text rather than chunk by chunk (a
+    rebuild cuts half a million chunks): the chunks stand one per line, so a pair across a line is no term, and
+    the pairs the content stream makes across a run of hiragana are looked for directly."""
+    by_weight: dict[int, list[str]] = {}
+    for text, weight in fields:
+        if text:
+            by_weight.setdefault(weight, []).append(canonical(text))
+    pairs: Counter[str] = Counter()
+    singles: Counter[str] = Counter()
+    across_lines: set[str] = set()
+    for weight, texts in by_weight.items():
+        lines = _LONG_VOWEL_RUNS.sub("", SEPARATORS.sub("\n", "\n".join(texts)))
+        folded = _KATAKANA_RUNS.sub(_katakana_folded, lines)
+        found = list(map(operator.add, folded, folded[1:]))
+        if across := _ACROSS_HIRAGANA.findall(lines):
+            joined = _pairs_folded(across)
+            found += map(operator.add, joined[0::2], joined[1::2])
+        pairs.update(found * weight)
+        across_lines.update(_ACROSS_LINES.findall(folded))
+        ones = _ONE_CHARACTER.findall(folded)
+        if content_ones := _ONE_CONTENT_CHARACTER.findall(lines):
+            ones += _pairs_folded(content_ones)
+        if ones:
+            singles.update(ones * weight)
+    list(map(pairs.pop, across_lines))  # dict's own pop: Counter's __delitem__ is Python
+    return pairs, singles
+
+
+def _steps(counts: Counter[str]) -> dict[int, int]:
     """count -> the step of its weight, 100·tf/(tf+SATURATION) rounded to one of WEIGHT_STEPS."""
     return {
         tf: bisect.bisect_left(_STEP_LIMITS, round(100 * tf / (tf + SATURATION))) for tf in set(counts.values())
     }
 
 
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # code points as the machine's own integers
+
+
 def document_tokens(fields: Iterable[tuple[str, int]]) -> list[int]:
     """A document made of (text, field weight) pairs as the index keeps it: per term, term × 8 + the step of its
     weight (title-like fields weigh more); and the marker, whose count is the number of documents."""
-    counts = _term_counts(fields)
-    step = _steps(counts)
-    return [MARKER, *(term << STEP_BITS | step[tf] for term, tf in counts.items())]
+    pairs, singles = _term_counts(fields)
+    step = _steps(pairs)
+    step.update(_steps(singles))
+    # code(a, b) << STEP_BITS | step for every pair, in C: the code points of all pairs as one array, its even
+    # and odd halves shifted into place (a rebuild makes six million tokens).
+    points = array.array("I", "".join(pairs).encode(_UTF32))
+    terms = map(
+        operator.or_,
+        map(operator.lshift, points[0::2], repeat(21 + STEP_BITS)),
+        map(operator.lshift, points[1::2], repeat(STEP_BITS)),
+    )
+    tokens = [MARKER, *map(operator.or_, terms, map(step.__getitem__, pairs.values()))]
+    tokens += [code(one) << STEP_BITS | step[tf] for one, tf in singles.items()]
+    return tokens
+
+
+Row = tuple[Any, ...]  # a document as a store's rebuild writes it
 
 
 # A weight is one of eight steps, kept in the token itself (term × 8 + step) in FTS5 on SQLite and in the GIN
@@ -388,11 +444,14 @@ class SearchIndex:
         with transaction.atomic():
             self._store().remove(obj_id)
 
-    def rebuild(self, documents: Iterable[tuple[int, Iterable[tuple[str, int]]]]) -> int:
+    def rebuild(self, documents: Iterable[tuple[int, Iterable[tuple[str, int]]]], *, workers: int = 1) -> int:
         """Index every (id, fields) from scratch in one transaction: a failed rebuild leaves the old index as it
-        was. Returns the number of postings."""
+        was. The documents come in ascending id (FTS5 writes out what it holds whenever an id is lower than the
+        last, which made a rebuild five times slower). `workers` processes cut the text (rebuild_workers()).
+        Returns the number of postings."""
+        store = self._store()
         with transaction.atomic():
-            written = self._store().rebuild(iter(documents))
+            written = store.rebuild(rows_in_batches(iter(documents), store.row, workers))
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             self.gin.analyze()
         return written
@@ -617,6 +676,48 @@ class SearchIndex:
         return result
 
 
+# -- a rebuild: the text cut in batches, by several processes when the library is large -----------------------
+
+REBUILD_BATCH = 500  # documents read, cut and written at a time
+PARALLEL_FROM = 2000  # documents: below it, starting processes costs more than it saves
+MOST_WORKERS = 8
+
+
+def rebuild_workers(documents: int) -> int:
+    """How many processes cut the text of a rebuild of this many documents: one per processor this process may
+    use, where processes can be forked (Linux; forking is unsafe on macOS and missing on Windows), else one."""
+    if documents < PARALLEL_FROM or sys.platform != "linux":
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)), MOST_WORKERS))
+
+
+def _rows(batch: list[tuple[int, Iterable[tuple[str, int]]]], row: Callable[[int, list[int]], Row]) -> list[Row]:
+    return [row(obj_id, document_tokens(fields)) for obj_id, fields in batch]
+
+
+def rows_in_batches(
+    documents: Iterator[tuple[int, Iterable[tuple[str, int]]]], row: Callable[[int, list[int]], Row], workers: int
+) -> Iterator[list[Row]]:
+    """The documents cut and made into a store's rows, batch by batch, in their order. With several workers the
+    batches are cut by forked processes while this one reads the next from the database and writes the last
+    into the index: cutting is most of a rebuild's time, and the database connection never leaves this process
+    (the workers only cut text, under the vocabulary this process holds when they start)."""
+    batches = iter(lambda: list(itertools.islice(documents, REBUILD_BATCH)), [])
+    if workers <= 1:
+        for batch in batches:
+            yield _rows(batch, row)
+        return
+    vocabulary.town_pairs()  # current before the workers copy it
+    with multiprocessing.get_context("fork").Pool(workers, initializer=vocabulary.freeze) as pool:
+        pending: deque[AsyncResult[list[Row]]] = deque()
+        for batch in batches:
+            pending.append(pool.apply_async(_rows, (batch, row)))
+            if len(pending) > 2 * workers:  # enough ahead to keep every worker busy, no more in memory
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
 # -- the stores: tokens are term × 8 + the step of its weight -------------------------------------------
 
 
@@ -695,20 +796,23 @@ class Fts5Postings(_TokenStore):
         with connection.cursor() as cursor:
             self._forget(cursor, obj_id)
 
-    def rebuild(self, documents: Iterator[tuple[int, Iterable[tuple[str, int]]]]) -> int:
+    @staticmethod
+    def row(obj_id: int, tokens: list[int]) -> Row:
+        """A document as a rebuild writes it: its id, its tokens as FTS5 is given them and as kept for removing it,
+        and its number of postings (not the marker)."""
+        text = Fts5Postings._text(tokens)
+        return obj_id, text, _packed(text), len(tokens) - 1
+
+    def rebuild(self, batches: Iterator[list[Row]]) -> int:
         written = 0
         connection.ensure_connection()
         raw = connection.connection  # sqlite3's own executemany: the rows go in as they are made
         raw.execute(f"INSERT INTO {self.fts}({self.fts}) VALUES ('delete-all')")
         raw.execute(f"DELETE FROM {self.docs}")
-        while batch := list(itertools.islice(documents, 500)):
-            texts = [(obj_id, self._text(document_tokens(fields))) for obj_id, fields in batch]
-            written += sum((len(text) + 1) // 13 - 1 for _obj_id, text in texts)  # not the marker
-            raw.executemany(f"INSERT INTO {self.fts}(rowid, tokens) VALUES (?, ?)", texts)
-            raw.executemany(
-                f"INSERT INTO {self.docs}(obj, tokens) VALUES (?, ?)",
-                [(obj_id, _packed(text)) for obj_id, text in texts],
-            )
+        for batch in batches:
+            raw.executemany(f"INSERT INTO {self.fts}(rowid, tokens) VALUES (?, ?)", [r[:2] for r in batch])
+            raw.executemany(f"INSERT INTO {self.docs}(obj, tokens) VALUES (?, ?)", [(r[0], r[2]) for r in batch])
+            written += sum(r[3] for r in batch)
         raw.execute(f"INSERT INTO {self.fts}({self.fts}) VALUES ('optimize')")  # one segment: smaller, faster
         return written
 
@@ -788,25 +892,25 @@ class GinPostings(_TokenStore):
     def remove(self, obj_id: int) -> None:
         self._write(obj_id, None)
 
-    def rebuild(self, documents: Iterator[tuple[int, Iterable[tuple[str, int]]]]) -> int:
+    @staticmethod
+    def row(obj_id: int, tokens: list[int]) -> Row:
+        """A document as a rebuild writes it: its line of COPY's text format (psycopg's array dumper checks each of
+        six million numbers for quoting, which took longer than cutting the text), and its number of postings."""
+        return f"{int(obj_id)}\t{{{','.join(map(str, tokens))}}}\n", len(tokens) - 1
+
+    def rebuild(self, batches: Iterator[list[Row]]) -> int:
         """Empty, load with COPY, then build the GIN index and count the documents per token once: several
         times faster than keeping them up to date document by document. In the caller's transaction."""
         written = 0
         with connection.cursor() as cursor:
             cursor.execute(f"DROP INDEX IF EXISTS {self.gin}")
             cursor.execute(f"TRUNCATE {self.docs}, {self.vocab}")
-            # In batches, cut before the COPY: neither reading the next documents nor cutting them (which may
+            # Each batch whole before the COPY: neither reading the next documents nor cutting them (which may
             # read the town's vocabulary) may use the connection while a COPY holds it.
-            while batch := [
-                (obj_id, document_tokens(fields)) for obj_id, fields in itertools.islice(documents, 500)
-            ]:
+            for batch in batches:
                 with cursor.copy(f"COPY {self.docs}(obj, tokens) FROM STDIN") as copy:
-                    # COPY's text format written out: psycopg's array dumper checks each of six million numbers
-                    # for quoting, which took longer than cutting the text.
-                    copy.write(
-                        "".join(f"{int(obj_id)}\t{{{','.join(map(str, tokens))}}}\n" for obj_id, tokens in batch)
-                    )
-                written += sum(len(tokens) - 1 for _obj_id, tokens in batch)  # not the marker
+                    copy.write("".join(r[0] for r in batch))
+                written += sum(r[1] for r in batch)
             cursor.execute(f"CREATE INDEX {self.gin} ON {self.docs} USING gin (tokens)")
             cursor.execute(
                 f"INSERT INTO {self.vocab}(token, documents) "

@@ -93,3 +93,9 @@ def forget(version: str = "") -> None:
     """Start again from an empty list at this version, without reading the database (tests: each begins with the
     vocabulary its rolled-back database holds, none)."""
     _memo.version, _memo.pairs, _memo.pattern, _memo.checked = version, (), None, time.monotonic()
+
+
+def freeze() -> None:
+    """Keep the list this process holds, without asking the cache again: a process forked to cut text for a
+    rebuild, which must not use its parent's connections."""
+    _memo.checked = float("inf")

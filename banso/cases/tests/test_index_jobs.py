@@ -112,3 +112,50 @@ def test_cases_loaded_without_their_index_are_indexed_by_the_next_worker(db):
 
     assert "oguni-snow-removal-drone" in keys("除雪")
     assert services.index_is_current()
+
+
+def test_a_rebuild_reads_every_case_as_the_case_page_indexes_it_in_id_order(db, town):
+    """The rebuild reads rows, a save reads the case: both must give the index the same text, and FTS5 wants the
+    ids ascending (it writes out what it holds whenever one is lower than the last)."""
+    scheme = FundingScheme.objects.create(name="デジタル田園都市国家構想交付金", kind="national")
+    _published(town, title="書かない窓口を導入", summary="申請書を職員が作る。", cost="約300万円").funding.set(
+        [scheme]
+    )
+    documents = list(services.documents_for_index())
+    assert [pk for pk, _fields in documents] == sorted(Case.objects.values_list("pk", flat=True))
+    by_case = {case.pk: services.search_fields(case) for case in services.cases_for_index()}
+    assert dict(documents) == by_case
+
+
+def pid_row(obj_id, tokens):
+    """A row that says which process cut it."""
+    import os
+
+    return obj_id, os.getpid(), tokens
+
+
+def test_several_processes_cut_a_large_rebuild_into_the_same_rows_in_the_same_order(db, monkeypatch):
+    import os
+
+    documents = list(services.documents_for_index())
+    monkeypatch.setattr(search, "REBUILD_BATCH", 7)  # many batches in flight at once
+    batches = list(search.rows_in_batches(iter(documents), pid_row, 2))
+
+    rows = [row for batch in batches for row in batch]
+    assert [(obj_id, tokens) for obj_id, _pid, tokens in rows] == [
+        (obj_id, search.document_tokens(fields)) for obj_id, fields in documents
+    ]
+    assert os.getpid() not in {pid for _obj_id, pid, _tokens in rows}
+
+
+def test_a_rebuild_by_several_processes_finds_what_one_process_finds(db, monkeypatch):
+    queries = ("除雪", "申し込み オンライン", "ｽﾏﾎ 高齢者", "窓口DX")
+    services.index_rebuild()
+    alone = {q: keys(q) for q in queries}
+    monkeypatch.setattr(services, "rebuild_workers", lambda cases: 2)
+    monkeypatch.setattr(search, "REBUILD_BATCH", 5)
+
+    services.index_rebuild()
+
+    assert {q: keys(q) for q in queries} == alone
+    assert services.index_is_current()
