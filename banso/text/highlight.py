@@ -13,7 +13,7 @@ import unicodedata
 
 from banso.text import vocabulary
 from banso.text.normalize import SYNONYMS
-from banso.text.search import LONG_VOWELS, SCRIPT_FOLD, SEPARATORS, canonical, chunk_terms
+from banso.text.search import CODE_BITS, LONG_VOWELS, SCRIPT_FOLD, SEPARATORS, canonical, chunk_terms
 
 Segment = tuple[str, bool]  # (text, marked)
 
@@ -50,7 +50,7 @@ def marks(text: str, terms: set[int]) -> list[bool]:
     marked = [False] * len(text)
     # The second pass finds 申込 in 申し込み; most queries have no such bigram and skip it.
     for without_hiragana in (False, True) if getattr(terms, "bridging", True) else (False,):
-        # The previous character as the high half of a bigram's code (code() inlined: a page of hits runs this
+        # The previous character as the first half of a bigram's code (code() inlined: a page of hits runs this
         # for some fifteen thousand characters), and where it is.
         previous_high, previous_at = -1, 0
         for i, ch in enumerate(text):
@@ -61,10 +61,11 @@ def marks(text: str, terms: set[int]) -> list[bool]:
             if without_hiragana and "ぁ" <= ch <= "ゖ":
                 continue
             for folded in folded_char:
-                high = ord(folded) << 21
+                point = ord(folded)
+                high = point << CODE_BITS
                 if high in terms:
                     marked[i] = True
-                if previous_high >= 0 and previous_high | (high >> 21) in terms:
+                if previous_high >= 0 and previous_high | point in terms:
                     marked[previous_at] = marked[i] = True
                 previous_high, previous_at = high, i
     # The long-vowel mark is dropped before cutting: mark it when both its neighbours are (ドロ-ン).

@@ -91,16 +91,20 @@ def canonical(text: str) -> str:
     return variants_applied(text)
 
 
+CODE_BITS = 21  # every code point fits: a bigram's code is the first shifted by this, or-ed with the second
+SECOND_CHARACTER = (1 << CODE_BITS) - 1  # the mask of a code's second character
+
+
 def code(a: str, b: str = "") -> int:
-    """A bigram as one integer: both code points fit in 21 bits."""
-    return (ord(a) << 21) | (ord(b) if b else 0)
+    """A bigram as one integer: both code points side by side."""
+    return (ord(a) << CODE_BITS) | (ord(b) if b else 0)
 
 
 def _grams(stream: str) -> set[int]:
     if len(stream) == 1:
         return {code(stream)}
     codes = map(ord, stream)  # code() inlined: indexing calls this a million times
-    return {(a << 21) | b for a, b in itertools.pairwise(codes)}
+    return {(a << CODE_BITS) | b for a, b in itertools.pairwise(codes)}
 
 
 # Katakana to hiragana and the long-vowel mark dropped, in one C-level pass: the chunk is already NFKC and
@@ -133,9 +137,8 @@ def chunk_terms(chunk: str) -> tuple[set[int], set[int]]:
 # text rather than a loop over half a million chunks).
 _LONG_VOWEL_RUNS = re.compile(f"[{LONG_VOWELS}]+")
 _KATAKANA_RUNS = re.compile("[ァ-ヶ]+")
-_ACROSS_HIRAGANA = re.compile(
-    r"([^ぁ-ゖ\n])[ぁ-ゖ]+(?=([^ぁ-ゖ\n]))"
-)  # 申し込 → 申込: what the content stream joins
+# 申し込 → 申込: the pairs the text without hiragana makes across a run of them.
+_ACROSS_HIRAGANA = re.compile(r"([^ぁ-ゖ\n])[ぁ-ゖ]+(?=([^ぁ-ゖ\n]))")
 _ONE_CHARACTER = re.compile(r"(?m)^(.)$")  # a chunk of one character is its own term
 _ONE_CONTENT_CHARACTER = re.compile(r"(?m)^(?:[ぁ-ゖ]+([^ぁ-ゖ\n])[ぁ-ゖ]*|([^ぁ-ゖ\n])[ぁ-ゖ]+)$")  # 写し → 写
 _ACROSS_LINES = re.compile(r"(?=([^\n]\n|\n[^\n]|\n\n))")  # the pairs that join two chunks, which are no terms
@@ -180,38 +183,6 @@ def _term_counts(fields: Iterable[tuple[str, int]]) -> tuple[Counter[str], Count
     return pairs, singles
 
 
-def _steps(counts: Counter[str]) -> dict[int, int]:
-    """count -> the step of its weight, 100·tf/(tf+SATURATION) rounded to one of WEIGHT_STEPS."""
-    return {
-        tf: bisect.bisect_left(_STEP_LIMITS, round(100 * tf / (tf + SATURATION))) for tf in set(counts.values())
-    }
-
-
-_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # code points as the machine's own integers
-
-
-def document_tokens(fields: Iterable[tuple[str, int]]) -> list[int]:
-    """A document made of (text, field weight) pairs as the index keeps it: per term, term × 8 + the step of its
-    weight (title-like fields weigh more); and the marker, whose count is the number of documents."""
-    pairs, singles = _term_counts(fields)
-    step = _steps(pairs)
-    step.update(_steps(singles))
-    # code(a, b) << STEP_BITS | step for every pair, in C: the code points of all pairs as one array, its even
-    # and odd halves shifted into place (a rebuild makes six million tokens).
-    points = array.array("I", "".join(pairs).encode(_UTF32))
-    terms = map(
-        operator.or_,
-        map(operator.lshift, points[0::2], repeat(21 + STEP_BITS)),
-        map(operator.lshift, points[1::2], repeat(STEP_BITS)),
-    )
-    tokens = [MARKER, *map(operator.or_, terms, map(step.__getitem__, pairs.values()))]
-    tokens += [code(one) << STEP_BITS | step[tf] for one, tf in singles.items()]
-    return tokens
-
-
-Row = tuple[Any, ...]  # a document as a store's rebuild writes it
-
-
 # A weight is one of eight steps, kept in the token itself (term × 8 + step) in FTS5 on SQLite and in the GIN
 # index on PostgreSQL alike: the first four are one, two, three and four occurrences, then bands.
 WEIGHT_STEPS = (33, 50, 60, 67, 73, 80, 87, 95)
@@ -227,6 +198,32 @@ def term_tokens(term: int) -> list[tuple[int, int]]:
 def tokens_between(low: int, high: int) -> tuple[int, int]:
     """The first and last token of the terms from low to high."""
     return low << STEP_BITS, (high << STEP_BITS) + len(WEIGHT_STEPS) - 1
+
+
+def _steps(counts: Iterable[int]) -> dict[int, int]:
+    """count -> the step of its weight, 100·tf/(tf+SATURATION) rounded to one of WEIGHT_STEPS."""
+    return {tf: bisect.bisect_left(_STEP_LIMITS, round(100 * tf / (tf + SATURATION))) for tf in set(counts)}
+
+
+_UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # code points as the machine's own integers
+
+
+def document_tokens(fields: Iterable[tuple[str, int]]) -> list[int]:
+    """A document made of (text, field weight) pairs as the index keeps it: per term, term × 8 + the step of its
+    weight (title-like fields weigh more); and the marker, whose count is the number of documents."""
+    pairs, singles = _term_counts(fields)
+    step = _steps(itertools.chain(pairs.values(), singles.values()))
+    # code(a, b) << STEP_BITS | step for every pair, in C: the code points of all pairs as one array, its even
+    # and odd halves shifted into place (a rebuild makes six million tokens).
+    points = array.array("I", "".join(pairs).encode(_UTF32))
+    terms = map(
+        operator.or_,
+        map(operator.lshift, points[0::2], repeat(CODE_BITS + STEP_BITS)),
+        map(operator.lshift, points[1::2], repeat(STEP_BITS)),
+    )
+    tokens = [MARKER, *map(operator.or_, terms, map(step.__getitem__, pairs.values()))]
+    tokens += [code(one) << STEP_BITS | step[tf] for one, tf in singles.items()]
+    return tokens
 
 
 # -- the query ---------------------------------------------------------------------------------------
@@ -311,7 +308,7 @@ def parse(query: str) -> list[Word]:
         word.parts = [(run, _grams(run.translate(SCRIPT_FOLD))) for run in runs if run not in named]
         joined = "".join(streams(p)[0] for p in parts)
         if len(joined) == 1:
-            word.prefix = (code(joined), code(joined) | 0x1FFFFF)
+            word.prefix = (code(joined), code(joined) | SECOND_CHARACTER)
         words.append(word)
     return words
 
@@ -681,6 +678,7 @@ class SearchIndex:
 REBUILD_BATCH = 500  # documents read, cut and written at a time
 PARALLEL_FROM = 2000  # documents: below it, starting processes costs more than it saves
 MOST_WORKERS = 8
+Row = tuple[Any, ...]  # a document as a store's rebuild writes it
 
 
 def rebuild_workers(documents: int) -> int:
@@ -786,11 +784,11 @@ class Fts5Postings(_TokenStore):
             cursor.execute(f"DELETE FROM {self.docs} WHERE obj = %s", [obj_id])
 
     def replace(self, obj_id: int, tokens: list[int]) -> None:
-        text = self._text(tokens)
+        _obj_id, text, packed, _postings = self.row(obj_id, tokens)
         with connection.cursor() as cursor:
             self._forget(cursor, obj_id)
             cursor.execute(f"INSERT INTO {self.fts}(rowid, tokens) VALUES (%s, %s)", [obj_id, text])
-            cursor.execute(f"INSERT INTO {self.docs}(obj, tokens) VALUES (%s, %s)", [obj_id, _packed(text)])
+            cursor.execute(f"INSERT INTO {self.docs}(obj, tokens) VALUES (%s, %s)", [obj_id, packed])
 
     def remove(self, obj_id: int) -> None:
         with connection.cursor() as cursor:
