@@ -39,6 +39,10 @@ def column_preparers(model: type[models.Model], names: Sequence[str]) -> list[Ca
         field = _concrete_field(model, name)
         if isinstance(field, _AS_IS) and not isinstance(field, models.AutoField):
             preparers.append(as_is)
+        elif isinstance(field, models.DateTimeField) and database.vendor == "postgresql":
+            # ISO 8601 text with its offset, which COPY reads into a timestamptz as it is: psycopg's own datetime
+            # dumper took two thirds of the time of formatting a survey task's row.
+            preparers.append(functools.partial(_iso_text, field, database))
         elif isinstance(field, models.JSONField):
             # The JSON text itself, which both databases read into the column: the driver's own JSON wrapper
             # would be encoded again for every row, even for the same empty {} that most rows carry.
@@ -50,6 +54,11 @@ def column_preparers(model: type[models.Model], names: Sequence[str]) -> list[Ca
 
 def _prepare(field: models.Field[Any, Any], database: Any, value: Any) -> Any:
     return field.get_db_prep_save(value, database)
+
+
+def _iso_text(field: models.Field[Any, Any], database: Any, value: Any) -> str | None:
+    prepared = field.get_db_prep_save(value, database)
+    return None if prepared is None else prepared.isoformat()
 
 
 def _json_text(encoder: type[json.JSONEncoder] | None, value: Any) -> str | None:
