@@ -21,25 +21,24 @@ ranking on the same data.
 
 from __future__ import annotations
 
-import array
-import bisect
+import functools
 import hashlib
 import itertools
 import math
 import multiprocessing
-import operator
 import os
 import re
+import struct
 import sys
 import unicodedata
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 
@@ -111,6 +110,7 @@ def _grams(stream: str) -> set[int]:
 # lower case (canonical), and indexing 10,000 cases calls this a million times.
 LONG_VOWELS = "ーｰ－"
 SCRIPT_FOLD = {**KATAKANA_TO_HIRAGANA, **{ord(c): None for c in LONG_VOWELS}}
+_LONG_VOWEL_POINTS = np.array([ord(c) for c in LONG_VOWELS], dtype=np.uint32)
 
 
 def streams(chunk: str) -> tuple[str, str]:
@@ -133,56 +133,6 @@ def chunk_terms(chunk: str) -> tuple[set[int], set[int]]:
     return (_grams(folded) if folded else set()), (_grams(content) if content else set())
 
 
-# What _term_counts() looks for in a field's text once its chunks stand one per line (C-level passes over the whole
-# text rather than a loop over half a million chunks).
-_LONG_VOWEL_RUNS = re.compile(f"[{LONG_VOWELS}]+")
-_KATAKANA_RUNS = re.compile("[ァ-ヶ]+")
-# 申し込 → 申込: the pairs the text without hiragana makes across a run of them.
-_ACROSS_HIRAGANA = re.compile(r"([^ぁ-ゖ\n])[ぁ-ゖ]+(?=([^ぁ-ゖ\n]))")
-_ONE_CHARACTER = re.compile(r"(?m)^(.)$")  # a chunk of one character is its own term
-_ONE_CONTENT_CHARACTER = re.compile(r"(?m)^(?:[ぁ-ゖ]+([^ぁ-ゖ\n])[ぁ-ゖ]*|([^ぁ-ゖ\n])[ぁ-ゖ]+)$")  # 写し → 写
-_ACROSS_LINES = re.compile(r"(?=([^\n]\n|\n[^\n]|\n\n))")  # the pairs that join two chunks, which are no terms
-
-
-def _katakana_folded(run: re.Match[str]) -> str:
-    return run.group().translate(KATAKANA_TO_HIRAGANA)
-
-
-def _pairs_folded(pairs: list[tuple[str, str]]) -> str:
-    return _KATAKANA_RUNS.sub(_katakana_folded, "".join(map("".join, pairs)))
-
-
-def _term_counts(fields: Iterable[tuple[str, int]]) -> tuple[Counter[str], Counter[str]]:
-    """How often each term occurs in the fields, times the weight of its field: the two-character terms and the
-    one-character ones apart, as text. The terms are those chunk_terms() gives each chunk (folded, and folded
-    without hiragana), found here by C-level passes over each weight's text rather than chunk by chunk (a
-    rebuild cuts half a million chunks): the chunks stand one per line, so a pair across a line is no term, and
-    the pairs the content stream makes across a run of hiragana are looked for directly."""
-    by_weight: dict[int, list[str]] = {}
-    for text, weight in fields:
-        if text:
-            by_weight.setdefault(weight, []).append(canonical(text))
-    pairs: Counter[str] = Counter()
-    singles: Counter[str] = Counter()
-    across_lines: set[str] = set()
-    for weight, texts in by_weight.items():
-        lines = _LONG_VOWEL_RUNS.sub("", SEPARATORS.sub("\n", "\n".join(texts)))
-        folded = _KATAKANA_RUNS.sub(_katakana_folded, lines)
-        found = list(map(operator.add, folded, folded[1:]))
-        if across := _ACROSS_HIRAGANA.findall(lines):
-            joined = _pairs_folded(across)
-            found += map(operator.add, joined[0::2], joined[1::2])
-        pairs.update(found * weight)
-        across_lines.update(_ACROSS_LINES.findall(folded))
-        ones = _ONE_CHARACTER.findall(folded)
-        if content_ones := _ONE_CONTENT_CHARACTER.findall(lines):
-            ones += _pairs_folded(content_ones)
-        if ones:
-            singles.update(ones * weight)
-    list(map(pairs.pop, across_lines))  # dict's own pop: Counter's __delitem__ is Python
-    return pairs, singles
-
-
 # A weight is one of eight steps, kept in the token itself (term × 8 + step) in FTS5 on SQLite and in the GIN
 # index on PostgreSQL alike: the first four are one, two, three and four occurrences, then bands.
 WEIGHT_STEPS = (33, 50, 60, 67, 73, 80, 87, 95)
@@ -200,29 +150,92 @@ def tokens_between(low: int, high: int) -> tuple[int, int]:
     return low << STEP_BITS, (high << STEP_BITS) + len(WEIGHT_STEPS) - 1
 
 
-def _steps(counts: Iterable[int]) -> dict[int, int]:
-    """count -> the step of its weight, 100·tf/(tf+SATURATION) rounded to one of WEIGHT_STEPS."""
-    return {tf: bisect.bisect_left(_STEP_LIMITS, round(100 * tf / (tf + SATURATION))) for tf in set(counts)}
-
-
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # code points as the machine's own integers
+_LINE = ord("\n")
+_TERM_MASK = (1 << 2 * CODE_BITS) - 1  # a term's bits in a key that also names its document
+
+
+_BASIC_PLANE = 0x10000
+
+
+@functools.cache
+def _separator_table() -> np.ndarray:
+    """For every code point of the Basic Multilingual Plane, whether SEPARATORS matches it (none beyond it does)."""
+    return np.fromiter(
+        (SEPARATORS.fullmatch(chr(c)) is not None for c in range(_BASIC_PLANE)), dtype=bool, count=_BASIC_PLANE
+    )
+
+
+def documents_tokens(documents: Sequence[Iterable[tuple[str, int]]]) -> list[np.ndarray]:
+    """Each document made of (text, field weight) pairs as the index keeps it, for many documents at once: per
+    term, term × 8 + the step of its weight (title-like fields weigh more); the marker first, whose count is the
+    number of documents; the terms in ascending order.
+
+    The terms are those chunk_terms() gives each chunk (folded, and folded without hiragana), found by array
+    operations over the whole batch's text rather than chunk by chunk (a rebuild cuts half a million chunks;
+    test_terms pins the agreement). Each field weight's text stands apart, its chunks one per line:
+    - every pair of neighbours on a line;
+    - the pairs the content stream makes across a run of hiragana (申し込 → 申込);
+    - a line of one character, and a line whose content is one character (写し → 写).
+    A term's count is the number of times it occurs, times the weight of its field."""
+    texts, text_document, text_weight = [], [], []
+    for n, fields in enumerate(documents):
+        by_weight: dict[int, list[str]] = {}
+        for text, weight in fields:
+            if text:
+                by_weight.setdefault(weight, []).append(canonical(text))
+        for weight, parts in by_weight.items():
+            texts.append("\n".join(parts))
+            text_document.append(n)
+            text_weight.append(weight)
+    points = np.frombuffer("\n".join([*texts, ""]).encode(_UTF32), dtype=np.uint32)
+    owner = np.repeat(np.arange(len(texts)), [len(t) + 1 for t in texts])  # which text each character is of
+    # Separators become line ends and long-vowel marks go (サーバー = サーバ).
+    basic = points < _BASIC_PLANE
+    separator = basic & _separator_table()[np.where(basic, points, 0)]
+    kept = ~np.isin(points, _LONG_VOWEL_POINTS)
+    points, owner = np.where(separator, _LINE, points)[kept], owner[kept]
+    line_end = points == _LINE
+    hiragana = (points >= ord("ぁ")) & (points <= ord("ゖ"))  # the class _HIRAGANA matches
+    folded = points.astype(np.uint64)
+    folded[(points >= ord("ァ")) & (points <= ord("ヶ"))] -= ord("ァ") - ord("ぁ")  # as KATAKANA_TO_HIRAGANA
+    at = []  # where each term starts
+    terms = []
+    # Neighbours on one line.
+    first = np.flatnonzero(~line_end[:-1] & ~line_end[1:])
+    at.append(first)
+    terms.append(folded[first] << CODE_BITS | folded[first + 1])
+    # Across a run of hiragana: two content characters of one line with only hiragana between them.
+    content = np.flatnonzero(~hiragana)  # line ends included, so that no pair spans two lines
+    left, right = content[:-1], content[1:]
+    across = (right - left > 1) & ~line_end[left] & ~line_end[right]
+    left, right = left[across], right[across]
+    at.append(left)
+    terms.append(folded[left] << CODE_BITS | folded[right])
+    # Lines of one character, or of one content character among hiragana.
+    line = np.cumsum(line_end) - line_end
+    length = np.bincount(line, weights=~line_end)
+    content_length = np.bincount(line, weights=~hiragana & ~line_end)
+    alone = (length == 1)[line] & ~line_end
+    only_content = ~hiragana & ~line_end & ((content_length == 1) & (length > 1))[line]
+    single = np.flatnonzero(alone | only_content)
+    at.append(single)
+    terms.append(folded[single] << CODE_BITS)
+    where = owner[np.concatenate(at)]
+    keys = np.asarray(text_document, dtype=np.uint64)[where] << (2 * CODE_BITS) | np.concatenate(terms)
+    keys, occurrence = np.unique(keys, return_inverse=True)
+    counts = np.bincount(occurrence, weights=np.asarray(text_weight, dtype=np.float64)[where]).astype(np.int64)
+    # 100·tf/(tf+SATURATION) rounded to one of WEIGHT_STEPS (both round halves to even).
+    steps = np.searchsorted(_STEP_LIMITS, np.round(100 * counts / (counts + SATURATION)), side="left")
+    tokens = (keys & _TERM_MASK) << STEP_BITS | steps.astype(np.uint64)
+    bounds = np.searchsorted(keys >> (2 * CODE_BITS), np.arange(len(documents) + 1, dtype=np.uint64))
+    marker = np.array([MARKER], dtype=np.uint64)
+    return [np.concatenate((marker, tokens[bounds[n] : bounds[n + 1]])) for n in range(len(documents))]
 
 
 def document_tokens(fields: Iterable[tuple[str, int]]) -> list[int]:
-    """A document made of (text, field weight) pairs as the index keeps it: per term, term × 8 + the step of its
-    weight (title-like fields weigh more); and the marker, whose count is the number of documents."""
-    pairs, singles = _term_counts(fields)
-    step = _steps(itertools.chain(pairs.values(), singles.values()))
-    # code(a, b) << STEP_BITS | step for every pair, in C: the code points of all pairs as one array, its even
-    # and odd halves shifted into place (a rebuild makes six million tokens).
-    points = array.array("I", "".join(pairs).encode(_UTF32))
-    terms = map(
-        operator.or_,
-        map(operator.lshift, points[0::2], repeat(CODE_BITS + STEP_BITS)),
-        map(operator.lshift, points[1::2], repeat(STEP_BITS)),
-    )
-    tokens = [MARKER, *map(operator.or_, terms, map(step.__getitem__, pairs.values()))]
-    tokens += [code(one) << STEP_BITS | step[tf] for one, tf in singles.items()]
+    """One document's tokens (documents_tokens) as numbers."""
+    tokens: list[int] = documents_tokens([fields])[0].tolist()
     return tokens
 
 
@@ -689,12 +702,13 @@ def rebuild_workers(documents: int) -> int:
     return max(1, min(len(os.sched_getaffinity(0)), MOST_WORKERS))
 
 
-def _rows(batch: list[tuple[int, Iterable[tuple[str, int]]]], row: Callable[[int, list[int]], Row]) -> list[Row]:
-    return [row(obj_id, document_tokens(fields)) for obj_id, fields in batch]
+def _rows(batch: list[tuple[int, Iterable[tuple[str, int]]]], row: Callable[[int, np.ndarray], Row]) -> list[Row]:
+    tokens = documents_tokens([fields for _obj_id, fields in batch])
+    return [row(obj_id, its) for (obj_id, _fields), its in zip(batch, tokens, strict=True)]
 
 
 def rows_in_batches(
-    documents: Iterator[tuple[int, Iterable[tuple[str, int]]]], row: Callable[[int, list[int]], Row], workers: int
+    documents: Iterator[tuple[int, Iterable[tuple[str, int]]]], row: Callable[[int, np.ndarray], Row], workers: int
 ) -> Iterator[list[Row]]:
     """The documents cut and made into a store's rows, batch by batch, in their order. With several workers the
     batches are cut by forked processes while this one reads the next from the database and writes the last
@@ -706,6 +720,7 @@ def rows_in_batches(
             yield _rows(batch, row)
         return
     vocabulary.town_pairs()  # current before the workers copy it
+    _separator_table()  # made once, for every worker
     with multiprocessing.get_context("fork").Pool(workers, initializer=vocabulary.freeze) as pool:
         pending: deque[AsyncResult[list[Row]]] = deque()
         for batch in batches:
@@ -749,6 +764,10 @@ class _TokenStore:
 # -- SQLite: the postings in FTS5 ------------------------------------------------------------------------
 
 
+_HEX_DIGITS = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_HEX_SHIFTS = np.arange(44, -1, -4, dtype=np.uint64)  # twelve digits, the highest first: every token is below 2⁴⁵
+
+
 def _packed(text: str) -> bytes:
     """A document's tokens as kept for removing it: compressed fast (hex digits compress well at any level)."""
     return zlib.compress(text.encode("ascii"), 1)
@@ -768,10 +787,13 @@ class Fts5Postings(_TokenStore):
         self.instances, self.docs = f"{table}_fts_instance", f"{table}_fts_doc"
 
     @staticmethod
-    def _text(tokens: Sequence[int]) -> str:
+    def _text(tokens: Sequence[int] | np.ndarray) -> str:
         """A document's tokens as FTS5 is given them: twelve hexadecimal digits each, so that FTS5's ascii
         tokenizer takes each whole and the order of the texts is the order of the numbers."""
-        return ("%012x " * len(tokens) % tuple(tokens)).rstrip()
+        tokens = np.asarray(tokens, dtype=np.uint64)
+        letters = np.full((len(tokens), 13), ord(" "), dtype=np.uint8)  # the digits of all tokens at once
+        letters[:, :12] = _HEX_DIGITS[(tokens[:, None] >> _HEX_SHIFTS) & 0xF]
+        return letters.tobytes()[:-1].decode("ascii")
 
     def _forget(self, cursor: Any, obj_id: int) -> None:
         cursor.execute(f"SELECT tokens FROM {self.docs} WHERE obj = %s", [obj_id])
@@ -795,7 +817,7 @@ class Fts5Postings(_TokenStore):
             self._forget(cursor, obj_id)
 
     @staticmethod
-    def row(obj_id: int, tokens: list[int]) -> Row:
+    def row(obj_id: int, tokens: Sequence[int] | np.ndarray) -> Row:
         """A document as a rebuild writes it: its id, its tokens as FTS5 is given them and as kept for removing it,
         and its number of postings (not the marker)."""
         text = Fts5Postings._text(tokens)
@@ -846,6 +868,13 @@ class Fts5Postings(_TokenStore):
 # -- PostgreSQL: the postings in a GIN index -------------------------------------------------------------
 
 
+# COPY's binary format, written whole (psycopg sends a block as it is): its signature, no flags, no extension;
+# after the tuples, a field count of -1.
+_BINARY_COPY_HEAD = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+_BINARY_COPY_TAIL = struct.pack(">h", -1)
+_BINARY_ELEMENT = np.dtype([("length", ">i4"), ("value", ">i8")])  # packed: twelve bytes
+
+
 class GinPostings(_TokenStore):
     """The postings of one collection on PostgreSQL (ADR 15): each document's tokens (term × 8 + the step of
     its weight, as FTS5 has them on SQLite) in one `bigint[]` under a GIN index, which keeps a compressed list
@@ -891,33 +920,49 @@ class GinPostings(_TokenStore):
         self._write(obj_id, None)
 
     @staticmethod
-    def row(obj_id: int, tokens: list[int]) -> Row:
-        """A document as a rebuild writes it: its line of COPY's text format (psycopg's array dumper checks each of
-        six million numbers for quoting, which took longer than cutting the text), and its tokens, counted here."""
-        return f"{int(obj_id)}\t{{{','.join(map(str, tokens))}}}\n", tokens
+    def row(obj_id: int, tokens: np.ndarray) -> Row:
+        """A document as a rebuild writes it: its tuple in COPY's binary format, and its tokens, counted here.
+        Binary because six million numbers as text took psycopg's array dumper longer than cutting the text, and
+        PostgreSQL a third of the COPY to read back; the tuple is the id (int4) and the tokens as a one-dimensional
+        int8 array without nulls (element type 20, lower bound 1), each element its length and its value."""
+        elements = np.empty(len(tokens), dtype=_BINARY_ELEMENT)
+        elements["length"] = 8
+        elements["value"] = tokens
+        head = struct.pack(">hiiiiiIii", 2, 4, obj_id, 20 + elements.nbytes, 1, 0, 20, len(tokens), 1)
+        return head + elements.tobytes(), tokens
 
     def rebuild(self, batches: Iterator[list[Row]]) -> int:
         """Empty, load with COPY, then build the GIN index and write the documents per token once: several times
         faster than keeping them up to date document by document. The documents per token are counted here while
         the workers cut the next batches, which took PostgreSQL a second and a half at the end (unnest and
         GROUP BY over six million postings). In the caller's transaction."""
-        documents_per_token: Counter[int] = Counter()
+        tokens_of_batches, documents_of_batches = [], []
+        documents = 0
         with connection.cursor() as cursor:
             cursor.execute(f"DROP INDEX IF EXISTS {self.gin}")
             cursor.execute(f"TRUNCATE {self.docs}, {self.vocab}")
             # Each batch whole before the COPY: neither reading the next documents nor cutting them (which may
             # read the town's vocabulary) may use the connection while a COPY holds it.
             for batch in batches:
-                with cursor.copy(f"COPY {self.docs}(obj, tokens) FROM STDIN") as copy:
-                    copy.write("".join(line for line, _tokens in batch))
-                for _line, tokens in batch:
-                    documents_per_token.update(tokens)
+                with cursor.copy(f"COPY {self.docs}(obj, tokens) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.write(b"".join([_BINARY_COPY_HEAD, *(row for row, _tokens in batch), _BINARY_COPY_TAIL]))
+                batch_tokens, batch_documents = np.unique(
+                    np.concatenate([tokens for _row, tokens in batch]), return_counts=True
+                )
+                tokens_of_batches.append(batch_tokens)
+                documents_of_batches.append(batch_documents)
+                documents += len(batch)
             cursor.execute(f"CREATE INDEX {self.gin} ON {self.docs} USING gin (tokens)")
-            counts = iter(documents_per_token.items())
-            while part := list(itertools.islice(counts, 100_000)):
+            if not tokens_of_batches:
+                return 0
+            tokens, at = np.unique(np.concatenate(tokens_of_batches), return_inverse=True)
+            per_token = np.bincount(at, weights=np.concatenate(documents_of_batches)).astype(np.int64)
+            for start in range(0, len(tokens), 100_000):
+                part = slice(start, start + 100_000)
+                lines = zip(tokens[part].tolist(), per_token[part].tolist(), strict=True)
                 with cursor.copy(f"COPY {self.vocab}(token, documents) FROM STDIN") as copy:
-                    copy.write("".join(f"{token}\t{documents}\n" for token, documents in part))
-        return documents_per_token.total() - documents_per_token[MARKER]
+                    copy.write("".join(f"{token}\t{count}\n" for token, count in lines))
+        return int(per_token.sum()) - documents
 
     def analyze(self) -> None:
         """After a rebuild, outside its transaction: the planner's statistics of the new tables."""

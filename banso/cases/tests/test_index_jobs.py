@@ -131,7 +131,7 @@ def pid_row(obj_id, tokens):
     """A row that says which process cut it."""
     import os
 
-    return obj_id, os.getpid(), tokens
+    return obj_id, os.getpid(), tokens.tolist()
 
 
 def test_several_processes_cut_a_large_rebuild_into_the_same_rows_in_the_same_order(db, monkeypatch):

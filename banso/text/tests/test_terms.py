@@ -10,6 +10,9 @@ TRICKY = [
     ("ｽﾏﾎ教室（ＡＩ）ドロ－ン、町、あ か", 2),
     ("", 1),
     ("ノートパソコンの貸出とヘルパーのモニター", 1),
+    ("ー", 2),  # nothing left once the long-vowel mark goes
+    ("あ", 1),
+    ("𠮷野家の𠮷\n写し", 2),  # beyond the Basic Multilingual Plane, and a line break inside a field
 ]
 
 
@@ -23,12 +26,19 @@ def chunk_by_chunk(fields):
 
 
 def test_a_documents_terms_are_the_terms_of_its_chunks(db):
-    documents = [*services.documents_for_index(), (0, TRICKY)]
+    documents = [*services.documents_for_index(), (0, TRICKY), *((0, [field]) for field in TRICKY)]
     assert len(documents) > 20
     for _pk, fields in documents:
         tokens = search.document_tokens(fields)
         assert tokens[0] == search.MARKER
         assert {token >> search.STEP_BITS for token in tokens[1:]} == chunk_by_chunk(fields)
+
+
+def test_documents_cut_together_are_cut_as_each_alone(db):
+    documents = [fields for _pk, fields in services.documents_for_index()] + [TRICKY, [], [("", 1)]]
+    together = search.documents_tokens(documents)
+    assert [tokens.tolist() for tokens in together] == [search.document_tokens(fields) for fields in documents]
+    assert together[-1].tolist() == [search.MARKER]  # an empty document is still counted
 
 
 def test_a_word_repeated_weighs_more_and_a_title_more_than_the_body(db):
