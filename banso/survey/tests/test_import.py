@@ -2,6 +2,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from banso.orgs.models import Department
 from banso.survey import services, sheet
@@ -59,10 +60,14 @@ def test_it_imports_a_filled_sheet_and_computes_hours(tmp_path, survey_round, as
             row("議員の報酬支払", annual_count=None, minutes_per_case=None, fte=Decimal("0.5")),
         ],
     )
+    before = timezone.now()
     batch = run_import(path, survey_round)
     assert batch.status == ImportBatch.Status.APPLIED, batch.problems
     hours = dict(SurveyTask.objects.filter(department=assembly).values_list("name", "annual_hours"))
     assert hours == {"本会議の会議録作成": Decimal("320.0"), "議員の報酬支払": Decimal("900.0")}
+    # Written when the import ran (on PostgreSQL sent to COPY as text, offset included).
+    for created, updated in SurveyTask.objects.filter(department=assembly).values_list("created_at", "updated_at"):
+        assert before <= created <= updated <= timezone.now()
 
 
 def test_it_returns_the_answers_with_row_ids_and_updates_instead_of_duplicating(tmp_path, survey_round, assembly):
