@@ -102,12 +102,12 @@ def code(a: str, b: str = "") -> int:
 def _grams(stream: str) -> set[int]:
     if len(stream) == 1:
         return {code(stream)}
-    codes = map(ord, stream)  # code() inlined: indexing calls this a million times
+    codes = map(ord, stream)  # code() inlined: a recommendation cuts every sentence of a town's challenges
     return {(a << CODE_BITS) | b for a, b in itertools.pairwise(codes)}
 
 
 # Katakana to hiragana and the long-vowel mark dropped, in one C-level pass: the chunk is already NFKC and
-# lower case (canonical), and indexing 10,000 cases calls this a million times.
+# lower case (canonical). documents_tokens() folds the same way on arrays of code points.
 LONG_VOWELS = "ーｰ－"
 SCRIPT_FOLD = {**KATAKANA_TO_HIRAGANA, **{ord(c): None for c in LONG_VOWELS}}
 _LONG_VOWEL_POINTS = np.array([ord(c) for c in LONG_VOWELS], dtype=np.uint32)
@@ -153,8 +153,6 @@ def tokens_between(low: int, high: int) -> tuple[int, int]:
 _UTF32 = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"  # code points as the machine's own integers
 _LINE = ord("\n")
 _TERM_MASK = (1 << 2 * CODE_BITS) - 1  # a term's bits in a key that also names its document
-
-
 _BASIC_PLANE = 0x10000
 
 
@@ -178,6 +176,30 @@ def documents_tokens(documents: Sequence[Iterable[tuple[str, int]]]) -> list[np.
     - the pairs the content stream makes across a run of hiragana (申し込 → 申込);
     - a line of one character, and a line whose content is one character (写し → 写).
     A term's count is the number of times it occurs, times the weight of its field."""
+    texts, text_document, text_weight = _texts_by_weight(documents)
+    points = np.frombuffer("\n".join([*texts, ""]).encode(_UTF32), dtype=np.uint32)
+    owner = np.repeat(np.arange(len(texts)), [len(t) + 1 for t in texts])  # which text each character is of
+    # Separators become line ends and long-vowel marks go (サーバー = サーバ).
+    basic = points < _BASIC_PLANE
+    separator = basic & _separator_table()[np.where(basic, points, 0)]
+    kept = ~np.isin(points, _LONG_VOWEL_POINTS)
+    points, owner = np.where(separator, _LINE, points)[kept], owner[kept]
+    at, terms = _terms_at(points)
+    where = owner[at]
+    keys = np.asarray(text_document, dtype=np.uint64)[where] << (2 * CODE_BITS) | terms
+    keys, occurrence = np.unique(keys, return_inverse=True)
+    counts = np.bincount(occurrence, weights=np.asarray(text_weight, dtype=np.float64)[where]).astype(np.int64)
+    # 100·tf/(tf+SATURATION) rounded to one of WEIGHT_STEPS (both round halves to even).
+    steps = np.searchsorted(_STEP_LIMITS, np.round(100 * counts / (counts + SATURATION)), side="left")
+    tokens = (keys & _TERM_MASK) << STEP_BITS | steps.astype(np.uint64)
+    bounds = np.searchsorted(keys >> (2 * CODE_BITS), np.arange(len(documents) + 1, dtype=np.uint64))
+    marker = np.array([MARKER], dtype=np.uint64)
+    return [np.concatenate((marker, tokens[bounds[n] : bounds[n + 1]])) for n in range(len(documents))]
+
+
+def _texts_by_weight(documents: Sequence[Iterable[tuple[str, int]]]) -> tuple[list[str], list[int], list[int]]:
+    """Each document's canonical text per field weight (its fields' texts one per line), with the document and
+    the weight of each."""
     texts, text_document, text_weight = [], [], []
     for n, fields in enumerate(documents):
         by_weight: dict[int, list[str]] = {}
@@ -188,30 +210,22 @@ def documents_tokens(documents: Sequence[Iterable[tuple[str, int]]]) -> list[np.
             texts.append("\n".join(parts))
             text_document.append(n)
             text_weight.append(weight)
-    points = np.frombuffer("\n".join([*texts, ""]).encode(_UTF32), dtype=np.uint32)
-    owner = np.repeat(np.arange(len(texts)), [len(t) + 1 for t in texts])  # which text each character is of
-    # Separators become line ends and long-vowel marks go (サーバー = サーバ).
-    basic = points < _BASIC_PLANE
-    separator = basic & _separator_table()[np.where(basic, points, 0)]
-    kept = ~np.isin(points, _LONG_VOWEL_POINTS)
-    points, owner = np.where(separator, _LINE, points)[kept], owner[kept]
+    return texts, text_document, text_weight
+
+
+def _terms_at(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """In code points whose chunks stand one per line: where each term occurrence starts, and its term."""
     line_end = points == _LINE
     hiragana = (points >= ord("ぁ")) & (points <= ord("ゖ"))  # the class _HIRAGANA matches
     folded = points.astype(np.uint64)
     folded[(points >= ord("ァ")) & (points <= ord("ヶ"))] -= ord("ァ") - ord("ぁ")  # as KATAKANA_TO_HIRAGANA
-    at = []  # where each term starts
-    terms = []
     # Neighbours on one line.
     first = np.flatnonzero(~line_end[:-1] & ~line_end[1:])
-    at.append(first)
-    terms.append(folded[first] << CODE_BITS | folded[first + 1])
     # Across a run of hiragana: two content characters of one line with only hiragana between them.
     content = np.flatnonzero(~hiragana)  # line ends included, so that no pair spans two lines
     left, right = content[:-1], content[1:]
     across = (right - left > 1) & ~line_end[left] & ~line_end[right]
     left, right = left[across], right[across]
-    at.append(left)
-    terms.append(folded[left] << CODE_BITS | folded[right])
     # Lines of one character, or of one content character among hiragana.
     line = np.cumsum(line_end) - line_end
     length = np.bincount(line, weights=~line_end)
@@ -219,18 +233,15 @@ def documents_tokens(documents: Sequence[Iterable[tuple[str, int]]]) -> list[np.
     alone = (length == 1)[line] & ~line_end
     only_content = ~hiragana & ~line_end & ((content_length == 1) & (length > 1))[line]
     single = np.flatnonzero(alone | only_content)
-    at.append(single)
-    terms.append(folded[single] << CODE_BITS)
-    where = owner[np.concatenate(at)]
-    keys = np.asarray(text_document, dtype=np.uint64)[where] << (2 * CODE_BITS) | np.concatenate(terms)
-    keys, occurrence = np.unique(keys, return_inverse=True)
-    counts = np.bincount(occurrence, weights=np.asarray(text_weight, dtype=np.float64)[where]).astype(np.int64)
-    # 100·tf/(tf+SATURATION) rounded to one of WEIGHT_STEPS (both round halves to even).
-    steps = np.searchsorted(_STEP_LIMITS, np.round(100 * counts / (counts + SATURATION)), side="left")
-    tokens = (keys & _TERM_MASK) << STEP_BITS | steps.astype(np.uint64)
-    bounds = np.searchsorted(keys >> (2 * CODE_BITS), np.arange(len(documents) + 1, dtype=np.uint64))
-    marker = np.array([MARKER], dtype=np.uint64)
-    return [np.concatenate((marker, tokens[bounds[n] : bounds[n + 1]])) for n in range(len(documents))]
+    at = np.concatenate((first, left, single))
+    terms = np.concatenate(
+        (
+            folded[first] << CODE_BITS | folded[first + 1],
+            folded[left] << CODE_BITS | folded[right],
+            folded[single] << CODE_BITS,
+        )
+    )
+    return at, terms
 
 
 def document_tokens(fields: Iterable[tuple[str, int]]) -> list[int]:
