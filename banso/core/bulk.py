@@ -79,7 +79,8 @@ def rows_insert(model: type[models.Model], names: Sequence[str], rows: Iterable[
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # psycopg's own cursor: Django's wrapper has no COPY
-            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            # Its errors as Django's (IntegrityError …), as every other statement raises them.
+            with connection.wrap_database_errors, raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
                     written += 1

@@ -187,14 +187,20 @@ class SurveyTask(TimeStampedModel):
     wrote them (file, who, when, previous values for rollback), not AuditEntry.
     """
 
-    # No index of its own: the (round, department) index below serves every look-up by round, and each index
+    # No index of its own: the unique (round, row key) index below serves every look-up by round, and each index
     # costs every row of a 50,000-row import. No constraint either (ADR 18): every row of an import names the same
     # round, the one the import holds, and on PostgreSQL the constraint would look that one row up again at commit
     # for each of 50,000 tasks; Django applies CASCADE when a round goes.
     survey_round = models.ForeignKey(
         SurveyRound, on_delete=models.CASCADE, related_name="tasks", db_index=False, db_constraint=False
     )
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="survey_tasks")
+    # Indexed with the round (below), department first: that one index serves a department's tasks in a round and
+    # the look-up the database makes when a department is deleted; the round's tasks alone are found through
+    # the unique (round, row key) index. Each index costs every row of an import. On PostgreSQL the department is
+    # checked once per statement by triggers instead of this foreign key's check per row (migration 0008, ADR 18).
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="survey_tasks", db_index=False
+    )
     # Written into the hidden first column of the sheet, so a returned sheet
     # updates its rows instead of adding new ones.
     row_key = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -260,9 +266,10 @@ class SurveyTask(TimeStampedModel):
         db_index=False,
     )
     marked_at = models.DateTimeField(null=True, blank=True)
-    # Which import last wrote the task: a record kept for people, never looked up by the database. Without a
-    # constraint or an index of its own, because on PostgreSQL each costs every row of a 50,000-row import (the
-    # constraint a look-up at commit per row); Django still applies SET_NULL when a batch goes.
+    # Which import last wrote the task: a record for people, and how a rollback finds the tasks an import created
+    # (among the round's tasks, a rare look-up). Without a constraint or an index of its own, because on
+    # PostgreSQL each costs every row of a 50,000-row import (the constraint a look-up at commit per row); Django
+    # still applies SET_NULL when a batch goes.
     import_batch = models.ForeignKey(
         "ImportBatch",
         null=True,
@@ -285,7 +292,7 @@ class SurveyTask(TimeStampedModel):
             models.CheckConstraint(condition=Q(annual_hours__gte=0), name="task_hours_not_negative"),
         ]
         indexes = [
-            models.Index(fields=["survey_round", "department"]),
+            models.Index(fields=["department", "survey_round"], name="survey_task_department_round"),
             models.Index(fields=["marked_by"], condition=Q(marked_by__isnull=False), name="survey_task_marked_by"),
         ]
 
@@ -350,7 +357,9 @@ class ImportBatch(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list)
-    undo = models.JSONField(default=dict)  # {"created": [row keys], "updated": [{...previous values}]}
+    # {"updated": [{row key, the import that wrote it before, previous values}], "departments": [ids]}; the tasks it
+    # created are those naming it (imports made before 2026-12 list them as "created": [row keys]).
+    undo = models.JSONField(default=dict)
     # For a workbook in another layout: the sheet, header row and headers found, for the mapping step.
     layout = models.JSONField(default=dict)
     finished_at = models.DateTimeField(null=True, blank=True)

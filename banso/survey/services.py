@@ -261,31 +261,31 @@ def options_of(survey_round) -> dict[str, list[str]]:
 
 # -- imports ------------------------------------------------------------------
 def build_context(survey_round) -> Context:
-    links = list(survey_round.round_departments.select_related("department"))
-    departments = [link.department for link in links]
+    # Values, not model instances, and no ordering: this runs before every import.
+    departments = list(
+        survey_round.round_departments.order_by().values_list(
+            "department_id", "department__name", "department__staff_count"
+        )
+    )
+    sections: dict[int, set[str]] = {pk: set() for pk, _name, _staff in departments}
+    for department_id, name in (
+        Section.objects.filter(department_id__in=sections).order_by().values_list("department_id", "name")
+    ):
+        sections[department_id].add(name)
     return Context(
         round_id=survey_round.pk,
         municipality_code=survey_round.municipality.code,
         fiscal_year=survey_round.fiscal_year,
-        department_ids={d.pk for d in departments},
-        department_by_name={d.name: d.pk for d in departments},
-        department_names={d.pk: d.name for d in departments},
+        department_ids=set(sections),
+        department_by_name={name: pk for pk, name, _staff in departments},
+        department_names={pk: name for pk, name, _staff in departments},
         options=options_of(survey_round),
         annual_hours_per_fte=survey_round.annual_hours_per_fte,
-        staff_counts={d.pk: d.staff_count for d in departments},
+        staff_counts={pk: staff for pk, _name, staff in departments},
         row_keys=lambda: {str(k): d for k, d in survey_round.tasks.values_list("row_key", "department_id")},
         columns=sheet.asked_columns(survey_round.column_set, survey_round.custom_columns),
-        sections=_sections_of(departments),
+        sections=sections,
     )
-
-
-def _sections_of(departments) -> dict[int, set[str]]:
-    sections: dict[int, set[str]] = {d.pk: set() for d in departments}
-    for department_id, name in Section.objects.filter(department__in=departments).values_list(
-        "department_id", "name"
-    ):
-        sections[department_id].add(name)
-    return sections
 
 
 def import_create(*, survey_round, file, original_name, user=None, department=None, source="web") -> ImportBatch:
@@ -496,7 +496,7 @@ def _apply(batch, rows, new_sections: set[tuple[int, str]]) -> None:
         for t, name in zip(existing, normalize_many([t.name for t in existing]), strict=True)
     }
     new_task = _NewTaskRows(batch, set().union(*(row.values.keys() for row in rows)))
-    created_keys, updates, previous = [], [], []
+    updates, previous = [], []
     now = timezone.now()
 
     def new_tasks() -> Iterator[list]:
@@ -510,9 +510,7 @@ def _apply(batch, rows, new_sections: set[tuple[int, str]]) -> None:
                 else None
             )
             if task is None:
-                new_values, row_key = new_task(row)
-                created_keys.append(row_key)
-                yield new_values
+                yield new_task(row)
                 continue
             values = _task_values(row)
             # A column the file does not have (a round asking fewer columns than before, another layout) leaves
@@ -522,20 +520,24 @@ def _apply(batch, rows, new_sections: set[tuple[int, str]]) -> None:
             }
             current = {k: getattr(task, k) for k in IMPORT_FIELDS}
             if any(_differs(current[k], values[k]) for k in values):
-                previous.append({"row_key": str(task.row_key), **_json(current)})
+                previous.append(
+                    {"row_key": str(task.row_key), "import_batch": task.import_batch_id, **_json(current)}
+                )
                 for key, value in values.items():
                     setattr(task, key, value)
                 task.import_batch = batch
                 task.updated_at = now  # bulk_update does not apply auto_now
                 updates.append(task)
 
-    rows_insert(SurveyTask, new_task.names, new_tasks())
+    created = rows_insert(SurveyTask, new_task.names, new_tasks())
     SurveyTask.objects.bulk_update(updates, [*IMPORT_FIELDS, "import_batch", "updated_at"], batch_size=1000)
     SurveyDepartment.objects.filter(survey_round=survey_round, department_id__in=department_ids).update(
         submitted_at=timezone.now()
     )
-    batch.created_count, batch.updated_count = len(created_keys), len(updates)
-    batch.undo = {"created": created_keys, "updated": previous, "departments": department_ids}
+    batch.created_count, batch.updated_count = created, len(updates)
+    # The tasks it created are not listed: they are the ones that name this import and are not among those it
+    # changed (a list of 50,000 row keys was a megabyte and a half written with every import).
+    batch.undo = {"updated": previous, "departments": department_ids}
 
 
 _ALWAYS_GIVEN = {"department_id", "row_key", "missing_answers"}
@@ -578,8 +580,8 @@ class _NewTaskRows:
         self.row_key_at, self.row_key_prepare = self.names.index("row_key"), preparers[self.names.index("row_key")]
         self.fresh_keys = _fresh_row_keys()
 
-    def __call__(self, row) -> tuple[list, str]:
-        """The task's values for the INSERT, and its row key (the sheet's hidden id, or a new one)."""
+    def __call__(self, row) -> list:
+        """The task's values for the INSERT; its row key is the sheet's hidden id, or a new one."""
         values = row.values
         # A field the row has no value for keeps its default ("" for text, {} for extra, the import's times).
         task = self.base.copy()
@@ -588,11 +590,9 @@ class _NewTaskRows:
                 task[i] = value if prepare is None else prepare(value)
         task[self.missing_at] = row.missing_answers
         task[self.department_at] = row.department_id
-        if given := values.get("row_key"):
-            task[self.row_key_at] = self.row_key_prepare(given)
-            return task, str(given)
-        task[self.row_key_at] = key = next(self.fresh_keys)
-        return task, key
+        given = values.get("row_key")
+        task[self.row_key_at] = self.row_key_prepare(given) if given else next(self.fresh_keys)
+        return task
 
 
 def _fresh_row_keys() -> Iterator[str]:
@@ -634,8 +634,11 @@ def import_rollback(*, batch) -> ImportBatch:
     if any(departments & set(b.undo.get("departments", [])) for b in later):
         raise ValidationError(_("A later import changed the same department. Roll that one back first."))
     tasks = SurveyTask.objects.filter(survey_round=batch.survey_round)
-    tasks.filter(row_key__in=batch.undo.get("created", [])).delete()
     previous = {p["row_key"]: p for p in batch.undo.get("updated", [])}
+    if "created" in batch.undo:  # an import made before its new tasks were found by the import they name
+        tasks.filter(row_key__in=batch.undo["created"]).delete()
+    else:  # a later import that changed one of them was rolled back first and gave it back to this one
+        tasks.filter(import_batch=batch).exclude(row_key__in=previous).delete()
     restored = list(tasks.filter(row_key__in=previous))
     for task in restored:
         task.updated_at = timezone.now()
@@ -645,7 +648,9 @@ def import_rollback(*, batch) -> ImportBatch:
                 continue
             value = kept[key]
             setattr(task, key, Decimal(value) if key in DECIMAL_FIELDS and value is not None else value)
-    SurveyTask.objects.bulk_update(restored, [*IMPORT_FIELDS, "updated_at"], batch_size=1000)
+        if "import_batch" in kept:
+            task.import_batch_id = kept["import_batch"]
+    SurveyTask.objects.bulk_update(restored, [*IMPORT_FIELDS, "import_batch", "updated_at"], batch_size=1000)
     for department_id in departments:
         still = ImportBatch.objects.filter(
             survey_round=batch.survey_round, status__in=[ImportBatch.Status.APPLIED, ImportBatch.Status.PARTIAL]

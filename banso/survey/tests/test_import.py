@@ -2,6 +2,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from banso.orgs.models import Department
@@ -148,6 +149,46 @@ def test_it_rolls_an_import_back(tmp_path, survey_round, town):
     services.import_rollback(batch=batch)
     after = list(SurveyTask.objects.filter(department=department).order_by("id"))
     assert [(t.name, t.annual_count) for t in after] == [(t.name, t.annual_count) for t in tasks]
+
+
+def test_rolling_back_two_imports_in_turn_leaves_the_department_as_before_them(tmp_path, survey_round, town):
+    department = Department.objects.get(municipality=town, name="会計課")
+    before = sorted(SurveyTask.objects.filter(department=department).values_list("name", "annual_count"))
+    first = run_import(
+        own_workbook(tmp_path / "1.xlsx", survey_round, department, [row("新しい業務"), row("もう一つの業務")]),
+        survey_round,
+    )
+    created = SurveyTask.objects.get(department=department, name="新しい業務")
+    second = run_import(
+        own_workbook(
+            tmp_path / "2.xlsx",
+            survey_round,
+            department,
+            [{**row("新しい業務"), "row_key": str(created.row_key), "annual_count": 7}, row("三つ目の業務")],
+        ),
+        survey_round,
+    )
+    assert (second.created_count, second.updated_count) == (1, 1)
+    with pytest.raises(ValidationError):  # the later import first
+        services.import_rollback(batch=first)
+    services.import_rollback(batch=second)
+    assert SurveyTask.objects.get(pk=created.pk).annual_count == 1200  # as the first import wrote it
+    services.import_rollback(batch=first)
+    assert sorted(SurveyTask.objects.filter(department=department).values_list("name", "annual_count")) == before
+
+
+def test_an_import_that_listed_the_tasks_it_created_still_rolls_back(tmp_path, survey_round, town):
+    department = Department.objects.get(municipality=town, name="会計課")
+    batch = run_import(
+        own_workbook(tmp_path / "1.xlsx", survey_round, department, [row("新しい業務")]), survey_round
+    )
+    created = SurveyTask.objects.get(department=department, name="新しい業務")
+    created.import_batch = None  # as if written by an import made before tasks named it
+    created.save()
+    batch.undo = {**batch.undo, "created": [str(created.row_key)]}
+    batch.save()
+    services.import_rollback(batch=batch)
+    assert not SurveyTask.objects.filter(pk=created.pk).exists()
 
 
 def test_it_accepts_full_width_digits_units_and_spaces(tmp_path, survey_round, assembly):
