@@ -75,3 +75,11 @@ def test_a_towns_mic_workbook_comes_in_and_is_analysed(browser, site, tmp_path):
     assert "部署別の業務時間" in content and "押印：この調査は押印の有無を尋ねていません" in content
     assert "押印のある業務は" not in content  # no figure for what was not asked
     shot(page, "analysis")
+
+    # Taken back from the import's page: every task it created goes, found by the import that wrote it.
+    page.goto(f"{site}/m/999997/survey/{survey_round.pk}/imports/{batch.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="この取り込みを取り消す").click()
+    assert shows(page, "取り込みを取り消しました")
+    shot(page, "rolled-back")
+    assert not SurveyTask.objects.filter(survey_round=survey_round).exists()
