@@ -265,7 +265,12 @@ def import_detail(request, code, round_id, batch_id):
         "read_as": _read_as_form(request, batch),
     }
     if request.htmx and request.GET.get("poll"):
-        return render(request, "survey/partials/import_status.html", context)
+        response = render(request, "survey/partials/import_status.html", context)
+        if batch.is_finished:
+            # Finished while the page was open: htmx loads the page again, with the status, the problems to fix and
+            # what can be done next (accept the valid rows, roll back), which lie outside the polled part.
+            response["HX-Redirect"] = request.path
+        return response
     return render(request, "survey/import_detail.html", context)
 
 

@@ -86,8 +86,19 @@ def test_it_says_what_is_wrong_with_a_file_that_is_not_a_workbook(town_staff, su
 def test_it_polls_progress_as_a_partial_for_htmx(town_staff, survey_round):
     batch = survey_round.imports.first()
     url = reverse("survey:import", args=[survey_round.municipality.code, survey_round.pk, batch.pk])
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
     response = town_staff.get(url, {"poll": 1}, headers={"HX-Request": "true"})
     assert response.content.decode().startswith('<div id="import-status"')
+    assert "HX-Redirect" not in response
+
+
+def test_a_poll_that_finds_the_import_finished_shows_the_whole_page_again(town_staff, survey_round):
+    batch = survey_round.imports.first()
+    url = reverse("survey:import", args=[survey_round.municipality.code, survey_round.pk, batch.pk])
+    response = town_staff.get(url, {"poll": 1}, headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == url  # with its problems to fix and the rollback, outside the polled part
+    page = town_staff.get(url).content.decode()
+    assert "状況: 取り込み済" in page and "この取り込みを取り消す" in page
 
 
 def test_it_shows_completeness_and_what_to_chase(town_staff, survey_round):
