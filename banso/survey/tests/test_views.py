@@ -17,6 +17,7 @@ from banso.survey.tests.helpers import (
     raw_workbook,
     read_cells,
     row,
+    run_import,
 )
 
 
@@ -99,6 +100,27 @@ def test_a_poll_that_finds_the_import_finished_shows_the_whole_page_again(town_s
     assert response["HX-Redirect"] == url  # with its problems to fix and the rollback, outside the polled part
     page = town_staff.get(url).content.decode()
     assert "状況: 取り込み済" in page and "この取り込みを取り消す" in page
+
+
+def test_rolling_back_an_import_a_later_one_followed_says_which_first_and_changes_nothing(
+    town_staff, survey_round, town, tmp_path
+):
+    department = Department.objects.get(municipality=town, name="会計課")
+    first = run_import(
+        own_workbook(tmp_path / "1.xlsx", survey_round, department, [row("新しい業務")]), survey_round
+    )
+    run_import(own_workbook(tmp_path / "2.xlsx", survey_round, department, [row("別の新しい業務")]), survey_round)
+    before = SurveyTask.objects.filter(survey_round=survey_round).count()
+    response = town_staff.post(
+        reverse("survey:import_rollback", args=[town.code, survey_round.pk, first.pk]), follow=True
+    )
+    assert (
+        "その後の取り込みで同じ部署の回答が変わっています。先にそちらを取り消してください"
+        in response.content.decode()
+    )
+    assert SurveyTask.objects.filter(survey_round=survey_round).count() == before
+    first.refresh_from_db()
+    assert first.status == ImportBatch.Status.APPLIED
 
 
 def test_it_shows_completeness_and_what_to_chase(town_staff, survey_round):
