@@ -726,16 +726,21 @@ def mapping_store(
     return mapping
 
 
-@transaction.atomic
 def mapping_values_save(*, batch, read_as: dict[str, dict[str, str]]) -> ColumnMapping:
-    """Read the town's own list words as the round's ({list: {their value: the round's value}}), kept with the
-    import's mapping for every later file of the layout. A value read as something the list lacks is refused."""
-    mapping = batch.mapping
-    if mapping is None:
+    """Read the town's own list words as the round's, for the mapping an import was read through (the page)."""
+    if batch.mapping is None:
         raise ValidationError(
             _("Only a workbook in another layout, read through a mapping, can have its words read.")
         )
-    options = options_of(batch.survey_round)
+    return mapping_read_as(mapping=batch.mapping, survey_round=batch.survey_round, read_as=read_as)
+
+
+@transaction.atomic
+def mapping_read_as(*, mapping, survey_round, read_as: dict[str, dict[str, str]]) -> ColumnMapping:
+    """Read the town's own list words as the round's ({list: {their value: the round's value}}), kept with the
+    mapping for every later file of the layout; the page and `banso survey mapping read-as` both come here. A value
+    read as something the list lacks is refused, and nothing is saved."""
+    options = options_of(survey_round)
     for kind, pairs in read_as.items():
         wrong = [ours for ours in pairs.values() if ours and ours not in options.get(kind, [])]
         if kind not in options or wrong:

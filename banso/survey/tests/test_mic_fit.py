@@ -195,9 +195,13 @@ def test_the_towns_workbook_comes_in_through_the_command_line(fit_round, tmp_pat
     where = ("--municipality", fit_round.municipality.code, "--fiscal-year", "2026", "--round", str(fit_round.pk))
     out = io.StringIO()
     call_command("survey_mapping", "save", "見本町の業務説明表", path, *where, stdout=out)
-    mapping = fit_round.municipality.survey_mappings.get(name="見本町の業務説明表")
-    mapping.values = {"staff_type": {"正職員": "正規", "会計年度任用職員": "会計年度"}}
-    mapping.save()
+    first = io.StringIO()
+    with pytest.raises(CommandError):  # the town's own 職員区分 words: how to read them is said
+        call_command("survey_import", *where, path, "--mapping", "見本町の業務説明表", stdout=first)
+    assert "職員区分（会計年度任用職員、正職員）" in first.getvalue()
+    assert 'banso survey mapping read-as "見本町の業務説明表" 職員区分:会計年度任用職員=…' in first.getvalue()
+    read_as = ("職員区分:正職員=正規", "職員区分：会計年度任用職員=会計年度")
+    call_command("survey_mapping", "read-as", "見本町の業務説明表", *read_as, *where, stdout=out)
     with pytest.raises(CommandError):  # five rows to fix: nothing written without --accept-valid-rows
         call_command("survey_import", *where, path, "--mapping", "見本町の業務説明表", stdout=io.StringIO())
     assert not SurveyTask.objects.filter(survey_round=fit_round).exists()
@@ -206,3 +210,20 @@ def test_the_towns_workbook_comes_in_through_the_command_line(fit_round, tmp_pat
     )
     assert "企画課" in out.getvalue() and "随時" in out.getvalue()  # each refused row named with its reason
     expect_rows_in(fit_round, ImportBatch.objects.latest("id"))
+
+
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [
+        ("職員区分:正職員=正社員", "「正社員」は「職員区分」の選択肢にありません"),
+        ("職種:正職員=正規", "「職種」という一覧はありません"),
+        ("正職員=正規", "一覧:ファイルの語=調査の値"),
+    ],
+)
+def test_reading_words_as_nothing_the_round_has_is_refused_and_nothing_saved(fit_round, tmp_path, pair, message):
+    path = str(write_town_workbook(tmp_path / "見本町_業務説明表.xlsx", town_rows()))
+    where = ("--municipality", fit_round.municipality.code, "--fiscal-year", "2026", "--round", str(fit_round.pk))
+    call_command("survey_mapping", "save", "見本町の業務説明表", path, *where, stdout=io.StringIO())
+    with pytest.raises(CommandError, match=message):
+        call_command("survey_mapping", "read-as", "見本町の業務説明表", pair, *where, stdout=io.StringIO())
+    assert fit_round.municipality.survey_mappings.get(name="見本町の業務説明表").values == {}

@@ -12,7 +12,7 @@ from banso.core.uploads import UploadError
 from banso.orgs.models import Department
 from banso.survey import services, sheet
 from banso.survey.management.commands._common import add_round_arguments, print_guess, round_from_options
-from banso.survey.models import ImportBatch
+from banso.survey.models import CategoryKind, ImportBatch
 from banso.survey.reader import header_signature, read_layout, sure_of
 
 
@@ -152,6 +152,27 @@ class Command(BansoCommand):
                 self.stdout.write(
                     f"  [{level}] {where}: {p['message']}" if where else f"  [{level}] {p['message']}"
                 )
+            if hint := _read_as_hint(batch):
+                self.stdout.write(f"  [{_('note')}] {hint}")
+
+
+def _read_as_hint(batch) -> str:
+    """How to read the file's own list words (正職員) as the round's values, where it had some, naming its mapping."""
+    unknown = (batch.layout or {}).get("unknown_values")
+    if not unknown or batch.mapping is None:
+        return ""
+    words = "、".join(f"{CategoryKind(kind).label}（{'、'.join(values)}）" for kind, values in unknown.items())
+    kind, values = next(iter(unknown.items()))
+    return _(
+        "Words of the file not in the round's lists: %(words)s. To read them as the round's values: banso survey "
+        'mapping read-as "%(mapping)s" %(example)s %(where)s, then import again.'
+    ) % {
+        "words": words,
+        "mapping": batch.mapping.name,
+        "example": f"{CategoryKind(kind).label}:{values[0]}=…",
+        "where": f"--municipality {batch.survey_round.municipality.code} --fiscal-year {batch.survey_round.fiscal_year}"
+        f" --round {batch.survey_round_id}",
+    }
 
 
 def _as_dict(batch):

@@ -1,4 +1,4 @@
-"""`banso survey mapping guess|show|save`: column mappings of other layouts from the command line."""
+"""`banso survey mapping guess|show|save|read-as`: column mappings of other layouts from the command line."""
 
 import json
 from pathlib import Path
@@ -12,13 +12,15 @@ from banso.core.commands import BansoCommand
 from banso.core.uploads import UploadError
 from banso.survey import sheet
 from banso.survey.management.commands._common import add_round_arguments, print_guess, round_from_options
+from banso.survey.models import CategoryKind
 from banso.survey.reader import read_layout, sure_of
-from banso.survey.services import mapping_gaps, mapping_guess, mapping_store
+from banso.survey.services import mapping_gaps, mapping_guess, mapping_read_as, mapping_store
 
 
 class Command(BansoCommand):
     help = gettext_lazy(
-        "Column mappings for workbooks in another layout: guess one from a file, show a saved one, or save one."
+        "Column mappings for workbooks in another layout: guess one from a file, show a saved one, save one, or read "
+        "the file's own list words as the round's values."
     )
 
     def add_arguments(self, parser):
@@ -45,10 +47,18 @@ class Command(BansoCommand):
         save.add_argument(
             "--one-department", action="store_true", help="the file holds one department's tasks (no such column)"
         )
+        read_as = actions.add_parser(
+            "read-as", help="read the file's own words of a list as the round's values (正職員 → 正規)"
+        )
+        add_round_arguments(read_as)
+        read_as.add_argument("name")
+        read_as.add_argument(
+            "pairs", nargs="+", metavar="LIST:THEIRS=OURS", help="for example 職員区分:正職員=正規"
+        )
 
     def handle(self, *args, **options):
         survey_round = round_from_options(options)
-        getattr(self, f"_{options['action']}")(survey_round, options)
+        getattr(self, f"_{options['action'].replace('-', '_')}")(survey_round, options)
 
     def _guess(self, survey_round, options):
         layout = _layout(options["file"])
@@ -68,9 +78,7 @@ class Command(BansoCommand):
         self.stdout.write(print_guess(layout, asked, guesses, department, gaps))
 
     def _show(self, survey_round, options):
-        mapping = survey_round.municipality.survey_mappings.filter(name=options["name"]).first()
-        if mapping is None:
-            raise CommandError(_("No saved column mapping is called “%(name)s”.") % {"name": options["name"]})
+        mapping = _saved(survey_round, options["name"])
         self.stdout.write(
             _("%(name)s: sheet “%(sheet)s”, header on row %(row)s (%(rows)s rows)")
             % {
@@ -84,6 +92,9 @@ class Command(BansoCommand):
             self.stdout.write(f"  {sheet.COLUMN_BY_KEY[key].header} ← {header}")
         if mapping.department_header:
             self.stdout.write(_("  department ← %(header)s") % {"header": mapping.department_header})
+        for kind, pairs in (mapping.values or {}).items():
+            for theirs, ours in pairs.items():
+                self.stdout.write(f"  {CategoryKind(kind).label}: {theirs} → {ours}")
 
     def _save(self, survey_round, options):
         layout = _layout(options["file"])
@@ -110,6 +121,50 @@ class Command(BansoCommand):
         except ValidationError as err:
             raise CommandError(" ".join(err.messages)) from err
         self.stdout.write(_("Saved the mapping “%(name)s”.") % {"name": mapping.name})
+
+    def _read_as(self, survey_round, options):
+        mapping = _saved(survey_round, options["name"])
+        read_as: dict[str, dict[str, str]] = {}
+        for pair in options["pairs"]:
+            kind, theirs, ours = _pair(pair)
+            read_as.setdefault(kind, {})[theirs] = ours
+        try:
+            mapping_read_as(mapping=mapping, survey_round=survey_round, read_as=read_as)
+        except ValidationError as err:
+            raise CommandError(" ".join(err.messages)) from err
+        self.stdout.write(
+            _("The mapping “%(name)s” now reads %(count)s of the file's words as the round's values.")
+            % {"name": mapping.name, "count": sum(len(p) for p in read_as.values())}
+        )
+
+
+def _saved(survey_round, name: str):
+    mapping = survey_round.municipality.survey_mappings.filter(name=name).first()
+    if mapping is None:
+        raise CommandError(_("No saved column mapping is called “%(name)s”.") % {"name": name})
+    return mapping
+
+
+def _pair(text: str) -> tuple[str, str, str]:
+    """「職員区分:正職員=正規」 as (the list, their word, the round's value); the list by its name or its key."""
+    name, _colon, rest = text.replace("：", ":").partition(":")
+    theirs, _equals, ours = rest.partition("=")
+    if not (name.strip() and theirs.strip() and ours.strip()):
+        raise CommandError(
+            _(
+                "Write each word as LIST:THEIR WORD=THE ROUND'S VALUE, for example 職員区分:正職員=正規 (not “%(text)s”)."
+            )
+            % {"text": text}
+        )
+    kinds = {str(kind.label): kind.value for kind in CategoryKind} | {
+        kind.value: kind.value for kind in CategoryKind
+    }
+    if name.strip() not in kinds:
+        raise CommandError(
+            _("There is no list “%(list)s”. Lists: %(lists)s")
+            % {"list": name.strip(), "lists": "、".join(str(kind.label) for kind in CategoryKind)}
+        )
+    return kinds[name.strip()], theirs.strip(), ours.strip()
 
 
 def _layout(name: str) -> dict:
