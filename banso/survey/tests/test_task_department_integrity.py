@@ -2,6 +2,7 @@
 a check per statement (migration 0008, ADR 18), whichever way the task is written and however the department
 would go."""
 
+from concurrent.futures import ThreadPoolExecutor, wait
 from decimal import Decimal
 
 import pytest
@@ -91,23 +92,6 @@ def _session():
     return psycopg.connect(**connection.get_connection_params())
 
 
-def _in_background(work):
-    """Run `work` in a thread; the exception it raised, or None, once joined."""
-    import threading
-
-    outcome: list[BaseException | None] = [None]
-
-    def run():
-        try:
-            work()
-        except BaseException as error:  # handed to the test
-            outcome[0] = error
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread, outcome
-
-
 @pytest.fixture
 def new_department(survey_round):
     """A committed department of the sample town, removed after the test with anything that names it."""
@@ -127,27 +111,23 @@ def new_department(survey_round):
 def test_a_deletion_waits_for_a_writer_of_its_tasks_and_is_then_refused(survey_round, new_department):
     import psycopg
 
-    with _session() as writer, _session() as deleter:
+    with _session() as writer, _session() as deleter, ThreadPoolExecutor(1) as background:
         writer.execute(INSERT_TASK, [survey_round.pk, new_department])  # not committed yet
-        thread, outcome = _in_background(
-            lambda: deleter.execute("DELETE FROM orgs_department WHERE id = %s", [new_department])
+        deletion = background.submit(
+            deleter.execute, "DELETE FROM orgs_department WHERE id = %s", [new_department]
         )
-        thread.join(0.5)
-        assert thread.is_alive()  # waiting for the writer's lock
+        assert not wait([deletion], timeout=0.5).done  # waiting for the writer's lock
         writer.commit()
-        thread.join(10)
-        assert isinstance(outcome[0], psycopg.errors.ForeignKeyViolation)
+        assert isinstance(deletion.exception(timeout=10), psycopg.errors.ForeignKeyViolation)
 
 
 @postgresql_only
 def test_a_writer_waits_for_a_deletion_of_its_department_and_is_then_refused(survey_round, new_department):
     import psycopg
 
-    with _session() as writer, _session() as deleter:
+    with _session() as writer, _session() as deleter, ThreadPoolExecutor(1) as background:
         deleter.execute("DELETE FROM orgs_department WHERE id = %s", [new_department])  # not committed yet
-        thread, outcome = _in_background(lambda: writer.execute(INSERT_TASK, [survey_round.pk, new_department]))
-        thread.join(0.5)
-        assert thread.is_alive()  # waiting for the deletion's lock
+        writing = background.submit(writer.execute, INSERT_TASK, [survey_round.pk, new_department])
+        assert not wait([writing], timeout=0.5).done  # waiting for the deletion's lock
         deleter.commit()
-        thread.join(10)
-        assert isinstance(outcome[0], psycopg.errors.ForeignKeyViolation)
+        assert isinstance(writing.exception(timeout=10), psycopg.errors.ForeignKeyViolation)
